@@ -1,0 +1,150 @@
+/**
+ * The shapes the cluster benchmark measures and writes to bench/results/cluster-*.json: one
+ * `ClusterResult` per (build, mode, N), wrapped in a `BenchReport` with the machine and the
+ * parameters. Latencies are milliseconds, memory KiB.
+ */
+
+export type ClusterMode = 'co-located' | 'split';
+
+export interface LatencyStats {
+  readonly n: number;
+  readonly errors: number;
+  readonly mean: number;
+  readonly p50: number;
+  readonly p95: number;
+  readonly p99: number;
+}
+
+export interface ThroughputResult {
+  readonly op: 'get' | 'put';
+  readonly inFlight: number;
+  /** Wall time from the first call to the last reply. */
+  readonly elapsedMs: number;
+  readonly ok: number;
+  readonly errors: number;
+  readonly opsPerSec: number;
+  readonly latency: LatencyStats;
+}
+
+/** The cheapest round trips on this machine, measured against the cluster's own servers. */
+export interface FloorResult {
+  /** Peer.Ping with no sender on node-0 every time: gRPC only, no bus message. */
+  readonly grpcPing: LatencyStats;
+  /** The same ping to a random node of the cluster each time: the pattern of the workload's Gets,
+   * which pays for waking a different process (cold caches) on every call. */
+  readonly grpcPingSpread: LatencyStats;
+  /** A NATS request to a plain responder on the cluster's nats-server. */
+  readonly natsRequest: LatencyStats;
+}
+
+export interface RssResult {
+  readonly totalKiB: number;
+  readonly meanPerNodeKiB: number;
+  readonly maxPerNodeKiB: number;
+  /** One entry per node: the sum over its processes (four in split mode). */
+  readonly perNodeKiB: readonly number[];
+}
+
+export interface HopsResult {
+  readonly meanPeerRpcs: number;
+  readonly meanLookupRounds: number;
+  /** 1 (the client call) + mean lookup rounds. */
+  readonly hops: number;
+  /** Get p50 / (hops x bare gRPC p50 to a random node): the goal's figure. */
+  readonly ratio: number;
+  /** Get p50 / (hops x bare gRPC p50 to node-0 every time). */
+  readonly ratioHot: number;
+  /** False when the build's GetResponse has no peer_rpcs / lookup_rounds (they read as 0). */
+  readonly known: boolean;
+}
+
+export interface ClusterResult {
+  readonly build: string;
+  readonly mode: ClusterMode;
+  readonly nodes: number;
+  readonly processes: number;
+  readonly startupMs: number;
+  readonly tables: { readonly settled: boolean; readonly minContacts: number; readonly meanContacts: number };
+  /** `records` asked, `stored` acknowledged by at least one replica. */
+  readonly preload: { readonly records: number; readonly stored: number; readonly ms: number; readonly errors: number; readonly meanAcknowledged: number };
+  readonly floor: FloorResult;
+  readonly put: LatencyStats;
+  readonly get: LatencyStats;
+  /** The warm-up Gets (the first Gets a fresh cluster serves), timed but not counted in `get`. */
+  readonly getCold: LatencyStats;
+  /** `get` split: answered from the entry node's own store, and with a FIND_VALUE lookup. */
+  readonly getLocal: LatencyStats;
+  readonly getLookedUp: LatencyStats;
+  /** Sequential Gets of preloaded keys that came back not found or with another value. */
+  readonly getMisses: number;
+  readonly hops: HopsResult;
+  readonly throughput: readonly ThroughputResult[];
+  readonly rssIdle: RssResult;
+  readonly rssAfter: RssResult;
+  readonly loadAvgBefore: readonly number[];
+  readonly loadAvgAfter: readonly number[];
+  readonly durationMs: number;
+  /** Phases stopped at --phase-limit-ms before doing all their calls (a very slow machine). */
+  readonly cutShort: readonly string[];
+}
+
+export interface ClusterFailure {
+  readonly build: string;
+  readonly mode: ClusterMode;
+  readonly nodes: number;
+  readonly error: string;
+}
+
+export interface BuildInfo {
+  readonly label: string;
+  readonly dir: string;
+  readonly cliPath: string;
+  readonly revision: string | undefined;
+  /** Whether the build's GetResponse reports peer_rpcs and lookup_rounds. */
+  readonly reportsHops: boolean;
+}
+
+export interface MachineInfo {
+  readonly cores: number;
+  readonly cpuModel: string;
+  readonly memoryMiB: number;
+  readonly os: string;
+  readonly node: string;
+  readonly natsServer: string;
+  readonly loadAvgStart: readonly number[];
+  readonly loadAvgEnd: readonly number[];
+}
+
+/** The workload every cluster of a run gets (one definition for the flags, the cells and the report). */
+export interface WorkloadParameters {
+  readonly records: number;
+  readonly valueBytes: number;
+  readonly ops: number;
+  readonly inFlight: readonly number[];
+  readonly durationMs: number;
+  readonly floorOps: number;
+  /** Untimed Gets per node before the timed phases, so V8 has optimised each node's Get path. */
+  readonly warmupPerNode: number;
+  readonly phaseLimitMs: number;
+  readonly seed: number;
+}
+
+export interface BenchParameters extends WorkloadParameters {
+  readonly k: number;
+  readonly alpha: number;
+  readonly nodes: readonly number[];
+  readonly modes: readonly ClusterMode[];
+  readonly splitNodes: readonly number[];
+  readonly logLevel: string;
+}
+
+export interface BenchReport {
+  readonly date: string;
+  readonly runMs: number;
+  readonly machine: MachineInfo;
+  readonly parameters: BenchParameters;
+  readonly builds: readonly BuildInfo[];
+  readonly results: readonly ClusterResult[];
+  readonly failures: readonly ClusterFailure[];
+  readonly notes: readonly string[];
+}

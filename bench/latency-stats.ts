@@ -1,0 +1,21 @@
+/** Summarizes latency samples (ms) into the mean and p50 / p95 / p99 the benchmark reports. */
+import { percentile } from '../test/testkit/workload.js';
+import type { LatencyStats } from './cluster-result.js';
+
+export function latencyStats(samples: readonly number[], errors = 0): LatencyStats {
+  const mean = samples.length === 0 ? NaN : samples.reduce((sum, ms) => sum + ms, 0) / samples.length;
+  return {
+    n: samples.length,
+    errors,
+    mean: round(mean),
+    p50: round(percentile(samples, 50)),
+    p95: round(percentile(samples, 95)),
+    p99: round(percentile(samples, 99)),
+  };
+}
+
+/** Three decimals: microsecond resolution is all a JS timer gives here. */
+export function round(value: number, digits = 3): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}

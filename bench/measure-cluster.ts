@@ -1,0 +1,127 @@
+/**
+ * One benchmark cell: a fresh nats-server and N nodes of one build in one mode, then the
+ * preload, a Get warm-up, sequential Puts, the floor, sequential Gets, throughput at each
+ * in-flight level and node RSS, then everything stopped. Returns one `ClusterResult`.
+ */
+import { rmSync } from 'node:fs';
+import { startNatsServer, type NatsServerProcess } from '../libs/runtime/nats-server.js';
+import { ProcessCluster } from '../test/testkit/process-cluster.js';
+import type { BuildInfo, ClusterMode, ClusterResult, ThroughputResult, WorkloadParameters } from './cluster-result.js';
+import { ClusterWorkload } from './cluster-workload.js';
+import { round } from './latency-stats.js';
+import { loadAverage } from './machine-info.js';
+import { measureFloor } from './measure-floor.js';
+import { readRss } from './read-rss.js';
+
+export interface MeasureClusterOptions extends WorkloadParameters {
+  readonly build: BuildInfo;
+  readonly mode: ClusterMode;
+  readonly nodes: number;
+  readonly k: number;
+  /** KAD_* settings for every node. */
+  readonly env: Readonly<Record<string, string>>;
+  /** Progress lines for the console. */
+  readonly log: (line: string) => void;
+  /** Registers a stop function while something is running (for Ctrl-C); returns its remover. */
+  readonly track: (stop: () => Promise<void>) => () => void;
+}
+
+const TABLES_TIMEOUT_MS = 20_000;
+
+export async function measureCluster(options: MeasureClusterOptions): Promise<ClusterResult> {
+  const { build, mode, nodes, log } = options;
+  const loadAvgBefore = loadAverage();
+  const started = performance.now();
+  let nats: NatsServerProcess | undefined;
+  let cluster: ProcessCluster | undefined;
+  const untrack = options.track(async () => {
+    await cluster?.stop();
+    await nats?.stop();
+  });
+  let keepLogs = true;
+  try {
+    nats = await startNatsServer();
+    const split = mode === 'split' ? Array.from({ length: nodes }, (_, i) => i) : [];
+    cluster = await ProcessCluster.start({ cli: build.cliPath, nodes, split, natsUrl: nats.url, env: options.env });
+    const startupMs = round(performance.now() - started, 0);
+    // An unsettled cluster is measured anyway, and the report says so.
+    const settled = await cluster.waitForTables(Math.min(nodes - 1, options.k), cluster.nodes, TABLES_TIMEOUT_MS).then(
+      () => true,
+      () => false,
+    );
+    const contacts = await cluster.contactCounts();
+    log(`  ${cluster.processCount} processes up in ${(startupMs / 1000).toFixed(1)} s; contacts min ${Math.min(...contacts)} of ${nodes - 1}${settled ? '' : ' (tables not settled within the deadline)'}`);
+    const rssIdle = await readRss(cluster.pidsPerNode());
+
+    const workload = new ClusterWorkload(cluster.nodes.map((node) => node.client), options.valueBytes, options.seed);
+    const preload = await workload.preload(options.records, options.phaseLimitMs);
+    log(`  preloaded ${preload.stored}/${options.records} records in ${(preload.ms / 1000).toFixed(1)} s`);
+    // Warm-up: the first Gets a fresh node serves run before V8 has optimised its code (about
+    // twice as slow at 32 nodes); they are timed and reported apart, not counted in `get`.
+    const cold = await workload.sequentialGets(options.warmupPerNode * nodes, options.phaseLimitMs, true);
+    if (options.warmupPerNode > 0) log(`  warm-up: ${cold.latency.n} Gets, p50 ${cold.latency.p50} ms`);
+    const put = await workload.sequentialPuts(options.ops, options.phaseLimitMs);
+    // The floor right before the Gets it is compared with, so both see the same machine (just
+    // after start the nodes are still refreshing their buckets, which slows a ping too).
+    const floor = await measureFloor(cluster.nodes.map((node) => node.address), nats.url, options.floorOps, options.seed);
+    log(`  floor: gRPC ping p50 ${floor.grpcPing.p50} ms (node-0), ${floor.grpcPingSpread.p50} ms (random node); NATS request p50 ${floor.natsRequest.p50} ms`);
+    const gets = await workload.sequentialGets(options.ops, options.phaseLimitMs);
+    const cutShort = [
+      ...(preload.stored + preload.errors < options.records ? [`preload: ${preload.stored} of ${options.records} records`] : []),
+      ...(put.n + put.errors < options.ops ? [`sequential Puts: ${put.n + put.errors} of ${options.ops}`] : []),
+      ...(gets.latency.n + gets.latency.errors < options.ops ? [`sequential Gets: ${gets.latency.n + gets.latency.errors} of ${options.ops}`] : []),
+    ];
+    for (const cut of cutShort) log(`  cut short at ${options.phaseLimitMs / 1000} s: ${cut}`);
+    log(`  one at a time: Put p50 ${put.p50} ms, Get p50 ${gets.latency.p50} ms, ${gets.meanLookupRounds} lookup rounds`);
+    log(`  Gets answered locally: ${gets.local.n}, p50 ${gets.local.p50} ms; with a lookup: ${gets.lookedUp.n}, p50 ${gets.lookedUp.p50} ms`);
+    const throughput: ThroughputResult[] = [];
+    for (const inFlight of options.inFlight) {
+      for (const op of ['get', 'put'] as const) {
+        const result = await workload.throughput(op, inFlight, options.durationMs);
+        throughput.push(result);
+        log(`  ${op} x${inFlight}: ${result.opsPerSec} ops/s (p99 ${result.latency.p99} ms, ${result.errors} errors)`);
+      }
+    }
+    const rssAfter = await readRss(cluster.pidsPerNode());
+
+    const hops = 1 + (build.reportsHops ? gets.meanLookupRounds : 0);
+    keepLogs = false;
+    return {
+      build: build.label,
+      mode,
+      nodes,
+      processes: cluster.processCount,
+      startupMs,
+      tables: { settled, minContacts: Math.min(...contacts), meanContacts: round(contacts.reduce((a, b) => a + b, 0) / contacts.length, 1) },
+      preload: { records: options.records, ...preload },
+      cutShort,
+      floor,
+      put,
+      get: gets.latency,
+      getCold: cold.latency,
+      getLocal: gets.local,
+      getLookedUp: gets.lookedUp,
+      getMisses: gets.misses,
+      hops: {
+        meanPeerRpcs: gets.meanPeerRpcs,
+        meanLookupRounds: gets.meanLookupRounds,
+        hops: round(hops, 2),
+        ratio: round(gets.latency.p50 / (hops * floor.grpcPingSpread.p50), 2),
+        ratioHot: round(gets.latency.p50 / (hops * floor.grpcPing.p50), 2),
+        known: build.reportsHops,
+      },
+      throughput,
+      rssIdle,
+      rssAfter,
+      loadAvgBefore,
+      loadAvgAfter: loadAverage(),
+      durationMs: round(performance.now() - started, 0),
+    };
+  } finally {
+    if (keepLogs && cluster) log(`  node logs kept in ${cluster.logDir}`);
+    await cluster?.stop();
+    if (cluster && !keepLogs) rmSync(cluster.logDir, { recursive: true, force: true });
+    await nats?.stop();
+    untrack();
+  }
+}

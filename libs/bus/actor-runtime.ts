@@ -1,0 +1,100 @@
+/**
+ * How an actor meets the bus. `serveActor` turns a typed handler object into the actor's
+ * endpoints (decode, mailbox, handle, encode); `ActorClient` sends typed requests and events to
+ * any actor of a node. Both derive subjects and message types from PROTOCOL, so no subject
+ * string or codec call is written anywhere else.
+ */
+import { decode, encode, type MessageIn, type MessageOut } from '../proto/codec.js';
+import { invalidArgument } from '../runtime/kad-error.js';
+import type { Bus, ServiceHandle } from './bus.js';
+import type { Mailbox } from './mailbox.js';
+import { PROTOCOL, type EventVerb, type EventVerbOf, type Protocol, type RequestVerb, type RequestVerbOf, type VerbOf } from './protocol.js';
+import { subjectFor, type ActorName } from './subjects.js';
+
+type Verb<A extends ActorName, V extends VerbOf<A>> = Protocol[A][V];
+type RequestOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends RequestVerb ? MessageOut<Verb<A, V>['request']> : never;
+type ReplyOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends RequestVerb ? MessageIn<Verb<A, V>['reply']> : never;
+type ReplyOutOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends RequestVerb ? MessageOut<Verb<A, V>['reply']> : never;
+type EventOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends EventVerb ? MessageOut<Verb<A, V>['event']> : never;
+type EventInOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends EventVerb ? MessageIn<Verb<A, V>['event']> : never;
+
+/** One handler per verb of the actor's protocol. */
+export type ActorHandlers<A extends ActorName> = {
+  [V in VerbOf<A>]: Verb<A, V> extends RequestVerb
+    ? (request: RequestOf<A, V>) => Promise<ReplyOf<A, V>> | ReplyOf<A, V>
+    : (event: EventOf<A, V>) => Promise<void> | void;
+};
+
+function isRequestVerb(verb: RequestVerb | EventVerb): verb is RequestVerb {
+  return 'request' in verb;
+}
+
+export async function serveActor<A extends ActorName>(
+  bus: Bus,
+  node: string,
+  actor: A,
+  handlers: ActorHandlers<A>,
+  box: Mailbox,
+  onEventError: (verb: string, err: unknown) => void,
+): Promise<ServiceHandle> {
+  const table = PROTOCOL[actor] as Record<string, RequestVerb | EventVerb>;
+  const endpoints = Object.entries(table).map(([verb, spec]) => {
+    const handler = (handlers as Record<string, (message: never) => unknown>)[verb];
+    if (!handler) throw new Error(`${actor} has no handler for ${verb}`);
+    const subject = subjectFor(node, actor, verb);
+    if (isRequestVerb(spec)) {
+      return {
+        verb,
+        subject,
+        handler: async (data: Uint8Array) => {
+          let request: unknown;
+          try {
+            request = decode(spec.request, data);
+          } catch (err) {
+            throw invalidArgument(`${subject}: malformed ${spec.request}: ${(err as Error).message}`);
+          }
+          const reply = await box.post(() => handler(request as never));
+          return encode(spec.reply, reply as never);
+        },
+      };
+    }
+    return {
+      verb,
+      subject,
+      handler: async (data: Uint8Array) => {
+        try {
+          const event = decode(spec.event, data);
+          await box.post(() => handler(event as never));
+        } catch (err) {
+          onEventError(verb, err);
+        }
+        return undefined;
+      },
+    };
+  });
+  return bus.serve({ node, actor, endpoints });
+}
+
+/** Typed requests and events to the actors of one node. */
+export class ActorClient {
+  constructor(
+    private readonly bus: Bus,
+    readonly node: string,
+  ) {}
+
+  async ask<A extends ActorName, V extends RequestVerbOf<A>>(
+    actor: A,
+    verb: V,
+    request: MessageIn<(Protocol[A][V] & RequestVerb)['request']>,
+    timeoutMs: number,
+  ): Promise<ReplyOutOf<A, V>> {
+    const spec = PROTOCOL[actor][verb] as RequestVerb;
+    const bytes = await this.bus.request(subjectFor(this.node, actor, verb), encode(spec.request, request as never), Math.max(1, Math.ceil(timeoutMs)));
+    return decode(spec.reply, bytes) as ReplyOutOf<A, V>;
+  }
+
+  tell<A extends ActorName, V extends EventVerbOf<A>>(actor: A, verb: V, event: EventInOf<A, V>): void {
+    const spec = PROTOCOL[actor][verb] as EventVerb;
+    this.bus.publish(subjectFor(this.node, actor, verb), encode(spec.event, event as never));
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * The in-process bus: the same subjects and the same protobuf bytes as NATS, delivered within
+ * one process. The embedded default for a laptop (`kad node` with no NATS URL) and for many
+ * nodes in one process. Requests and publishes are delivered asynchronously, like a network.
+ */
+import { ErrorCode, KadError, asKadError } from '../runtime/kad-error.js';
+import type { Bus, BusHandler, ServiceHandle, ServiceSpec } from './bus.js';
+
+export class MemoryBus implements Bus {
+  private readonly handlers = new Map<string, BusHandler>();
+  private closed = false;
+
+  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    await Promise.resolve();
+    const handler = this.handlers.get(subject);
+    if (this.closed || !handler) throw new KadError(ErrorCode.Unavailable, `no actor answers on ${subject}`);
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new KadError(ErrorCode.DeadlineExceeded, `no reply on ${subject} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    try {
+      const reply = await Promise.race([handler(data.slice()).catch((err: unknown) => Promise.reject(asKadError(err))), deadline]);
+      if (reply === undefined) throw new KadError(ErrorCode.Internal, `${subject} sent no reply`);
+      return reply;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  publish(subject: string, data: Uint8Array): void {
+    const handler = this.handlers.get(subject);
+    if (this.closed || !handler) return;
+    const copy = data.slice();
+    queueMicrotask(() => {
+      handler(copy).catch(() => undefined);
+    });
+  }
+
+  async serve(spec: ServiceSpec): Promise<ServiceHandle> {
+    for (const endpoint of spec.endpoints) {
+      if (this.handlers.has(endpoint.subject)) throw new Error(`${endpoint.subject} is already served on this bus`);
+    }
+    for (const endpoint of spec.endpoints) this.handlers.set(endpoint.subject, endpoint.handler);
+    return {
+      stop: async () => {
+        for (const endpoint of spec.endpoints) {
+          if (this.handlers.get(endpoint.subject) === endpoint.handler) this.handlers.delete(endpoint.subject);
+        }
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.handlers.clear();
+  }
+}

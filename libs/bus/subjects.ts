@@ -1,0 +1,29 @@
+/**
+ * The only place NATS subjects are built. Every actor of every node lives under
+ * `kad.<node>.<actor>.<verb>`, so one NATS server can carry many nodes and a permission rule
+ * `kad.<node>.>` covers one node.
+ */
+export const ACTORS = ['routing-table', 'storage', 'lookup-coordinator', 'transport'] as const;
+export type ActorName = (typeof ACTORS)[number];
+
+const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** A node name or verb must be one NATS subject token: letters, digits, `-` and `_`. */
+export function isValidToken(token: string): boolean {
+  return TOKEN.test(token);
+}
+
+export function isActorName(name: string): name is ActorName {
+  return (ACTORS as readonly string[]).includes(name);
+}
+
+export function subjectFor(node: string, actor: ActorName, verb: string): string {
+  if (!isValidToken(node)) throw new RangeError(`node name ${JSON.stringify(node)} is not a NATS subject token ([A-Za-z0-9_-], 1 to 64 characters)`);
+  if (!isValidToken(verb)) throw new RangeError(`verb ${JSON.stringify(verb)} is not a NATS subject token`);
+  return `kad.${node}.${actor}.${verb}`;
+}
+
+/** The NATS micro service name of an actor: `kad-routing-table` and so on. */
+export function serviceNameFor(actor: ActorName): string {
+  return `kad-${actor}`;
+}

@@ -1,0 +1,94 @@
+/**
+ * Where copies of a record should go, as pure decisions the lookup-coordinator carries out:
+ *
+ * - `planGetRepairs` after a FIND_VALUE lookup: the newest version found wins (compareRecords);
+ *   nodes among the k closest that answered that held an older version or none get the newest
+ *   (read-repair), and the closest node that answered without it, if outside those k, gets a
+ *   cached copy whose lifetime halves with every node closer to the key (paper §2.3: "exponentially
+ *   inversely proportional to the number of nodes between the current node and the node whose
+ *   ID is closest to the key ID"). A Get that stopped at the first value only caches.
+ * - `shouldHandOff` when a node learns of a newcomer (paper §2.5): a holder that is itself among
+ *   the k closest to a record stores it on the newcomer if the newcomer is among them too.
+ */
+import { closestContacts, type Contact } from './contact.js';
+import { idEquals, type NodeId } from './id.js';
+import { compareRecords, type KadRecord } from './record.js';
+
+export interface GetAnswer {
+  readonly from: Contact;
+  /** The version it held, or undefined when it answered without one. */
+  readonly record: KadRecord | undefined;
+}
+
+export interface PlannedStore {
+  readonly to: Contact;
+  readonly record: KadRecord;
+  readonly kind: 'repair' | 'cache';
+}
+
+export interface RepairPlan {
+  readonly newest: KadRecord | undefined;
+  readonly stores: PlannedStore[];
+}
+
+/** The newest of the versions (undefined for none). */
+export function newestRecord(records: readonly KadRecord[]): KadRecord | undefined {
+  let newest: KadRecord | undefined;
+  for (const record of records) if (!newest || compareRecords(record, newest) > 0) newest = record;
+  return newest;
+}
+
+export function planGetRepairs(options: {
+  readonly target: NodeId;
+  readonly k: number;
+  readonly answers: readonly GetAnswer[];
+  readonly nowMs: number;
+  /** false (a Get that stopped at the first value): no read-repair, only the one cached copy,
+   * since the lookup did not establish which nodes are the k closest. */
+  readonly repair: boolean;
+  /** The node running the Get: a stale copy of its own is always replaced (full lifetime). */
+  readonly reader?: Contact;
+}): RepairPlan {
+  const { target, answers, nowMs } = options;
+  const k = options.repair ? options.k : 0;
+  const newest = newestRecord(answers.flatMap((a) => (a.record ? [a.record] : [])));
+  if (!newest) return { newest: undefined, stores: [] };
+  const stale = (a: GetAnswer): boolean => !a.record || compareRecords(a.record, newest) < 0;
+  const byDistance = closestContacts(target, answers.map((a) => a.from), answers.length);
+  const closestK = byDistance.slice(0, k);
+  const answerOf = (c: Contact): GetAnswer | undefined => answers.find((a) => idEquals(a.from.id, c.id));
+  const stores: PlannedStore[] = [];
+  for (const contact of closestK) {
+    const answer = answerOf(contact);
+    if (answer && stale(answer)) stores.push({ to: contact, record: newest, kind: 'repair' });
+  }
+  const reader = options.reader;
+  const readerAnswer = reader ? answerOf(reader) : undefined;
+  if (reader && readerAnswer?.record && stale(readerAnswer) && !stores.some((s) => idEquals(s.to.id, reader.id))) {
+    stores.push({ to: reader, record: newest, kind: 'repair' });
+  }
+  const cacheAt = byDistance.slice(k).find((c) => {
+    if (reader && idEquals(c.id, reader.id)) return false;
+    const answer = answerOf(c);
+    return answer !== undefined && stale(answer);
+  });
+  if (cacheAt) {
+    const between = byDistance.indexOf(cacheAt);
+    const remaining = newest.expiresMs - nowMs;
+    const lifetime = Math.floor(remaining / 2 ** Math.min(between, 52));
+    if (lifetime > 0) stores.push({ to: cacheAt, record: { ...newest, expiresMs: nowMs + lifetime }, kind: 'cache' });
+  }
+  return { newest, stores };
+}
+
+export function shouldHandOff(options: {
+  readonly recordId: NodeId;
+  readonly self: Contact;
+  readonly newcomer: Contact;
+  readonly known: readonly Contact[];
+  readonly k: number;
+}): boolean {
+  const closest = closestContacts(options.recordId, [options.self, options.newcomer, ...options.known], options.k);
+  const has = (c: Contact): boolean => closest.some((x) => idEquals(x.id, c.id));
+  return has(options.self) && has(options.newcomer) && !idEquals(options.self.id, options.newcomer.id);
+}

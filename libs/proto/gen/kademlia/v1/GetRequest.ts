@@ -1,0 +1,12 @@
+// Original file: proto/kademlia/v1/dht.proto
+
+
+export interface GetRequest {
+  'key'?: (Buffer | Uint8Array | string);
+  'quorum'?: (number);
+}
+
+export interface GetRequest__Output {
+  'key': (Buffer);
+  'quorum': (number);
+}

@@ -1,0 +1,23 @@
+// Original file: proto/kademlia/v1/dht.proto
+
+import type { Long } from '@grpc/proto-loader';
+
+export interface GetResponse {
+  'found'?: (boolean);
+  'value'?: (Buffer | Uint8Array | string);
+  'createdMs'?: (number | string | Long);
+  'publisher'?: (Buffer | Uint8Array | string);
+  'expiresMs'?: (number | string | Long);
+  'peerRpcs'?: (number);
+  'lookupRounds'?: (number);
+}
+
+export interface GetResponse__Output {
+  'found': (boolean);
+  'value': (Buffer);
+  'createdMs': (number);
+  'publisher': (Buffer);
+  'expiresMs': (number);
+  'peerRpcs': (number);
+  'lookupRounds': (number);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/kademlia/v1/admin.proto
+
+
+export interface RoutingTableRequest {
+}
+
+export interface RoutingTableRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: proto/kademlia/v1/admin.proto
+
+
+export interface StatsRequest {
+}
+
+export interface StatsRequest__Output {
+}

@@ -1,0 +1,12 @@
+// Original file: proto/kademlia/v1/bus.proto
+
+
+export interface StorageIdsRequest {
+  'after'?: (Buffer | Uint8Array | string);
+  'limit'?: (number);
+}
+
+export interface StorageIdsRequest__Output {
+  'after': (Buffer);
+  'limit': (number);
+}

@@ -1,0 +1,13 @@
+// Original file: proto/kademlia/v1/peer.proto
+
+import type { Contact as _kademlia_v1_Contact, Contact__Output as _kademlia_v1_Contact__Output } from '../../kademlia/v1/Contact.js';
+
+export interface StoreResponse {
+  'responder'?: (_kademlia_v1_Contact | null);
+  'stored'?: (boolean);
+}
+
+export interface StoreResponse__Output {
+  'responder': (_kademlia_v1_Contact__Output | null);
+  'stored': (boolean);
+}

@@ -1,0 +1,49 @@
+/**
+ * What every actor is built from (the "components"): the bus, the node's configuration, a
+ * logger bound to node and actor, and the clock and randomness it passes to the core.
+ */
+import type { ActorClient } from '../bus/actor-runtime.js';
+import type { Bus } from '../bus/bus.js';
+import type { NodeId, RandomBytes } from '../kademlia/id.js';
+import { bytesOf } from '../proto/convert.js';
+import { delay } from './system.js';
+import type { Logger } from './logger.js';
+import type { NodeConfig } from './node-config.js';
+
+export interface ActorContext {
+  readonly bus: Bus;
+  readonly config: NodeConfig;
+  readonly log: Logger;
+  readonly clock: () => number;
+  readonly random: RandomBytes;
+}
+
+export interface RunningActor {
+  stop(): Promise<void>;
+}
+
+/** Bus requests between actors of one node that need no lookup: a short fixed deadline. */
+export const LOCAL_REQUEST_TIMEOUT_MS = 2_000;
+
+/**
+ * A bus request that carries its own deadline (an RPC's timeout_ms, an operation's budget)
+ * waits this much longer, so the actor's own answer (a result or a timeout) arrives first.
+ */
+export const BUS_SLACK_MS = 500;
+
+/**
+ * The node's id, owned by the routing-table actor. Asked until it answers, so actors of a split
+ * node can start in any order; gives up when `signal` aborts.
+ */
+export async function waitForSelfId(actors: ActorClient, log: Logger, signal: AbortSignal): Promise<NodeId> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const reply = await actors.ask('routing-table', 'self', {}, LOCAL_REQUEST_TIMEOUT_MS);
+      return Uint8Array.from(bytesOf(reply.id));
+    } catch (err) {
+      if (signal.aborted) throw err;
+      if (attempt % 10 === 0) log.info({ err: (err as Error).message }, 'waiting for the routing-table actor');
+      await delay(Math.min(100 * 2 ** Math.min(attempt, 4), 1_000));
+    }
+  }
+}

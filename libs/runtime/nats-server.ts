@@ -1,0 +1,59 @@
+/**
+ * Starts a private nats-server process (Debian's `nats-server`) on a random loopback port and
+ * stops it. Used by `kad cluster`, the tests and the benchmarks; never assumes one is running.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { killOnExit, stopChild } from './stop-child.js';
+
+export interface NatsServerProcess {
+  readonly url: string;
+  readonly port: number;
+  readonly process: ChildProcess;
+  stop(): Promise<void>;
+}
+
+const READY_TIMEOUT_MS = 10_000;
+const LISTENING = /Listening for client connections on [^\s]*:(\d+)/;
+
+export function natsServerInstalled(binary = 'nats-server'): boolean {
+  return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
+}
+
+export function startNatsServer(options: { binary?: string; port?: number } = {}): Promise<NatsServerProcess> {
+  const child = killOnExit(
+    spawn(options.binary ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(options.port ?? -1)], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    }),
+  );
+  return new Promise((resolve, reject) => {
+    let output = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`nats-server did not report its port within ${READY_TIMEOUT_MS} ms:\n${output}`));
+    }, READY_TIMEOUT_MS);
+    child.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err);
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`nats-server exited with ${code}:\n${output}`));
+    });
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = LISTENING.exec(output);
+      if (!match) return;
+      clearTimeout(timer);
+      child.removeAllListeners('exit');
+      child.stderr?.removeAllListeners('data');
+      child.stderr?.resume();
+      const port = Number(match[1]);
+      resolve({
+        url: `nats://127.0.0.1:${port}`,
+        port,
+        process: child,
+        stop: () => stopChild(child),
+      });
+    });
+  });
+}

@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+/**
+ * `kad`: the one command-line entry point. Every node setting is a flag and a KAD_* variable
+ * (libs/runtime/node-config.ts).
+ *
+ *   kad node                      the four actors in one process
+ *   kad actor <name>              one actor (split mode; needs --nats-url)
+ *   kad cluster --nodes N         N nodes on loopback (a private nats-server when installed)
+ *   kad put <key> <value>         store through a node (--target host:port)
+ *   kad get <key>                 fetch through a node
+ *   kad routing-table | kad stats inspect a node
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { DhtClient } from '../../libs/client/dht-client.js';
+import { isActorName, ACTORS } from '../../libs/bus/subjects.js';
+import { idToHex } from '../../libs/kademlia/id.js';
+import { bytesOf } from '../../libs/proto/convert.js';
+import { createRootLogger } from '../../libs/runtime/logger.js';
+import { ConfigError, SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
+import { runCluster } from './cluster-command.js';
+import { startNode } from '../node/kad-node.js';
+import { untilSignal } from './signals.js';
+import { SUPERVISED_CHILD_ENV, exitWithSupervisor, superviseNode } from '../node/supervisor.js';
+import { fileURLToPath } from 'node:url';
+
+const NODE_OPTIONS = {
+  ...Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' }])),
+  supervise: { type: 'boolean' },
+} as NonNullable<ParseArgsConfig['options']>;
+const CLIENT_OPTIONS = {
+  target: { type: 'string' },
+  'timeout-ms': { type: 'string' },
+  'ttl-ms': { type: 'string' },
+  quorum: { type: 'string' },
+  json: { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+const CLUSTER_OPTIONS = {
+  ...NODE_OPTIONS,
+  nodes: { type: 'string' },
+  'base-port': { type: 'string' },
+  'no-nats': { type: 'boolean' },
+} as const satisfies ParseArgsConfig['options'];
+
+const USAGE = `usage: kad <command> [flags]
+  node [--supervise]       run the four actors of a node in this process (--supervise, KAD_SUPERVISE=1:
+                           in a child process that is restarted when it dies)
+  actor <${ACTORS.join('|')}>   run one actor of a node (split mode)
+  cluster --nodes N        run N nodes on loopback [--base-port 7400] [--no-nats]
+  put <key> <value>        store a value through a node [--target host:port] [--ttl-ms N]
+  get <key>                fetch a value through a node [--target host:port] [--quorum N]
+  routing-table            print a node's routing table [--target host:port]
+  stats                    print a node's counters [--target host:port]
+
+node flags (each also an environment variable):
+${SETTINGS.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(22)} ${s.help}`).join('\n')}
+client flags: --target (KAD_TARGET, default 127.0.0.1:7400), --timeout-ms, --json`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'node':
+      return runNode(rest, undefined);
+    case 'actor': {
+      const [name, ...flags] = rest;
+      if (!name || !isActorName(name)) return usageError(`kad actor needs one of: ${ACTORS.join(', ')}`);
+      return runNode(flags, name);
+    }
+    case 'cluster': {
+      const { values } = parseArgs({ args: rest, options: CLUSTER_OPTIONS, strict: true });
+      return runCluster(values);
+    }
+    case 'put':
+    case 'get':
+    case 'routing-table':
+    case 'stats':
+      return runClient(command, rest);
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      return usageError(`unknown command ${JSON.stringify(command)}`);
+  }
+}
+
+function usageError(message: string): number {
+  console.error(`kad: ${message}\n\n${USAGE}`);
+  return 2;
+}
+
+async function runNode(args: string[], actor: (typeof ACTORS)[number] | undefined): Promise<number> {
+  const { values } = parseArgs({ args, options: NODE_OPTIONS, strict: true });
+  const config = resolveNodeConfig(settingValues(values));
+  if (actor && !config.natsUrl) throw new ConfigError('kad actor needs --nats-url (KAD_NATS_URL): split actors talk over NATS');
+  const root = createRootLogger(config.logLevel);
+  const supervise = values['supervise'] === true || process.env['KAD_SUPERVISE'] === '1';
+  if (!actor && supervise && process.env[SUPERVISED_CHILD_ENV] !== '1') {
+    const childArgs = args.filter((a) => a !== '--supervise');
+    return superviseNode(fileURLToPath(import.meta.url), childArgs, root.child({ node: config.node, actor: 'supervisor' }), untilSignal());
+  }
+  exitWithSupervisor();
+  const node = await startNode(config, root, actor ? { actors: [actor] } : {});
+  root.info({ node: config.node, actors: actor ?? 'all', advertise: config.advertise, bus: config.natsUrl ? 'nats' : 'in-process' }, 'ready');
+  await untilSignal();
+  await node.stop();
+  return 0;
+}
+
+async function runClient(command: 'put' | 'get' | 'routing-table' | 'stats', args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, options: CLIENT_OPTIONS, strict: true, allowPositionals: true });
+  const target = values.target ?? process.env['KAD_TARGET'] ?? '127.0.0.1:7400';
+  const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
+  const client = new DhtClient(target);
+  try {
+    switch (command) {
+      case 'put': {
+        const [key, value] = positionals;
+        if (key === undefined || value === undefined) return usageError('kad put <key> <value>');
+        const ttlMs = values['ttl-ms'] ? Number(values['ttl-ms']) : undefined;
+        const reply = await client.put(key, value, { ...(timeoutMs ? { timeoutMs } : {}), ...(ttlMs ? { ttlMs } : {}) });
+        print(values.json, { acknowledged: reply.acknowledged, attempted: reply.attempted, recordId: idToHex(bytesOf(reply.recordId)) }, `stored on ${reply.acknowledged} of ${reply.attempted} replicas`);
+        return 0;
+      }
+      case 'get': {
+        const [key] = positionals;
+        if (key === undefined) return usageError('kad get <key>');
+        const quorum = values.quorum ? Number(values.quorum) : undefined;
+        const reply = await client.get(key, { ...(timeoutMs ? { timeoutMs } : {}), ...(quorum ? { quorum } : {}) });
+        if (!reply.found) {
+          print(values.json, { found: false }, '(not found)');
+          return 1;
+        }
+        const value = Buffer.from(reply.value).toString('utf8');
+        print(values.json, { found: true, value, createdMs: reply.createdMs }, value);
+        return 0;
+      }
+      case 'routing-table': {
+        const reply = await client.routingTable(timeoutMs ? { timeoutMs } : {});
+        console.log(`self ${idToHex(bytesOf(reply.self?.id))} ${reply.self?.address ?? ''}`);
+        for (const bucket of reply.buckets) {
+          if (bucket.contacts.length === 0 && bucket.replacements.length === 0) continue;
+          console.log(`bucket depth ${bucket.depth}: ${bucket.contacts.length} contacts, ${bucket.replacements.length} replacements`);
+          for (const c of bucket.contacts) console.log(`  ${idToHex(bytesOf(c.id))} ${c.address}`);
+        }
+        return 0;
+      }
+      case 'stats': {
+        const reply = await client.stats(timeoutMs ? { timeoutMs } : {});
+        console.log(JSON.stringify({ node: reply.node, id: idToHex(bytesOf(reply.self?.id)), address: reply.self?.address, contacts: reply.contacts, records: reply.records, recordBytes: reply.recordBytes }));
+        return 0;
+      }
+    }
+  } finally {
+    client.close();
+  }
+}
+
+function print(json: boolean | undefined, data: object, text: string): void {
+  console.log(json ? JSON.stringify(data) : text);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError || (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS'))) {
+      console.error(`kad: ${err.message}`);
+      process.exit(2);
+    }
+    const e = err as { code?: number; details?: string; message?: string };
+    console.error(`kad: ${e.details ?? e.message ?? String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,79 @@
+/**
+ * Drives one Lookup state machine (libs/kademlia/lookup.ts) with real RPCs: sends the queries
+ * it asks for, feeds answers and failures back, wakes it for per-RPC timeouts and the
+ * whole-operation deadline, and (FIND_VALUE) stops once `valuesWanted` peers returned a value.
+ * One runner per operation: the "session" that owns its own timers.
+ */
+import type { Contact } from '../../libs/kademlia/contact.js';
+import type { Lookup } from '../../libs/kademlia/lookup.js';
+
+export type QueryOutcome<V> = { readonly kind: 'closer'; readonly contacts: readonly Contact[] } | { readonly kind: 'value'; readonly value: V };
+
+export interface LookupResult<V> {
+  /** The k closest that answered (when the lookup ran to its end). */
+  readonly closest: readonly Contact[];
+  /** Values returned, with the peer that held each. */
+  readonly values: ReadonlyArray<{ readonly value: V; readonly from: Contact }>;
+  /** Peers that answered without a value. */
+  readonly answeredWithout: readonly Contact[];
+  readonly reason: 'converged' | 'deadline' | 'exhausted' | 'found';
+  readonly queried: number;
+  /** Rounds that sent at least one RPC (the lookup's depth). */
+  readonly rounds: number;
+}
+
+export function runLookup<V>(
+  lookup: Lookup,
+  query: (peer: Contact) => Promise<QueryOutcome<V>>,
+  clock: () => number,
+  timing: { readonly rpcTimeoutMs: number; readonly deadlineMs: number; readonly valuesWanted?: number },
+): Promise<LookupResult<V>> {
+  const wanted = timing.valuesWanted ?? 1;
+  return new Promise((resolve) => {
+    let done = false;
+    let queried = 0;
+    let timer: NodeJS.Timeout | undefined;
+    const answeredWithout: Contact[] = [];
+    const values: { value: V; from: Contact }[] = [];
+
+    const finish = (closest: readonly Contact[], reason: LookupResult<V>['reason']): void => {
+      done = true;
+      clearTimeout(timer);
+      resolve({ closest, values, answeredWithout, reason, queried, rounds: lookup.stats.rounds });
+    };
+
+    const send = (peer: Contact): void => {
+      queried++;
+      query(peer).then(
+        (outcome) => {
+          if (done) return;
+          if (outcome.kind === 'value') {
+            values.push({ value: outcome.value, from: peer });
+            if (values.length >= wanted) return finish([], 'found');
+            lookup.onSuccess(peer.id, [], clock());
+          } else {
+            answeredWithout.push(peer);
+            lookup.onSuccess(peer.id, outcome.contacts, clock());
+          }
+          pump();
+        },
+        () => {
+          if (done) return;
+          lookup.onFailure(peer.id, clock());
+          pump();
+        },
+      );
+    };
+
+    const pump = (): void => {
+      if (done) return;
+      clearTimeout(timer);
+      const step = lookup.next(clock());
+      if (step.kind === 'finished') return finish(step.closest, step.reason);
+      if (step.kind === 'query') step.peers.forEach(send);
+      timer = setTimeout(pump, Math.max(1, Math.min(timing.rpcTimeoutMs, timing.deadlineMs - clock())));
+    };
+
+    pump();
+  });
+}

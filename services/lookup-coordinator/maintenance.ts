@@ -1,0 +1,210 @@
+/**
+ * The lookup-coordinator's timers: what keeps tables fresh and records alive (paper §2.3-§2.5).
+ *
+ * - membership: join through the bootstrap addresses and the restored snapshot (ping, a lookup of
+ *   our own id, then a refresh of every bucket), and join again whenever the table runs empty;
+ *   once joined, ping the bootstrap addresses again every KAD_REFRESH_MS and look up our own id
+ *   when one answers, so two parts of a network that lost each other (a healed partition, whose
+ *   sides evicted each other, or a group formed while its bootstrap node was down) merge again;
+ * - refresh: a lookup of a random id in every bucket not looked up for KAD_REFRESH_MS;
+ * - records: re-replicate held records to the current k closest (KAD_REPLICATE_MS, skipping those
+ *   stored here within the interval), then forget those this node is no longer among the k
+ *   closest for (unless it published them); republish this node's own (KAD_REPUBLISH_MS) with a
+ *   fresh expiry;
+ * - hand-off: when the table gains a contact, records for which it is now among the k closest
+ *   (and this node too) are stored on it.
+ */
+import type { ActorClient } from '../../libs/bus/actor-runtime.js';
+import { closestContacts, type Contact } from '../../libs/kademlia/contact.js';
+import { idEquals, idToHex } from '../../libs/kademlia/id.js';
+import { shouldHandOff } from '../../libs/kademlia/record-placement.js';
+import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
+import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
+import type { Logger } from '../../libs/runtime/logger.js';
+import type { NodeConfig } from '../../libs/runtime/node-config.js';
+import { runBounded } from '../../libs/runtime/run-bounded.js';
+import { delay } from '../../libs/runtime/system.js';
+import type { DhtOperations } from './dht-operations.js';
+
+/** How often a node with an empty routing table tries to join again. */
+const REJOIN_CHECK_MS = 2_000;
+/** Newcomers seen within this window are handed records in one pass. */
+const HAND_OFF_BATCH_MS = 250;
+/** Records replicated, republished or handed off in parallel at most. */
+const MAINTENANCE_PARALLELISM = 8;
+const MAX_RECORDS_PER_PASS = 4_096;
+
+/** Timers wake four times per interval, within [100 ms, 60 s]. */
+const tickOf = (intervalMs: number): number => Math.max(100, Math.min(60_000, Math.floor(intervalMs / 4)));
+
+export interface MaintenanceDeps {
+  readonly actors: ActorClient;
+  readonly ops: DhtOperations;
+  readonly self: Contact;
+  readonly config: NodeConfig;
+  readonly log: Logger;
+  readonly clock: () => number;
+}
+
+export class Maintenance {
+  private readonly stopping = new AbortController();
+  private readonly newcomers = new Map<string, Contact>();
+  private handOffTimer: NodeJS.Timeout | undefined;
+  private joined = false;
+  private lastBootstrapPingMs = 0;
+
+  constructor(private readonly deps: MaintenanceDeps) {}
+
+  start(): void {
+    const kad = this.deps.config.kad;
+    this.loop('membership', REJOIN_CHECK_MS, () => this.membership());
+    this.loop('refresh', tickOf(kad.refreshMs), () => this.refresh(false));
+    this.loop('records', tickOf(Math.min(kad.replicateMs, kad.republishMs)), () => this.records());
+  }
+
+  stop(): void {
+    this.stopping.abort();
+    clearTimeout(this.handOffTimer);
+  }
+
+  /** A contact new to the routing table: hand it the records it should now hold. */
+  contactAdded(contact: Contact): void {
+    if (this.stopping.signal.aborted) return;
+    this.newcomers.set(idToHex(contact.id), contact);
+    this.handOffTimer ??= setTimeout(() => {
+      this.handOffTimer = undefined;
+      const batch = [...this.newcomers.values()];
+      this.newcomers.clear();
+      this.handOff(batch).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'hand-off failed'));
+    }, HAND_OFF_BATCH_MS);
+  }
+
+  private loop(name: string, everyMs: number, body: () => Promise<void>): void {
+    void (async () => {
+      while (!this.stopping.signal.aborted) {
+        try {
+          await body();
+        } catch (err) {
+          this.deps.log.debug({ task: name, err: (err as Error).message }, 'maintenance task failed; will retry');
+        }
+        await delay(everyMs);
+      }
+    })();
+  }
+
+  private async membership(): Promise<void> {
+    const { actors, self } = this.deps;
+    const table = await actors.ask('routing-table', 'closest', { target: Buffer.from(self.id), count: 1 }, LOCAL_REQUEST_TIMEOUT_MS);
+    if (this.joined && table.contacts.length > 0) {
+      if (this.deps.clock() - this.lastBootstrapPingMs >= this.deps.config.kad.refreshMs) await this.rejoinThroughBootstrap();
+      return;
+    }
+    this.joined = await this.join(table.contacts.length > 0);
+  }
+
+  /** The bootstrap nodes that answer a ping (the transport reports them to the routing table). */
+  private async pingBootstrap(): Promise<Contact[]> {
+    const { actors, config, self, clock } = this.deps;
+    const timeoutMs = config.kad.rpcTimeoutMs;
+    this.lastBootstrapPingMs = clock();
+    const answers = await Promise.allSettled(
+      config.bootstrap.map((address) => actors.ask('transport', 'ping', { peer: { address }, timeoutMs }, timeoutMs + BUS_SLACK_MS)),
+    );
+    return answers
+      .flatMap((a) => (a.status === 'fulfilled' ? [contactFromWire(a.value.responder)] : []))
+      .filter((c): c is Contact => c !== undefined && !idEquals(c.id, self.id));
+  }
+
+  /** A joined node meets its bootstrap nodes again, and through a lookup of its own id their
+   * neighbourhood (which learns of it in turn): a no-op in one network, a merge of two. */
+  private async rejoinThroughBootstrap(): Promise<void> {
+    const reached = await this.pingBootstrap();
+    if (reached.length === 0) return;
+    const { ops, self, clock, config } = this.deps;
+    await ops.findNode(self.id, clock() + config.kad.lookupTimeoutMs);
+  }
+
+  /** Paper §2.3: contact a known node, look up one's own id, refresh the buckets. */
+  private async join(haveContacts: boolean): Promise<boolean> {
+    const { config, self, ops, clock } = this.deps;
+    const reached = await this.pingBootstrap();
+    if (reached.length === 0 && !haveContacts) {
+      if (config.bootstrap.length > 0) this.deps.log.info({ bootstrap: config.bootstrap }, 'no bootstrap node answered yet');
+      return false;
+    }
+    const neighbours = await ops.findNode(self.id, clock() + config.kad.lookupTimeoutMs);
+    if (neighbours.length === 0) return false;
+    await this.refresh(true);
+    this.deps.log.info({ bootstrapReached: reached.length, neighbours: neighbours.length }, 'joined the network');
+    return true;
+  }
+
+  private async refresh(all: boolean): Promise<void> {
+    const { actors, ops, clock, config } = this.deps;
+    const reply = await actors.ask('routing-table', 'refresh-targets', { idleMs: config.kad.refreshMs, all }, LOCAL_REQUEST_TIMEOUT_MS);
+    for (const target of reply.targets) {
+      if (this.stopping.signal.aborted) return;
+      await ops.findNode(Uint8Array.from(bytesOf(target)), clock() + config.kad.lookupTimeoutMs);
+    }
+  }
+
+  private async records(): Promise<void> {
+    const { actors, ops, self, config, clock } = this.deps;
+    const kad = config.kad;
+    const due = await actors.ask(
+      'storage',
+      'due',
+      { selfId: Buffer.from(self.id), replicateMs: kad.replicateMs, republishMs: kad.republishMs, limit: MAX_RECORDS_PER_PASS },
+      LOCAL_REQUEST_TIMEOUT_MS,
+    );
+    await runBounded(due.replicate.length, MAINTENANCE_PARALLELISM, async (i) => {
+      const record = await this.held(due.replicate[i]!);
+      if (!record) return;
+      const recordId = Uint8Array.from(bytesOf(due.replicate[i]));
+      const closest = await ops.findNode(recordId, clock() + kad.lookupTimeoutMs);
+      const { acknowledged } = await ops.storeOn(closest.slice(0, kad.k), record, kad.rpcTimeoutMs);
+      // A holder that is no longer among the k closest (a former replica, a cached copy) hands
+      // the record on and forgets it; the publisher keeps its own to republish.
+      const responsible = closestContacts(recordId, [...closest, self], kad.k).some((c) => idEquals(c.id, self.id));
+      if (!responsible && acknowledged > 0 && !idEquals(record.publisher, self.id)) {
+        await actors.ask('storage', 'drop', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS);
+      }
+    });
+    await runBounded(due.republish.length, MAINTENANCE_PARALLELISM, async (i) => {
+      const record = await this.held(due.republish[i]!);
+      if (!record || !idEquals(record.publisher, self.id)) return;
+      await ops.publish({ ...record, expiresMs: clock() + kad.expireMs }, ops.budgetMs(0));
+    });
+    if (due.replicate.length + due.republish.length > 0) {
+      this.deps.log.debug({ replicated: due.replicate.length, republished: due.republish.length }, 'records maintained');
+    }
+  }
+
+  private async held(id: Uint8Array) {
+    const reply = await this.deps.actors.ask('storage', 'get', { recordId: Buffer.from(id) }, LOCAL_REQUEST_TIMEOUT_MS);
+    return reply.record ? recordFromWire(reply.record) : undefined;
+  }
+
+  private async handOff(newcomers: readonly Contact[]): Promise<void> {
+    const { actors, ops, self, config } = this.deps;
+    const dump = await actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS);
+    const known = dump.buckets.flatMap((b) => contactsFromWire(b.contacts, b.contacts.length).contacts);
+    let after = Buffer.alloc(0);
+    let handed = 0;
+    for (;;) {
+      const page = await actors.ask('storage', 'ids', { after, limit: MAX_RECORDS_PER_PASS }, LOCAL_REQUEST_TIMEOUT_MS);
+      if (page.ids.length === 0) break;
+      const work = page.ids.flatMap((id) => {
+        const recordId = Uint8Array.from(bytesOf(id));
+        return newcomers.filter((newcomer) => shouldHandOff({ recordId, self, newcomer, known, k: config.kad.k })).map((to) => ({ recordId, to }));
+      });
+      await runBounded(work.length, MAINTENANCE_PARALLELISM, async (i) => {
+        const { recordId, to } = work[i]!;
+        const record = await this.held(recordId);
+        if (record) handed += (await ops.storeOn([to], record, config.kad.rpcTimeoutMs)).acknowledged;
+      });
+      after = Buffer.from(page.ids[page.ids.length - 1]!);
+    }
+    if (handed > 0) this.deps.log.debug({ newcomers: newcomers.length, handed }, 'records handed off');
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * A node, or part of one, in this process: the chosen actors on one bus. `kad node` starts all
+ * four; `kad actor <name>` starts one (split mode). With a NATS URL the actors use NATS; without,
+ * they share an in-process MemoryBus (given, so many nodes can share one in a process).
+ */
+import type { Bus } from '../../libs/bus/bus.js';
+import { MemoryBus } from '../../libs/bus/memory-bus.js';
+import { NatsBus } from '../../libs/bus/nats-bus.js';
+import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
+import type { ActorContext, RunningActor } from '../../libs/runtime/actor-context.js';
+import { actorLogger, type Logger } from '../../libs/runtime/logger.js';
+import type { NodeConfig } from '../../libs/runtime/node-config.js';
+import { systemClock, systemRandom } from '../../libs/runtime/system.js';
+import { LookupCoordinatorActor } from '../lookup-coordinator/lookup-coordinator-actor.js';
+import { RoutingTableActor } from '../routing-table/routing-table-actor.js';
+import { StorageActor } from '../storage/storage-actor.js';
+import { TransportActor } from '../transport/transport-actor.js';
+
+const STARTERS: Record<ActorName, (ctx: ActorContext) => Promise<RunningActor>> = {
+  'routing-table': RoutingTableActor.start,
+  storage: StorageActor.start,
+  'lookup-coordinator': LookupCoordinatorActor.start,
+  transport: TransportActor.start,
+};
+
+export interface RunningNode {
+  readonly config: NodeConfig;
+  readonly bus: Bus;
+  stop(): Promise<void>;
+}
+
+export interface StartNodeOptions {
+  readonly actors?: readonly ActorName[];
+  /** The in-process bus to join when the config has no NATS URL. */
+  readonly memoryBus?: MemoryBus;
+}
+
+export async function startNode(config: NodeConfig, root: Logger, options: StartNodeOptions = {}): Promise<RunningNode> {
+  const names = options.actors ?? ACTORS;
+  const ownsBus = config.natsUrl !== undefined || options.memoryBus === undefined;
+  const bus: Bus = config.natsUrl
+    ? await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}` })
+    : (options.memoryBus ?? new MemoryBus());
+  const started: RunningActor[] = [];
+  const stop = async (): Promise<void> => {
+    for (const actor of started.reverse()) await actor.stop().catch(() => undefined);
+    if (ownsBus) await bus.close();
+  };
+  try {
+    // Every actor waits on the bus for what it needs, so split actors start in any order. In one
+    // process the routing table (which owns the node id) and storage (which may read its records
+    // from disk) go first, so the node reports SERVING only once it can answer.
+    const start = (name: ActorName) =>
+        STARTERS[name]({ bus, config, log: actorLogger(root, config.node, name), clock: systemClock, random: systemRandom }).then((actor) => {
+          started.push(actor);
+          return actor;
+        });
+    const first: ActorName[] = ['routing-table', 'storage'];
+    for (const name of first) if (names.includes(name)) await start(name);
+    await Promise.all(names.filter((name) => !first.includes(name)).map(start));
+    root.child({ node: config.node }).debug({ actors: names }, 'node started');
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+  return { config, bus, stop };
+}

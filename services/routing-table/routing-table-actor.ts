@@ -1,0 +1,182 @@
+/**
+ * The routing-table actor: owns this node's id and its k-buckets (libs/kademlia RoutingTable).
+ * It answers closest-k and dumps, takes "contact seen" / "contact failed" notifications, and
+ * carries out the table's one decision that needs the network: when a bucket is full it pings
+ * the least-recently-seen contact through the transport and feeds the answer back to the table
+ * (paper §2.2). One message at a time: the table is never touched concurrently.
+ */
+import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
+import type { ServiceHandle } from '../../libs/bus/bus.js';
+import { Mailbox } from '../../libs/bus/mailbox.js';
+import { idToHex, randomIdWithPrefix, type NodeId } from '../../libs/kademlia/id.js';
+import type { Contact } from '../../libs/kademlia/contact.js';
+import { RoutingTable } from '../../libs/kademlia/routing-table.js';
+import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
+import type * as v1 from '../../libs/proto/v1.js';
+import { BUS_SLACK_MS, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
+import { invalidArgument } from '../../libs/runtime/kad-error.js';
+import { loadOrCreateNodeId } from './node-identity.js';
+import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
+
+const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
+/** How often a changed table is written to the data dir. */
+const SNAPSHOT_EVERY_MS = 2_000;
+
+export class RoutingTableActor implements RunningActor {
+  private readonly table: RoutingTable;
+  private readonly actors: ActorClient;
+  private readonly mailbox: Mailbox;
+  private readonly pinging = new Set<string>();
+  private service: ServiceHandle | undefined;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  private changed = false;
+
+  private constructor(
+    private readonly ctx: ActorContext,
+    readonly selfId: NodeId,
+  ) {
+    this.table = new RoutingTable(selfId, { k: ctx.config.kad.k });
+    this.actors = new ActorClient(ctx.bus, ctx.config.node);
+    this.mailbox = new Mailbox(`${ctx.config.node}/routing-table`, MAILBOX);
+  }
+
+  static async start(ctx: ActorContext): Promise<RoutingTableActor> {
+    const actor = new RoutingTableActor(ctx, loadOrCreateNodeId(ctx.config.dataDir, ctx.random));
+    const restored = actor.restoreSnapshot();
+    actor.service = await serveActor(
+      ctx.bus,
+      ctx.config.node,
+      'routing-table',
+      {
+        self: () => ({ id: Buffer.from(actor.selfId) }),
+        closest: (request) => actor.closest(request),
+        dump: () => actor.dump(),
+        'refresh-targets': (request) => actor.refreshTargets(request),
+        seen: (event) => actor.seen(event),
+        failed: (event) => actor.failed(event),
+      },
+      actor.mailbox,
+      (verb, err) => ctx.log.warn({ verb, err: (err as Error).message }, 'dropped a malformed event'),
+    );
+    if (ctx.config.dataDir !== undefined) {
+      actor.snapshotTimer = setInterval(() => {
+        actor.mailbox.post(() => actor.saveSnapshot()).catch(() => undefined);
+      }, SNAPSHOT_EVERY_MS);
+      actor.snapshotTimer.unref();
+    }
+    ctx.log.info({ id: idToHex(actor.selfId), restored }, 'routing-table actor started');
+    return actor;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.snapshotTimer);
+    await this.service?.stop();
+    await this.mailbox.post(() => this.saveSnapshot());
+  }
+
+  /** Contacts from the last run's snapshot go back in as if just seen; the lookup-coordinator
+   * pings them when it joins, and the dead ones fail out as usual. */
+  private restoreSnapshot(): number {
+    if (this.ctx.config.dataDir === undefined) return 0;
+    const now = this.ctx.clock();
+    let restored = 0;
+    for (const contact of loadSnapshot(this.ctx.config.dataDir)) {
+      if (this.table.observe(contact, now).kind === 'inserted') restored++;
+    }
+    return restored;
+  }
+
+  private saveSnapshot(): void {
+    if (this.ctx.config.dataDir === undefined || !this.changed) return;
+    this.changed = false;
+    try {
+      saveSnapshot(this.ctx.config.dataDir, this.table.contacts());
+    } catch (err) {
+      this.ctx.log.warn({ err: (err as Error).message }, 'could not save the routing-table snapshot');
+    }
+  }
+
+  /** One random id in each bucket that saw no lookup for `idleMs` (or in every bucket). */
+  private refreshTargets(request: v1.RefreshTargetsRequest__Output): v1.RefreshTargetsResponse {
+    const now = this.ctx.clock();
+    const buckets = request.all ? this.table.buckets() : this.table.bucketsNotSeenSince(now - request.idleMs);
+    return { targets: buckets.map((bucket) => Buffer.from(randomIdWithPrefix(bucket.prefix, bucket.depth, this.ctx.random))) };
+  }
+
+  private closest(request: v1.ClosestRequest__Output): v1.ClosestResponse {
+    const target = idFromWire(request.target, 'target');
+    const k = this.ctx.config.kad.k;
+    if (request.count > k * 4) throw invalidArgument(`count must be at most ${k * 4}, got ${request.count}`);
+    const count = request.count === 0 ? k : request.count;
+    if (request.lookup) this.table.touch(target, this.ctx.clock());
+    return { contacts: this.table.closest(target, count).map(contactToWire) };
+  }
+
+  private dump(): v1.RoutingTableResponse {
+    return {
+      self: { id: Buffer.from(this.selfId), address: this.ctx.config.advertise },
+      buckets: this.table.buckets().map((bucket) => ({
+        depth: bucket.depth,
+        prefix: Buffer.from(bucket.prefix),
+        contacts: bucket.contacts.map(contactToWire),
+        replacements: bucket.replacements.map(contactToWire),
+      })),
+    };
+  }
+
+  private seen(event: v1.ContactEvent__Output): void {
+    const contact = contactFromWire(event.contact);
+    if (!contact) {
+      this.ctx.log.warn('ignored a seen contact with a malformed id or address');
+      return;
+    }
+    const result = this.table.observe(contact, this.ctx.clock());
+    if (result.kind === 'pending') this.pingLeastRecentlySeen(result.ping);
+    if (result.kind === 'inserted') {
+      this.changed = true;
+      this.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(contact) });
+    }
+  }
+
+  private failed(event: v1.ContactEvent__Output): void {
+    const contact = contactFromWire(event.contact);
+    if (!contact) return;
+    const { evicted, promoted } = event.drop ? this.table.remove(contact.id) : this.table.onFailure(contact.id, this.ctx.clock());
+    this.logChange(evicted, promoted, event.drop ? 'dropped' : 'failed');
+  }
+
+  /** Paper §2.2: a full bucket keeps its least-recently-seen contact if it still answers. */
+  private pingLeastRecentlySeen(lrs: Contact): void {
+    const key = idToHex(lrs.id);
+    if (this.pinging.has(key)) return;
+    this.pinging.add(key);
+    const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
+    this.actors
+      .ask('transport', 'ping', { peer: contactToWire(lrs), timeoutMs }, timeoutMs + BUS_SLACK_MS)
+      .then(
+        () => true,
+        () => false,
+      )
+      .then((alive) =>
+        this.mailbox.post(() => {
+          this.pinging.delete(key);
+          const { evicted, promoted } = this.table.onPingResult(lrs.id, alive, this.ctx.clock());
+          this.logChange(evicted, promoted, 'ping');
+        }),
+      )
+      .catch((err: unknown) => {
+        this.pinging.delete(key);
+        this.ctx.log.warn({ err: (err as Error).message }, 'could not apply a ping result');
+      });
+  }
+
+  private logChange(evicted: Contact | undefined, promoted: Contact | undefined, why: string): void {
+    if (evicted || promoted) this.changed = true;
+    if (evicted) {
+      this.ctx.log.debug(
+        { why, evicted: idToHex(evicted.id), promoted: promoted ? idToHex(promoted.id) : undefined },
+        'contact evicted',
+      );
+    }
+  }
+}

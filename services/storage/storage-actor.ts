@@ -1,0 +1,160 @@
+/**
+ * The storage actor: owns the records this node holds (libs/kademlia MemoryRecordStore) with
+ * their expiry, and the schedule of which are due for re-replication and republishing. With a
+ * data dir every change is written through to LevelDB (record-db.ts) before the actor answers,
+ * and the records are read back on start. Answers get / put / stats / due / ids / drop; drops expired
+ * records on a timer. Every record is validated here too, whoever sent it.
+ */
+import { serveActor } from '../../libs/bus/actor-runtime.js';
+import type { ServiceHandle } from '../../libs/bus/bus.js';
+import { Mailbox } from '../../libs/bus/mailbox.js';
+import { idToHex, recordIdOf } from '../../libs/kademlia/id.js';
+import { validateRecord } from '../../libs/kademlia/record.js';
+import { MemoryRecordStore } from '../../libs/kademlia/record-store.js';
+import { ReplicationSchedule } from '../../libs/kademlia/replication-schedule.js';
+import { bytesOf, idFromWire, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
+import type * as v1 from '../../libs/proto/v1.js';
+import type { ActorContext, RunningActor } from '../../libs/runtime/actor-context.js';
+import { invalidArgument, resourceExhausted } from '../../libs/runtime/kad-error.js';
+import { RecordDb } from './record-db.js';
+
+const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
+/** Ids in one `due` or `ids` reply at most (32 bytes each: well under NATS' 1 MiB payload). */
+const MAX_IDS_PER_REPLY = 8_192;
+/** How often expired records are dropped: a tenth of the lifetime, at most once a minute. */
+const expirySweepMs = (expireMs: number): number => Math.max(250, Math.min(60_000, Math.floor(expireMs / 10)));
+
+export class StorageActor implements RunningActor {
+  private readonly store: MemoryRecordStore;
+  private readonly schedule = new ReplicationSchedule();
+  private readonly mailbox: Mailbox;
+  private service: ServiceHandle | undefined;
+  private sweeper: NodeJS.Timeout | undefined;
+
+  private constructor(
+    private readonly ctx: ActorContext,
+    private readonly db: RecordDb | undefined,
+  ) {
+    this.store = new MemoryRecordStore({ maxRecords: ctx.config.kad.maxRecords });
+    this.mailbox = new Mailbox(`${ctx.config.node}/storage`, MAILBOX);
+  }
+
+  static async start(ctx: ActorContext): Promise<StorageActor> {
+    const db = ctx.config.dataDir === undefined ? undefined : await RecordDb.open(ctx.config.dataDir);
+    const actor = new StorageActor(ctx, db);
+    const loaded = await actor.loadFromDisk();
+    actor.service = await serveActor(
+      ctx.bus,
+      ctx.config.node,
+      'storage',
+      {
+        get: (request) => actor.get(request),
+        put: (request) => actor.put(request),
+        stats: () => ({ records: actor.store.size(), bytes: actor.store.bytes() }),
+        due: (request) => actor.due(request),
+        ids: (request) => actor.ids(request),
+        drop: (request) => actor.drop(request),
+      },
+      actor.mailbox,
+      () => undefined,
+    );
+    actor.sweeper = setInterval(() => {
+      actor.mailbox.post(() => actor.sweep()).catch(() => undefined);
+    }, expirySweepMs(ctx.config.kad.expireMs));
+    actor.sweeper.unref();
+    ctx.log.info({ persistent: db !== undefined, loaded }, 'storage actor started');
+    return actor;
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweeper);
+    await this.service?.stop();
+    await this.mailbox.post(() => this.db?.close());
+  }
+
+  private async loadFromDisk(): Promise<number> {
+    if (!this.db) return 0;
+    const now = this.ctx.clock();
+    let loaded = 0;
+    for (const entry of await this.db.load()) {
+      if ('error' in entry) {
+        this.ctx.log.warn({ record: entry.idHex, err: entry.error }, 'skipped an unreadable record on disk');
+        continue;
+      }
+      const problem = validateRecord(entry.record, this.ctx.config.kad.limits, now);
+      if (problem || idToHex(recordIdOf(entry.record.key)) !== entry.idHex || this.store.put(entry.record, now).kind !== 'stored') {
+        await this.db.remove(entry.idHex);
+        continue;
+      }
+      this.schedule.noteStored(entry.idHex, now);
+      loaded++;
+    }
+    return loaded;
+  }
+
+  private get(request: v1.StorageGetRequest__Output): v1.StorageGetResponse {
+    const record = this.store.get(idFromWire(request.recordId, 'record_id'), this.ctx.clock());
+    return { record: record ? recordToWire(record) : null };
+  }
+
+  private async put(request: v1.StoragePutRequest__Output): Promise<v1.StoragePutResponse> {
+    const record = recordFromWire(request.record);
+    const now = this.ctx.clock();
+    const problem = validateRecord(record, this.ctx.config.kad.limits, now);
+    if (problem) throw invalidArgument(problem.message);
+    const outcome = this.store.put(record, now);
+    if (outcome.kind === 'full') throw resourceExhausted(`this node holds its maximum of ${this.ctx.config.kad.maxRecords} records`);
+    if (outcome.kind === 'kept-newer') return { stored: false };
+    const id = recordIdOf(record.key);
+    this.schedule.noteStored(idToHex(id), now);
+    // What is held now: the new record, or the same version with the later expiry.
+    const held = this.store.get(id, now);
+    if (this.db && held) await this.db.put(idToHex(id), held);
+    return { stored: true };
+  }
+
+  private due(request: v1.StorageDueRequest__Output): v1.StorageDueResponse {
+    const selfId = idFromWire(request.selfId, 'self_id');
+    const limit = Math.min(request.limit || MAX_IDS_PER_REPLY, MAX_IDS_PER_REPLY);
+    const due = this.schedule.due(this.store.entries(), {
+      selfId,
+      nowMs: this.ctx.clock(),
+      replicateMs: request.replicateMs,
+      republishMs: request.republishMs,
+      limit,
+    });
+    return { replicate: due.replicate.map((hex) => Buffer.from(hex, 'hex')), republish: due.republish.map((hex) => Buffer.from(hex, 'hex')) };
+  }
+
+  private ids(request: v1.StorageIdsRequest__Output): v1.StorageIdsResponse {
+    const after = bytesOf(request.after).length > 0 ? idToHex(idFromWire(request.after, 'after')) : '';
+    const limit = Math.min(request.limit || MAX_IDS_PER_REPLY, MAX_IDS_PER_REPLY);
+    const now = this.ctx.clock();
+    const ids = [...this.store.entries()]
+      .filter(([hex, record]) => hex > after && record.expiresMs > now)
+      .map(([hex]) => hex)
+      .sort()
+      .slice(0, limit);
+    return { ids: ids.map((hex) => Buffer.from(hex, 'hex')) };
+  }
+
+  private async drop(request: v1.StorageDropRequest__Output): Promise<v1.StorageDropResponse> {
+    const id = idFromWire(request.recordId, 'record_id');
+    const dropped = this.store.delete(id);
+    if (dropped) {
+      this.schedule.forget(idToHex(id));
+      await this.db?.remove(idToHex(id));
+    }
+    return { dropped };
+  }
+
+  private async sweep(): Promise<void> {
+    const expired = this.store.deleteExpired(this.ctx.clock());
+    for (const record of expired) {
+      const idHex = idToHex(recordIdOf(record.key));
+      this.schedule.forget(idHex);
+      await this.db?.remove(idHex);
+    }
+    if (expired.length > 0) this.ctx.log.debug({ expired: expired.length }, 'records expired');
+  }
+}

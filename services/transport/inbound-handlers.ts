@@ -1,0 +1,157 @@
+/**
+ * Inbound gRPC: every peer RPC and client call becomes messages to the node's other actors.
+ * Inputs are validated here, at the edge, so a bad request gets a precise INVALID_ARGUMENT
+ * before anything is forwarded. A peer that names itself (`sender`) is reported to the
+ * routing table; client calls (Dht, and Peer calls with no sender) never are.
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { ActorClient } from '../../libs/bus/actor-runtime.js';
+import { idEquals, recordIdOf } from '../../libs/kademlia/id.js';
+import { validateKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
+import type { Contact } from '../../libs/kademlia/contact.js';
+import { contactFromWire, contactToWire, foundRecord, idFromWire, recordFromWire } from '../../libs/proto/convert.js';
+import type { AdminHandlers } from '../../libs/proto/gen/kademlia/v1/Admin.js';
+import type { DhtHandlers } from '../../libs/proto/gen/kademlia/v1/Dht.js';
+import type { PeerHandlers } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type * as v1 from '../../libs/proto/v1.js';
+import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
+import { invalidArgument } from '../../libs/runtime/kad-error.js';
+import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
+import type { Logger } from '../../libs/runtime/logger.js';
+import { toGrpcStatus } from './grpc-status.js';
+import type { InboundLimiter } from './inbound-limiter.js';
+
+export interface InboundDeps {
+  readonly limiter: InboundLimiter;
+  readonly actors: ActorClient;
+  readonly self: Contact;
+  readonly kad: KademliaConfig;
+  readonly log: Logger;
+  readonly clock: () => number;
+}
+
+/**
+ * A unary handler from an async function: bounded per remote host, and errors become a gRPC
+ * status, never a crash.
+ */
+function unaryHandler<Req, Res>(
+  { log, limiter }: Pick<InboundDeps, 'log' | 'limiter'>,
+  method: string,
+  fn: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
+): grpc.handleUnaryCall<Req, Res> {
+  return (call, callback) => {
+    let release = (): void => undefined;
+    Promise.resolve()
+      .then(() => {
+        release = limiter.acquire(call.getPeer());
+        return fn(call.request, call);
+      })
+      .finally(() => release())
+      .then(
+      (response) => callback(null, response),
+      (err: unknown) => {
+        const statusObject = toGrpcStatus(err);
+        log.debug({ method, code: statusObject.code, details: statusObject.details }, 'call failed');
+        callback(statusObject as grpc.ServiceError);
+      },
+    );
+  };
+}
+
+/** Time left for an operation: the caller's deadline, capped by what a lookup may take. */
+function operationTimeoutMs(call: grpc.ServerUnaryCall<unknown, unknown>, kad: KademliaConfig, now: number): number {
+  const cap = maxOperationMs(kad);
+  const deadline = call.getDeadline();
+  const at = deadline instanceof Date ? deadline.getTime() : deadline;
+  if (!Number.isFinite(at)) return cap;
+  return Math.max(1, Math.min(cap, at - now - 20));
+}
+
+export function peerHandlers(deps: InboundDeps): PeerHandlers {
+  const { actors, self, kad } = deps;
+  const responder = contactToWire(self);
+
+  /** Reports a serving peer to the routing table; a malformed sender is rejected. */
+  const noteSender = (sender: v1.Contact__Output | null): Contact | undefined => {
+    if (sender === null) return undefined;
+    const contact = contactFromWire(sender);
+    if (!contact) throw invalidArgument('sender must have a 32-byte id and a host:port address');
+    if (idEquals(contact.id, self.id)) return undefined;
+    actors.tell('routing-table', 'seen', { contact: contactToWire(contact) });
+    return contact;
+  };
+  const closestTo = async (target: Uint8Array, sender: Contact | undefined): Promise<v1.Contact[]> => {
+    const reply = await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count: kad.k + 1 }, LOCAL_REQUEST_TIMEOUT_MS);
+    return reply.contacts.filter((c) => !sender || !idEquals(c.id, sender.id)).slice(0, kad.k);
+  };
+
+  return {
+    Ping: unaryHandler(deps, 'Ping', async (request: v1.PingRequest__Output) => {
+      noteSender(request.sender);
+      return { responder };
+    }),
+    FindNode: unaryHandler(deps, 'FindNode', async (request: v1.FindNodeRequest__Output) => {
+      const target = idFromWire(request.target, 'target');
+      const sender = noteSender(request.sender);
+      return { responder, closer: await closestTo(target, sender) };
+    }),
+    FindValue: unaryHandler(deps, 'FindValue', async (request: v1.FindValueRequest__Output) => {
+      const recordId = idFromWire(request.recordId, 'record_id');
+      const sender = noteSender(request.sender);
+      // Both asks at once: most FIND_VALUEs miss, and then the contacts are needed too.
+      const [held, closer] = await Promise.all([
+        actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS),
+        closestTo(recordId, sender),
+      ]);
+      if (held.record) return { responder, record: held.record, closer: [] };
+      return { responder, record: null, closer };
+    }),
+    Store: unaryHandler(deps, 'Store', async (request: v1.StoreRequest__Output) => {
+      const record = recordFromWire(request.record);
+      const problem = validateRecord(record, kad.limits, deps.clock());
+      if (problem) throw invalidArgument(problem.message);
+      noteSender(request.sender);
+      const reply = await actors.ask('storage', 'put', { record: request.record }, LOCAL_REQUEST_TIMEOUT_MS);
+      return { responder, stored: reply.stored };
+    }),
+  };
+}
+
+export function dhtHandlers(deps: InboundDeps): DhtHandlers {
+  const { actors, kad } = deps;
+  return {
+    Put: unaryHandler(deps, 'Put', async (request: v1.PutRequest__Output, call) => {
+      const problem = validateKey(request.key, kad.limits) ?? validateValue(request.value, kad.limits);
+      if (problem) throw invalidArgument(problem.message);
+      const timeoutMs = operationTimeoutMs(call, kad, deps.clock());
+      return actors.ask('lookup-coordinator', 'put', { request, timeoutMs }, timeoutMs + BUS_SLACK_MS);
+    }),
+    Get: unaryHandler(deps, 'Get', async (request: v1.GetRequest__Output, call) => {
+      const problem = validateKey(request.key, kad.limits);
+      if (problem) throw invalidArgument(problem.message);
+      const timeoutMs = operationTimeoutMs(call, kad, deps.clock());
+      // A first-value Get this node can answer from its own store costs one bus round trip
+      // (storage) rather than two (lookup-coordinator, then storage).
+      if (request.quorum <= 1) {
+        const local = await actors.ask('storage', 'get', { recordId: Buffer.from(recordIdOf(request.key)) }, LOCAL_REQUEST_TIMEOUT_MS);
+        if (local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0 };
+      }
+      return actors.ask('lookup-coordinator', 'get', { request, timeoutMs, localChecked: request.quorum <= 1 }, timeoutMs + BUS_SLACK_MS);
+    }),
+  };
+}
+
+export function adminHandlers(deps: InboundDeps): AdminHandlers {
+  const { actors, self } = deps;
+  return {
+    RoutingTable: unaryHandler(deps, 'RoutingTable', async () => actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS)),
+    Stats: unaryHandler(deps, 'Stats', async () => {
+      const [table, storage] = await Promise.all([
+        actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS),
+        actors.ask('storage', 'stats', {}, LOCAL_REQUEST_TIMEOUT_MS),
+      ]);
+      const contacts = table.buckets.reduce((n, bucket) => n + bucket.contacts.length, 0);
+      return { self: contactToWire(self), node: actors.node, contacts, records: storage.records, recordBytes: storage.bytes };
+    }),
+  };
+}

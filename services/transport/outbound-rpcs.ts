@@ -1,0 +1,138 @@
+/**
+ * Outbound peer RPCs, asked for on the bus ("send this RPC to that peer"). Every reply is
+ * checked before anyone sees it: the responder must be the node we meant to reach, contacts are
+ * validated and cut to k, a record must match the id asked for. Answers and failures are
+ * reported to the routing table (paper §2.2: every message refreshes its sender's bucket).
+ */
+import type * as grpc from '@grpc/grpc-js';
+import type { ActorClient } from '../../libs/bus/actor-runtime.js';
+import type { KademliaConfig } from '../../libs/kademlia/config.js';
+import { idEquals, idToHex, isNodeId, recordIdOf, type NodeId } from '../../libs/kademlia/id.js';
+import { isValidAddress, type Contact } from '../../libs/kademlia/contact.js';
+import { validateRecord } from '../../libs/kademlia/record.js';
+import { bytesOf, contactFromWire, contactToWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
+import { unary } from '../../libs/proto/grpc-package.js';
+import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type * as v1 from '../../libs/proto/v1.js';
+import { ErrorCode, KadError, invalidArgument, unavailable } from '../../libs/runtime/kad-error.js';
+import type { Logger } from '../../libs/runtime/logger.js';
+import { fromGrpcError } from './grpc-status.js';
+import type { PeerClientPool } from './peer-client-pool.js';
+
+export interface OutboundDeps {
+  readonly actors: ActorClient;
+  readonly pool: PeerClientPool;
+  readonly self: Contact;
+  readonly kad: KademliaConfig;
+  readonly log: Logger;
+  readonly clock: () => number;
+}
+
+/** Where to send: an address, and the id we expect there (unknown for a bootstrap address). */
+interface Target {
+  readonly address: string;
+  readonly id: NodeId | undefined;
+}
+
+const MAX_RPC_TIMEOUT_MS = 60_000;
+
+function targetFrom(peer: v1.Contact__Output | null): Target {
+  if (!peer || !isValidAddress(peer.address)) throw invalidArgument('peer must have a host:port address');
+  const id = bytesOf(peer.id);
+  if (id.length === 0) return { address: peer.address, id: undefined };
+  const length = id.length;
+  if (!isNodeId(id)) throw invalidArgument(`peer id must be 32 bytes, got ${length}`);
+  return { address: peer.address, id: Uint8Array.from(id) };
+}
+
+export class OutboundRpcs {
+  private readonly sender: v1.Contact;
+
+  constructor(private readonly deps: OutboundDeps) {
+    this.sender = contactToWire(deps.self);
+  }
+
+  async ping(request: v1.OutboundPing__Output): Promise<v1.PingResponse> {
+    const target = targetFrom(request.peer);
+    const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, { sender: this.sender });
+    return { responder: contactToWire(this.confirm(target, reply.responder)) };
+  }
+
+  async findNode(request: v1.OutboundFindNode__Output): Promise<v1.FindNodeResponse> {
+    const target = targetFrom(request.peer);
+    const reply = await this.call<v1.FindNodeRequest, v1.FindNodeResponse__Output>(target, request.timeoutMs, 'FindNode', (c) => c.FindNode, { sender: this.sender, target: request.target });
+    const responder = this.confirm(target, reply.responder);
+    return { responder: contactToWire(responder), closer: this.closer(responder, reply.closer) };
+  }
+
+  async findValue(request: v1.OutboundFindValue__Output): Promise<v1.FindValueResponse> {
+    const target = targetFrom(request.peer);
+    const recordId = bytesOf(request.recordId);
+    const reply = await this.call<v1.FindValueRequest, v1.FindValueResponse__Output>(target, request.timeoutMs, 'FindValue', (c) => c.FindValue, { sender: this.sender, recordId: request.recordId });
+    const responder = this.confirm(target, reply.responder);
+    if (reply.record) {
+      const record = recordFromWire(reply.record);
+      const problem = validateRecord(record, this.deps.kad.limits, this.deps.clock());
+      if (problem || !idEquals(recordIdOf(record.key), recordId)) {
+        this.reportFailure(responder, 'answered FIND_VALUE with an invalid record');
+        throw unavailable(`${responder.address} answered with an invalid record${problem ? `: ${problem.message}` : ''}`);
+      }
+      return { responder: contactToWire(responder), record: reply.record, closer: [] };
+    }
+    return { responder: contactToWire(responder), record: null, closer: this.closer(responder, reply.closer) };
+  }
+
+  async store(request: v1.OutboundStore__Output): Promise<v1.StoreResponse> {
+    const target = targetFrom(request.peer);
+    const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, { sender: this.sender, record: request.record });
+    return { responder: contactToWire(this.confirm(target, reply.responder)), stored: reply.stored };
+  }
+
+  private async call<Req, Res>(
+    target: Target,
+    timeoutMs: number,
+    name: string,
+    method: (client: PeerClient) => (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
+    request: Req,
+  ): Promise<Res> {
+    const client = this.deps.pool.get(target.address);
+    const timeout = Math.min(timeoutMs > 0 ? timeoutMs : this.deps.kad.rpcTimeoutMs, MAX_RPC_TIMEOUT_MS);
+    try {
+      return await unary(client, method(client), request, timeout);
+    } catch (err) {
+      const kad = fromGrpcError(err, `${name} to ${target.address}`);
+      if (target.id && (kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded)) {
+        this.deps.actors.tell('routing-table', 'failed', { contact: { id: Buffer.from(target.id), address: target.address } });
+      }
+      throw kad;
+    }
+  }
+
+  /** The responder must be a well-formed contact with the id we expected; it is then seen. */
+  private confirm(target: Target, responder: v1.Contact__Output | null): Contact {
+    const claimed = contactFromWire(responder);
+    if (!claimed) throw unavailable(`${target.address} answered without a valid responder id`);
+    if (target.id && !idEquals(claimed.id, target.id)) {
+      this.reportFailure({ id: target.id, address: target.address }, `answered as ${idToHex(claimed.id)}`, true);
+      throw new KadError(ErrorCode.Unavailable, `${target.address} answered with a different node id than expected`);
+    }
+    const contact = { id: claimed.id, address: target.address };
+    if (!idEquals(contact.id, this.deps.self.id)) this.deps.actors.tell('routing-table', 'seen', { contact: contactToWire(contact) });
+    return contact;
+  }
+
+  /** At most k valid contacts from a reply; anything else is dropped and logged. */
+  private closer(responder: Contact, wire: readonly v1.Contact__Output[]): v1.Contact[] {
+    const { contacts, dropped } = contactsFromWire(wire, this.deps.kad.k);
+    if (dropped > 0) {
+      this.deps.log.warn({ peer: responder.address, received: wire.length, dropped }, 'peer reply had more than k or malformed contacts');
+    }
+    return contacts.map(contactToWire);
+  }
+
+  /** A misbehaving peer counts as failed; one that is not who we thought (`drop`) goes at once. */
+  private reportFailure(contact: Contact, why: string, drop = false): void {
+    this.deps.log.warn({ peer: contact.address, why }, 'peer misbehaved');
+    this.deps.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
+  }
+}

@@ -1,0 +1,103 @@
+/**
+ * The transport actor: the node's gRPC server (peer protocol, client API, admin, health,
+ * reflection) and its pool of outbound channels. It holds no Kademlia state: inbound calls
+ * become bus messages (inbound-handlers.ts), and "send this RPC to that peer" requests from
+ * the other actors become gRPC calls (outbound-rpcs.ts).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { ReflectionService } from '@grpc/reflection';
+import { HealthImplementation } from 'grpc-health-check';
+import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
+import type { ServiceHandle } from '../../libs/bus/bus.js';
+import { Mailbox } from '../../libs/bus/mailbox.js';
+import type { KademliaConfig } from '../../libs/kademlia/config.js';
+import { idToHex } from '../../libs/kademlia/id.js';
+import type { Contact } from '../../libs/kademlia/contact.js';
+import { kademliaPackage, packageDefinition, serverOptions } from '../../libs/proto/grpc-package.js';
+import { waitForSelfId, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
+import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './inbound-handlers.js';
+import { OutboundRpcs } from './outbound-rpcs.js';
+import { PeerClientPool } from './peer-client-pool.js';
+import { InboundLimiter } from './inbound-limiter.js';
+
+/** Outbound RPCs in flight at most, and waiting beyond that, before RESOURCE_EXHAUSTED. */
+const MAILBOX = { capacity: 4_096, concurrency: 512 } as const;
+const MAX_CHANNELS = 1_024;
+/** Inbound calls one remote host may have in flight (reliability.md: requests per peer). */
+const MAX_INBOUND_PER_HOST = 256;
+/** Room around a record for the rest of a message: ids, addresses, up to k contacts. */
+const MESSAGE_OVERHEAD_BYTES = 64 * 1024;
+
+export function maxMessageBytes(kad: KademliaConfig): number {
+  return kad.limits.maxKeyBytes + kad.limits.maxValueBytes + MESSAGE_OVERHEAD_BYTES;
+}
+
+export class TransportActor implements RunningActor {
+  private service: ServiceHandle | undefined;
+  private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
+  private readonly stopping = new AbortController();
+
+  private constructor(
+    private readonly server: grpc.Server,
+    private readonly pool: PeerClientPool,
+    readonly boundAddress: string,
+  ) {}
+
+  static async start(ctx: ActorContext): Promise<TransportActor> {
+    const { config } = ctx;
+    const actors = new ActorClient(ctx.bus, config.node);
+    const limit = maxMessageBytes(config.kad);
+    const server = new grpc.Server(serverOptions(limit));
+    const bound = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(config.listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+    );
+    const pool = new PeerClientPool(MAX_CHANNELS, limit);
+    const actor = new TransportActor(server, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${bound}`);
+    actor.health.addToServer(server);
+    new ReflectionService(packageDefinition()).addToServer(server);
+
+    const selfId = await waitForSelfId(actors, ctx.log, actor.stopping.signal);
+    const self: Contact = { id: selfId, address: config.advertise };
+    const limiter = new InboundLimiter(MAX_INBOUND_PER_HOST);
+    const deps: InboundDeps = { limiter, actors, self, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const pkg = kademliaPackage();
+    server.addService(pkg.Peer.service, peerHandlers(deps));
+    server.addService(pkg.Dht.service, dhtHandlers(deps));
+    server.addService(pkg.Admin.service, adminHandlers(deps));
+
+    const outbound = new OutboundRpcs({ ...deps, pool });
+    actor.service = await serveActor(
+      ctx.bus,
+      config.node,
+      'transport',
+      {
+        ping: (request) => outbound.ping(request),
+        'find-node': (request) => outbound.findNode(request),
+        'find-value': (request) => outbound.findValue(request),
+        store: (request) => outbound.store(request),
+      },
+      new Mailbox(`${config.node}/transport`, MAILBOX),
+      () => undefined,
+    );
+    actor.health.setStatus('', 'SERVING');
+    ctx.log.info({ listen: actor.boundAddress, advertise: config.advertise, id: idToHex(selfId) }, 'transport actor serving');
+    return actor;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.health.setStatus('', 'NOT_SERVING');
+    await this.service?.stop();
+    await new Promise<void>((resolve) => {
+      const force = setTimeout(() => {
+        this.server.forceShutdown();
+        resolve();
+      }, 1_000);
+      this.server.tryShutdown(() => {
+        clearTimeout(force);
+        resolve();
+      });
+    });
+    this.pool.close();
+  }
+}

@@ -1,0 +1,468 @@
+/**
+ * docker-compose.yml, run for real without a Docker engine: every service's command, with its
+ * environment (the image's ENV, then the service's), as a real process in its own Linux
+ * network namespace with its own address, the way Compose gives each container one. The
+ * `nats` service runs Debian's nats-server with the service's arguments; the kad services run
+ * the image's entrypoint (node dist/services/cli/kad.js) from this checkout. Services start
+ * in depends_on order, each dependency first passing the service's own compose healthcheck
+ * (deploy/docker/healthcheck.mjs run inside the namespace). Then: Put and Get across nodes,
+ * one node cut off (its veth link down), the others keep serving, the link comes back and
+ * the node rejoins.
+ *
+ * Addresses: 198.18.0.0/24 (RFC 2544 benchmarking range; this workplace forbids test traffic
+ * to private ranges and public addresses), on a bridge in the root namespace at 198.18.0.1,
+ * so this process reaches every node. Names resolve through /etc/netns/<ns>/hosts, which
+ * `ip netns exec` binds over /etc/hosts; /etc/netns/<ns>/resolv.conf points DNS at the
+ * namespace's own loopback, so no lookup leaves the namespaces.
+ * Named volumes are temporary directories: KAD_DATA_DIR under a volume's mount point is mapped
+ * onto the volume's directory.
+ *
+ * Needs root, iproute2 (`ip netns`) and nats-server; skips with the reason otherwise. Every
+ * namespace, link and /etc/netns entry is named kdns-<pid>/kd<pid> (pid in hex): removed at
+ * the end, even on failure, and those left by an earlier run that died are removed at start.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DhtClient } from '../../libs/client/dht-client.js';
+import { natsServerInstalled } from '../../libs/runtime/nats-server.js';
+import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
+import { healthStatus } from '../testkit/grpc-probe.js';
+import { KAD_CLI } from '../testkit/process-cluster.js';
+import { waitFor } from '../testkit/wait-for.js';
+import {
+  REPO_ROOT,
+  commandOf,
+  dependenciesOf,
+  environmentOf,
+  execForm,
+  finalStage,
+  kadServices,
+  listenPort,
+  loadCompose,
+  loadDockerfile,
+  namedVolumesOf,
+  stageEnv,
+  stageHealthcheck,
+  type ComposeService,
+} from './deploy-files.js';
+
+const SUBNET = '198.18.0';
+const BRIDGE_IP = `${SUBNET}.1`;
+const RUN = process.pid.toString(16).padStart(6, '0');
+const NS_PREFIX = 'kdns-';
+const NS_PATTERN = /^kdns-([0-9a-f]{6})-/;
+const LINK_PATTERN = /^kd([0-9a-f]{6})(br|\d\d[hn])$/;
+const BRIDGE = `kd${RUN}br`;
+const BOOTSTRAP_SERVICE = 'node-1';
+
+// ---------------------------------------------------------------- ip(8)
+
+function ip(...args: string[]): string {
+  try {
+    return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+  } catch (err) {
+    const e = err as { stderr?: string; message: string };
+    throw new Error(`ip ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
+  }
+}
+
+function ipQuiet(...args: string[]): void {
+  spawnSync('ip', args, { stdio: 'ignore' });
+}
+
+function namespaces(): string[] {
+  return ip('netns', 'list').split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+}
+
+function links(): string[] {
+  return ip('-o', 'link', 'show').split('\n').map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function removeNamespace(ns: string): void {
+  // Processes left inside (a run that died) first, so the namespace really goes away.
+  const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      /* gone already */
+    }
+  }
+  ipQuiet('netns', 'del', ns);
+  rmSync(join('/etc/netns', ns), { recursive: true, force: true });
+}
+
+/** Namespaces, links and /etc/netns entries of runs whose process is gone (or of this pid). */
+function removeStale(): string[] {
+  const removed: string[] = [];
+  const stale = (hexPid: string) => hexPid === RUN || !pidAlive(parseInt(hexPid, 16));
+  for (const ns of namespaces()) {
+    const m = NS_PATTERN.exec(ns);
+    if (m && stale(m[1]!)) {
+      removeNamespace(ns);
+      removed.push(ns);
+    }
+  }
+  for (const link of links()) {
+    const m = LINK_PATTERN.exec(link);
+    if (m && stale(m[1]!)) {
+      ipQuiet('link', 'del', link);
+      removed.push(link);
+    }
+  }
+  if (existsSync('/etc/netns')) {
+    for (const entry of readdirSync('/etc/netns')) {
+      const m = NS_PATTERN.exec(entry);
+      if (m && stale(m[1]!)) rmSync(join('/etc/netns', entry), { recursive: true, force: true });
+    }
+  }
+  return removed;
+}
+
+/** Why this test cannot run here, or undefined. */
+function unavailable(): string | undefined {
+  if (process.platform !== 'linux') return 'network namespaces are Linux only';
+  if (process.getuid?.() !== 0) return 'needs root: creates network namespaces, veth pairs and a bridge (run the tests as root, as CI does)';
+  const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
+  if (list.error || list.status !== 0) return `\`ip netns\` is unavailable (${list.error?.message ?? list.stderr.trim()}); install iproute2`;
+  const probe = `${NS_PREFIX}${RUN}-probe`;
+  const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
+  ipQuiet('netns', 'del', probe);
+  if (add.status !== 0) return `cannot create a network namespace here: ${add.stderr.trim()}`;
+  if (!natsServerInstalled()) return 'nats-server is not installed (Debian: apt-get install -y nats-server); the compose nats service runs it';
+  if (!existsSync(KAD_CLI)) return `${KAD_CLI} is missing: run npm run build`;
+  return undefined;
+}
+
+// ---------------------------------------------------------------- the compose project as processes
+
+interface Host {
+  readonly service: string;
+  readonly spec: ComposeService;
+  readonly ns: string;
+  readonly ip: string;
+  readonly vethHost: string;
+  readonly env: Record<string, string>;
+  readonly argv: string[];
+  process?: ChildProcess;
+}
+
+function durationMs(value: string | undefined, fallback: number): number {
+  const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(value ?? '');
+  if (!m) return fallback;
+  return Number(m[1]) * (m[2] === 'ms' ? 1 : m[2] === 's' ? 1_000 : 60_000);
+}
+
+class NetnsCompose {
+  readonly compose = loadCompose();
+  readonly dockerfile = loadDockerfile();
+  readonly imageEnv = stageEnv(finalStage(this.dockerfile));
+  readonly workDir = mkdtempSync(join(tmpdir(), 'kad-netns-'));
+  readonly logDir = join(this.workDir, 'logs');
+  readonly hosts: Host[] = [];
+  private readonly healthy = new Map<string, Promise<void>>();
+  private readonly started = new Map<string, Promise<void>>();
+  private readonly kad = new Set(kadServices(this.compose).map(([name]) => name));
+  private readonly emergency = () => this.killAllSync();
+
+  constructor() {
+    mkdirSync(this.logDir);
+    process.once('exit', this.emergency);
+  }
+
+  host(service: string): Host {
+    const host = this.hosts.find((h) => h.service === service);
+    assert.ok(host, `no service ${service}`);
+    return host;
+  }
+
+  /** The bridge, then one namespace per service with a veth into the bridge. */
+  buildNetwork(): void {
+    ip('link', 'add', BRIDGE, 'type', 'bridge');
+    ip('addr', 'add', `${BRIDGE_IP}/24`, 'dev', BRIDGE);
+    ip('link', 'set', BRIDGE, 'up');
+    const services = Object.entries(this.compose.services);
+    assert.ok(services.length < 200, 'one /24');
+    const hostsFile = [
+      '127.0.0.1 localhost',
+      '::1 localhost',
+      ...services.map(([name], i) => `${SUBNET}.${10 + i} ${name}`),
+    ].join('\n');
+    services.forEach(([service, spec], i) => {
+      const ns = `${NS_PREFIX}${RUN}-${service}`;
+      const index = String(i).padStart(2, '0');
+      const vethHost = `kd${RUN}${index}h`;
+      const vethNs = `kd${RUN}${index}n`;
+      const address = `${SUBNET}.${10 + i}`;
+      ip('netns', 'add', ns);
+      ip('link', 'add', vethHost, 'type', 'veth', 'peer', 'name', vethNs);
+      ip('link', 'set', vethNs, 'netns', ns);
+      ip('-n', ns, 'link', 'set', vethNs, 'name', 'eth0');
+      ip('-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
+      ip('-n', ns, 'link', 'set', 'eth0', 'up');
+      ip('-n', ns, 'link', 'set', 'lo', 'up');
+      ip('link', 'set', vethHost, 'master', BRIDGE);
+      ip('link', 'set', vethHost, 'up');
+      mkdirSync(join('/etc/netns', ns), { recursive: true });
+      writeFileSync(join('/etc/netns', ns, 'hosts'), `${hostsFile}\n`);
+      writeFileSync(join('/etc/netns', ns, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+      this.hosts.push({ service, spec, ns, ip: address, vethHost, env: this.environment(service, spec), argv: this.argv(service, spec) });
+    });
+  }
+
+  /** What the container's PID 1 would be, as a command on this machine. */
+  private argv(service: string, spec: ComposeService): string[] {
+    const command = commandOf(spec);
+    if (spec.image?.startsWith('nats:')) {
+      // The official image's entrypoint runs nats-server with arguments that start with '-'.
+      assert.ok(command.every((a) => a.startsWith('-') || /^\d+$/.test(a)), `${service}: nats arguments`);
+      return ['nats-server', ...command];
+    }
+    assert.ok(this.kad.has(service), `${service}: no way to run image ${spec.image} here`);
+    const entrypoint = execForm(finalStage(this.dockerfile).instructions.find((i) => i.op === 'ENTRYPOINT')!.args)!;
+    assert.equal(entrypoint[0], 'node');
+    assert.equal(join(REPO_ROOT, entrypoint[1]!), KAD_CLI, 'the image entrypoint is the CLI this checkout built');
+    return [process.execPath, KAD_CLI, ...command];
+  }
+
+  private environment(service: string, spec: ComposeService): Record<string, string> {
+    const env: Record<string, string> = {
+      PATH: process.env['PATH'] ?? '/usr/local/bin:/usr/bin:/bin',
+      HOME: this.workDir,
+      ...(this.kad.has(service) ? this.imageEnv : {}),
+      ...environmentOf(spec),
+    };
+    const dataDir = env['KAD_DATA_DIR'];
+    if (dataDir) {
+      const mount = namedVolumesOf(spec, this.compose).find((m) => dataDir === m.target || dataDir.startsWith(`${m.target}/`));
+      // A volume's directory is shared by the services that mount it; otherwise the
+      // container's own filesystem.
+      const base = mount ? join(this.workDir, 'volumes', mount.source) : join(this.workDir, 'containers', service);
+      env['KAD_DATA_DIR'] = mount ? join(base, dataDir.slice(mount.target.length)) : join(base, dataDir);
+      mkdirSync(env['KAD_DATA_DIR'], { recursive: true });
+    }
+    return env;
+  }
+
+  /** Starts every service once its dependencies are started or healthy, as Compose does. */
+  async up(): Promise<void> {
+    await Promise.all(this.hosts.map((h) => this.healthyOf(h.service)));
+  }
+
+  private startOf(service: string): Promise<void> {
+    let started = this.started.get(service);
+    if (!started) {
+      const host = this.host(service);
+      started = (async () => {
+        await Promise.all(
+          dependenciesOf(host.spec).map((d) => (d.condition === 'service_healthy' ? this.healthyOf(d.name) : this.startOf(d.name))),
+        );
+        this.spawn(host);
+      })();
+      this.started.set(service, started);
+    }
+    return started;
+  }
+
+  private healthyOf(service: string): Promise<void> {
+    let healthy = this.healthy.get(service);
+    if (!healthy) {
+      healthy = this.startOf(service).then(() => this.waitHealthy(this.host(service)));
+      this.healthy.set(service, healthy);
+    }
+    return healthy;
+  }
+
+  private spawn(host: Host): void {
+    const log = openSync(join(this.logDir, `${host.service}.log`), 'a');
+    const [program, ...args] = host.argv;
+    host.process = killOnExit(spawn('ip', ['netns', 'exec', host.ns, program!, ...args], { cwd: REPO_ROOT, env: host.env, stdio: ['ignore', log, log] }));
+    closeSync(log);
+  }
+
+  /** The service's compose healthcheck (or the image's HEALTHCHECK), run inside its namespace. */
+  healthcheckArgv(host: Host): string[] {
+    const test = host.spec.healthcheck?.test ?? (this.kad.has(host.service) ? ['CMD', ...stageHealthcheck(finalStage(this.dockerfile))!] : undefined);
+    assert.ok(Array.isArray(test) && test[0] === 'CMD', `${host.service}: exec-form healthcheck`);
+    const [program, ...args] = test.slice(1);
+    if (program === 'node') return [process.execPath, ...args];
+    if (program === 'wget') {
+      // The nats image's busybox wget: the same GET, with Node's fetch, in the namespace.
+      const url = args.find((a) => /^https?:\/\//.test(a));
+      assert.ok(url, `${host.service}: wget URL`);
+      return [process.execPath, '-e', `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
+    }
+    throw new Error(`${host.service}: cannot run healthcheck ${program} here`);
+  }
+
+  runHealthcheck(host: Host): Promise<boolean> {
+    const argv = this.healthcheckArgv(host);
+    const timeoutMs = durationMs(host.spec.healthcheck?.timeout, 5_000);
+    return new Promise((resolve) => {
+      const child = spawn('ip', ['netns', 'exec', host.ns, ...argv], { cwd: REPO_ROOT, env: host.env, stdio: 'ignore' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      child.once('exit', (code) => {
+        clearTimeout(timer);
+        resolve(code === 0);
+      });
+      child.once('error', () => resolve(false));
+    });
+  }
+
+  private async waitHealthy(host: Host): Promise<void> {
+    await waitFor(`${host.service} to pass its healthcheck (logs in ${this.logDir})`, async () => {
+      if (host.process?.exitCode !== null && host.process?.exitCode !== undefined) throw new Error(`${host.service} exited with ${host.process.exitCode}`);
+      return this.runHealthcheck(host);
+    }, { timeoutMs: 30_000, intervalMs: 200 });
+  }
+
+  /** The kad services that own a gRPC port (`kad node`, the transport actor). */
+  grpcHosts(): Host[] {
+    return this.hosts.filter((h) => this.kad.has(h.service) && (commandOf(h.spec)[0] === 'node' || commandOf(h.spec)[1] === 'transport'));
+  }
+
+  grpcAddress(host: Host): string {
+    return `${host.ip}:${listenPort(host.env, this.imageEnv)}`;
+  }
+
+  cut(host: Host): void {
+    ip('link', 'set', host.vethHost, 'down');
+  }
+
+  reconnect(host: Host): void {
+    ip('link', 'set', host.vethHost, 'up');
+  }
+
+  async down(): Promise<void> {
+    await Promise.all(this.hosts.map((h) => (h.process ? stopChild(h.process) : undefined)));
+    for (const h of this.hosts) {
+      removeNamespace(h.ns);
+      ipQuiet('link', 'del', h.vethHost);
+    }
+    ipQuiet('link', 'del', BRIDGE);
+    process.removeListener('exit', this.emergency);
+  }
+
+  /** Last resort when the test process exits without `down` (a crash, a timeout). */
+  private killAllSync(): void {
+    for (const h of this.hosts) h.process?.kill('SIGKILL');
+    for (const h of this.hosts) removeNamespace(h.ns);
+    ipQuiet('link', 'del', BRIDGE);
+  }
+}
+
+// ---------------------------------------------------------------- the test
+
+test('docker-compose.yml as processes in network namespaces: Put/Get across nodes, a node cut off and rejoining', { timeout: 120_000 }, async (t) => {
+  const reason = unavailable();
+  if (reason) {
+    t.skip(reason);
+    return;
+  }
+  const stale = removeStale();
+  if (stale.length > 0) t.diagnostic(`removed leftovers of an earlier run: ${stale.join(', ')}`);
+  const cluster = new NetnsCompose();
+  const clients = new Map<string, DhtClient>();
+  let failed = false;
+  /** A subtest that is skipped once an earlier one failed (the cluster is then in doubt). */
+  const step = (name: string, fn: () => Promise<void>) =>
+    t.test(name, async (s) => {
+      if (failed) return s.skip('an earlier step failed');
+      try {
+        await fn();
+      } catch (err) {
+        failed = true;
+        throw err;
+      }
+    });
+  try {
+    cluster.buildNetwork();
+    const started = Date.now();
+    await cluster.up();
+    t.diagnostic(`${cluster.hosts.length} services healthy in ${Date.now() - started} ms (logs in ${cluster.logDir})`);
+
+    const nodes = cluster.grpcHosts();
+    for (const h of nodes) clients.set(h.service, new DhtClient(cluster.grpcAddress(h)));
+    const client = (h: { service: string }) => clients.get(h.service)!;
+    const colocated = nodes.filter((h) => commandOf(h.spec)[0] === 'node' && h.service !== BOOTSTRAP_SERVICE);
+    const victim = colocated[0];
+    assert.ok(victim, 'a co-located node other than the bootstrap node to cut off');
+    const others = nodes.filter((h) => h !== victim);
+
+    await step('every node serves gRPC health from outside its namespace, and the tables fill', async () => {
+      assert.ok(nodes.length >= 3, `${nodes.length} nodes`);
+      for (const h of nodes) assert.equal(await healthStatus(cluster.grpcAddress(h)), 'SERVING', h.service);
+      await waitFor('every routing table to know every other node', async () => {
+        const stats = await Promise.all(nodes.map((h) => client(h).stats({ timeoutMs: 2_000 })));
+        return stats.every((s) => s.contacts >= nodes.length - 1);
+      }, { timeoutMs: 30_000, intervalMs: 200 });
+    });
+
+    // Each Put and Get is retried until it succeeds: on a loaded 2-core machine a single RPC can
+    // miss its 2 s deadline. What is asserted is where the value ends up, not the first try.
+    const putOn = (writer: Host, key: string, value: string, replicas: number) =>
+      waitFor(`${key} through ${writer.service} to be stored on ${replicas} nodes`, async () => {
+        const reply = await client(writer).put(key, value, { timeoutMs: 15_000 });
+        if (reply.acknowledged !== replicas) throw new Error(`stored on ${reply.acknowledged} of ${reply.attempted}`);
+        return true;
+      }, { timeoutMs: 30_000, intervalMs: 250 });
+    const readBack = (reader: Host, key: string, value: string) =>
+      waitFor(`${key} through ${reader.service}`, async () => {
+        const got = await client(reader).get(key, { timeoutMs: 10_000 });
+        if (!got.found) throw new Error('not found');
+        assert.equal(Buffer.from(got.value).toString(), value);
+        return true;
+      }, { timeoutMs: 30_000, intervalMs: 250 });
+    const before = (h: Host) => `written through ${h.service}`;
+    const during = `written while ${victim.service} was away`;
+
+    await step('a value Put through each node is stored on every node and read back through every other node', async () => {
+      await Promise.all(nodes.map((writer) => putOn(writer, `before-${writer.service}`, before(writer), nodes.length)));
+      for (const writer of nodes) {
+        for (const reader of nodes.filter((h) => h !== writer)) await readBack(reader, `before-${writer.service}`, before(writer));
+      }
+    });
+
+    await step(`${victim.service} cut off (link down): the other nodes keep serving Put and Get`, async () => {
+      cluster.cut(victim);
+      await assert.rejects(healthStatus(cluster.grpcAddress(victim), 500), `${victim.service} should be unreachable`);
+      await Promise.all(others.map((writer) => putOn(writer, `during-${writer.service}`, during, others.length)));
+      for (const reader of others) {
+        for (const writer of nodes) await readBack(reader, `before-${writer.service}`, before(writer));
+        for (const writer of others) await readBack(reader, `during-${writer.service}`, during);
+      }
+    });
+
+    await step(`link back up: ${victim.service} rejoins, reads what was written while it was away, and stores again`, async () => {
+      cluster.reconnect(victim);
+      await waitFor(`${victim.service} to answer health checks again`, async () => (await healthStatus(cluster.grpcAddress(victim), 1_000)) === 'SERVING', { timeoutMs: 30_000, intervalMs: 200 });
+      // It never received the during-* records: finding them means it reaches the others.
+      for (const writer of others) await readBack(victim, `during-${writer.service}`, during);
+      // And the others reach it: a Put through the bootstrap node is stored on every node.
+      const writer = nodes.find((h) => h.service === BOOTSTRAP_SERVICE)!;
+      await putOn(writer, 'after-rejoin', 'everyone has this', nodes.length);
+      await readBack(victim, 'after-rejoin', 'everyone has this');
+    });
+  } catch (err) {
+    failed = true;
+    throw err;
+  } finally {
+    for (const c of clients.values()) c.close();
+    await cluster.down();
+    if (!failed) rmSync(cluster.workDir, { recursive: true, force: true });
+    else t.diagnostic(`kept logs in ${cluster.logDir}`);
+  }
+});

@@ -1,0 +1,51 @@
+/**
+ * The NATS bus against a real nats-server: actors are NATS micro services that standard
+ * tooling discovers ($SRV.PING / INFO / STATS), errors travel as service errors, and a
+ * subject nobody serves fails fast with `unavailable`.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { connect } from '@nats-io/transport-node';
+import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
+import { Mailbox } from '../../libs/bus/mailbox.js';
+import { NatsBus } from '../../libs/bus/nats-bus.js';
+import { ErrorCode, KadError, resourceExhausted } from '../../libs/runtime/kad-error.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { storageHandlers } from '../testkit/actor-stubs.js';
+
+let nats: NatsServerProcess;
+before(async () => {
+  nats = await startNatsServer();
+});
+after(async () => nats?.stop());
+
+test('nats bus - actors are discoverable NATS micro services with their node in metadata', async () => {
+  const bus = await NatsBus.connect({ servers: nats.url, name: 'test' });
+  const service = await serveActor(
+    bus,
+    'disc-1',
+    'storage',
+    storageHandlers({ put: () => Promise.reject(resourceExhausted('full up')), stats: () => ({ records: 5, bytes: 9 }) }),
+    new Mailbox('disc-1/storage', { capacity: 8, concurrency: 1 }),
+    () => undefined,
+  );
+  const nc = await connect({ servers: nats.url });
+  try {
+    const info = await nc.request('$SRV.INFO.kad-storage', new Uint8Array(0), { timeout: 2_000 });
+    const parsed = info.json<{ name: string; metadata: Record<string, string>; endpoints: { subject: string }[] }>();
+    assert.equal(parsed.name, 'kad-storage');
+    assert.equal(parsed.metadata['node'], 'disc-1');
+    assert.deepEqual(parsed.endpoints.map((e) => e.subject).sort(), ['kad.disc-1.storage.drop', 'kad.disc-1.storage.due', 'kad.disc-1.storage.get', 'kad.disc-1.storage.ids', 'kad.disc-1.storage.put', 'kad.disc-1.storage.stats']);
+
+    const actors = new ActorClient(bus, 'disc-1');
+    assert.deepEqual(await actors.ask('storage', 'stats', {}, 2_000), { records: 5, bytes: 9 });
+    await assert.rejects(actors.ask('storage', 'put', { record: null }, 2_000), (err: KadError) => err.code === ErrorCode.ResourceExhausted && err.message === 'full up');
+
+    // No responders: `unavailable` at once (waiting for the deadline would be deadline-exceeded).
+    await assert.rejects(new ActorClient(bus, 'nobody').ask('storage', 'stats', {}, 5_000), (err: KadError) => err.code === ErrorCode.Unavailable);
+  } finally {
+    await nc.close();
+    await service.stop();
+    await bus.close();
+  }
+});

@@ -1,0 +1,47 @@
+/**
+ * The bus goes away and comes back: with nats-server killed, client calls fail with a clear
+ * status instead of hanging; once it is back on the same port, the actors reconnect on their
+ * own (NATS micro re-subscribes) and the records are still there.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import * as grpc from '@grpc/grpc-js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { freePorts } from '../testkit/free-port.js';
+import { ProcessCluster } from '../testkit/process-cluster.js';
+import { waitFor } from '../testkit/wait-for.js';
+
+describe('NATS outage - nats-server killed and restarted under a running cluster', () => {
+  let nats: NatsServerProcess;
+  let port: number;
+  let cluster: ProcessCluster;
+
+  before(async () => {
+    [port] = (await freePorts(1)) as [number];
+    nats = await startNatsServer({ port });
+    cluster = await ProcessCluster.start({ nodes: 3, natsUrl: nats.url, env: { KAD_K: '3' } });
+    await cluster.waitForTables(2);
+  });
+  after(async () => {
+    await cluster?.stop();
+    await nats?.stop();
+  });
+
+  test('calls fail with UNAVAILABLE or DEADLINE_EXCEEDED during the outage and work again after it', async () => {
+    assert.equal((await cluster.nodes[0]!.client.put('before-outage', 'kept')).acknowledged, 3);
+    nats.process.kill('SIGKILL');
+    await waitFor('nats-server to exit', () => nats.process.exitCode !== null || nats.process.signalCode !== null);
+
+    await assert.rejects(cluster.nodes[1]!.client.get('before-outage', { timeoutMs: 5_000 }), (err: grpc.ServiceError) =>
+      [grpc.status.UNAVAILABLE, grpc.status.DEADLINE_EXCEEDED].includes(err.code),
+    );
+
+    nats = await startNatsServer({ port });
+    await waitFor('the cluster to answer again', async () => {
+      const reply = await cluster.nodes[1]!.client.get('before-outage', { timeoutMs: 2_000 });
+      return reply.found && Buffer.from(reply.value).toString() === 'kept';
+    }, { timeoutMs: 30_000, intervalMs: 250 });
+    assert.equal((await cluster.nodes[2]!.client.put('after-outage', 'new')).acknowledged, 3);
+    assert.equal(Buffer.from((await cluster.nodes[0]!.client.get('after-outage')).value).toString(), 'new');
+  });
+});

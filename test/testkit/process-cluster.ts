@@ -1,0 +1,193 @@
+/**
+ * A cluster of real `kad` processes on loopback for integration tests: each node is one
+ * `kad node` process, or (split) four `kad actor <name>` processes, all on one nats-server.
+ * Node 0 starts first; the others join through it. Nodes can be killed, stopped, restarted on
+ * the same port and data dir, and added with fresh ids. Logs go to one file per process. The
+ * benchmark uses it too, with the CLI of whichever build it measures.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DhtClient } from '../../libs/client/dht-client.js';
+import { ACTORS } from '../../libs/bus/subjects.js';
+import { idToHex } from '../../libs/kademlia/id.js';
+import { bytesOf } from '../../libs/proto/convert.js';
+import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
+import { freePorts } from './free-port.js';
+import { healthStatus } from './grpc-probe.js';
+import { waitFor } from './wait-for.js';
+
+export const KAD_CLI = fileURLToPath(new URL('../../services/cli/kad.js', import.meta.url));
+
+export interface ProcessClusterOptions {
+  /** The build's dist/services/cli/kad.js (default: this build's). */
+  readonly cli?: string;
+  readonly nodes: number;
+  readonly natsUrl: string;
+  /** Indexes of nodes that run as four actor processes. */
+  readonly split?: readonly number[];
+  /** Give every node a data dir (identity, records, routing snapshot). */
+  readonly dataDirs?: boolean;
+  readonly env?: Readonly<Record<string, string>>;
+  /** Addresses every node also bootstraps from, after the cluster's own first node. */
+  readonly extraBootstrap?: readonly string[];
+}
+
+export interface ProcessNode {
+  readonly name: string;
+  readonly address: string;
+  readonly bootstrap: string;
+  readonly dataDir: string | undefined;
+  readonly split: boolean;
+  processes: ChildProcess[];
+  client: DhtClient;
+  alive: boolean;
+}
+
+export class ProcessCluster {
+  readonly logDir = mkdtempSync(join(tmpdir(), 'kad-cluster-'));
+  readonly nodes: ProcessNode[] = [];
+  private starts = 0;
+
+  private constructor(private readonly options: ProcessClusterOptions) {}
+
+  static async start(options: ProcessClusterOptions): Promise<ProcessCluster> {
+    const cluster = new ProcessCluster(options);
+    try {
+      const ports = await freePorts(options.nodes);
+      const first = `127.0.0.1:${ports[0]}`;
+      for (let i = 0; i < options.nodes; i++) {
+        const node = cluster.createNode(i, `127.0.0.1:${ports[i]}`, i === 0 ? '' : first, options.split?.includes(i) ?? false);
+        if (i === 0) await cluster.waitHealthy(node);
+      }
+      await Promise.all(cluster.nodes.map((node) => cluster.waitHealthy(node)));
+      return cluster;
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+  }
+
+  private createNode(index: number, address: string, bootstrap: string, split: boolean): ProcessNode {
+    const name = `node-${index}`;
+    const dataDir = this.options.dataDirs ? join(this.logDir, 'data', name) : undefined;
+    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], client: new DhtClient(address), alive: true };
+    this.nodes.push(node);
+    this.spawnProcesses(node);
+    return node;
+  }
+
+  private spawnProcesses(node: ProcessNode): void {
+    const run = ++this.starts;
+    // No KAD_* setting leaks in from the caller's environment: a node gets exactly these.
+    const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KAD_')));
+    const env = {
+      ...inherited,
+      KAD_NODE: node.name,
+      KAD_LISTEN: node.address,
+      KAD_ADVERTISE: node.address,
+      KAD_BOOTSTRAP: [node.bootstrap, ...(this.options.extraBootstrap ?? [])].filter((a) => a !== '').join(','),
+      KAD_NATS_URL: this.options.natsUrl,
+      KAD_LOG_LEVEL: process.env['KAD_LOG_LEVEL'] ?? 'info',
+      ...(node.dataDir ? { KAD_DATA_DIR: node.dataDir } : {}),
+      ...this.options.env,
+    };
+    const commands = node.split ? ACTORS.map((actor) => ['actor', actor]) : [['node']];
+    node.processes = commands.map((args) => {
+      const child = killOnExit(spawn(process.execPath, [this.options.cli ?? KAD_CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
+      const log = createWriteStream(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`));
+      child.stdout?.pipe(log);
+      child.stderr?.pipe(log);
+      return child;
+    });
+    node.alive = true;
+  }
+
+  /** Waits until the node serves gRPC health; the deadline grows with the processes running. */
+  async waitHealthy(node: ProcessNode): Promise<void> {
+    await waitFor(`${node.name} to serve (logs in ${this.logDir})`, async () => {
+      for (const child of node.processes) {
+        if (child.exitCode !== null) throw new Error(`${node.name} exited with ${child.exitCode}`);
+      }
+      return (await healthStatus(node.address)) === 'SERVING';
+    }, { timeoutMs: 20_000 + 2_000 * this.processCount, intervalMs: 100 });
+  }
+
+  get processCount(): number {
+    return this.nodes.reduce((n, node) => n + node.processes.length, 0);
+  }
+
+  /** The pids of each node's processes (one, or four for a split node). */
+  pidsPerNode(): number[][] {
+    return this.nodes.map((node) => node.processes.flatMap((child) => (child.pid === undefined ? [] : [child.pid])));
+  }
+
+  /** How many contacts each node's routing table holds now. */
+  async contactCounts(nodes: readonly ProcessNode[] = this.live()): Promise<number[]> {
+    const stats = await Promise.all(nodes.map((node) => node.client.stats({ timeoutMs: 5_000 })));
+    return stats.map((s) => s.contacts);
+  }
+
+  /** A node with a fresh id, joining through the first live node. */
+  async addNode(): Promise<ProcessNode> {
+    const [port] = await freePorts(1);
+    const bootstrap = this.live()[0]?.address ?? '';
+    const node = this.createNode(this.nodes.length, `127.0.0.1:${port}`, bootstrap, false);
+    await this.waitHealthy(node);
+    return node;
+  }
+
+  /** Starts a stopped node again: same name, port and data dir. */
+  async restart(node: ProcessNode): Promise<void> {
+    node.client.close();
+    node.client = new DhtClient(node.address);
+    this.spawnProcesses(node);
+    await this.waitHealthy(node);
+  }
+
+  /** Every live node knows at least `min` contacts (so lookups see the whole small cluster). */
+  async waitForTables(min: number, nodes: readonly ProcessNode[] = this.live(), timeoutMs = 30_000): Promise<void> {
+    await waitFor(`routing tables to hold ${min} contacts (logs in ${this.logDir})`, async () => {
+      return (await this.contactCounts(nodes)).every((n) => n >= min);
+    }, { timeoutMs, intervalMs: 200 });
+  }
+
+  live(): ProcessNode[] {
+    return this.nodes.filter((node) => node.alive);
+  }
+
+  kill(node: ProcessNode): void {
+    node.alive = false;
+    for (const child of node.processes) child.kill('SIGKILL');
+    node.client.close();
+  }
+
+  /** SIGTERM: the node saves its snapshot and closes its store. */
+  async stopNode(node: ProcessNode): Promise<void> {
+    node.alive = false;
+    node.client.close();
+    await Promise.all(node.processes.map((child) => stopChild(child)));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(
+      this.nodes.map(async (node) => {
+        node.client.close();
+        await Promise.all(node.processes.map((child) => stopChild(child)));
+      }),
+    );
+  }
+}
+
+/** A node's id in hex, as its Admin.Stats reports it. */
+export async function nodeIdHex(node: ProcessNode): Promise<string> {
+  return idToHex(Uint8Array.from(bytesOf((await node.client.stats({ timeoutMs: 5_000 })).self?.id)));
+}
+
+/** The ids (hex) in a node's routing table, as its Admin.RoutingTable reports them. */
+export async function tableIdsHex(node: ProcessNode): Promise<string[]> {
+  const table = await node.client.routingTable({ timeoutMs: 5_000 });
+  return table.buckets.flatMap((bucket) => bucket.contacts).map((contact) => idToHex(Uint8Array.from(bytesOf(contact.id))));
+}

@@ -1,0 +1,36 @@
+/** Shared workload helpers: a seeded choice of nodes, bounded parallelism, latency summaries. */
+export { runBounded } from '../../libs/runtime/run-bounded.js';
+
+/** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function pick<T>(random: () => number, items: readonly T[], except?: T): T {
+  const pool = except === undefined ? items : items.filter((item) => item !== except);
+  const item = pool[Math.floor(random() * pool.length)];
+  if (item === undefined) throw new Error('nothing to pick from');
+  return item;
+}
+
+export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const start = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - start };
+}
+
+export function percentile(samples: readonly number[], p: number): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+export function latencySummary(name: string, samples: readonly number[]): string {
+  return `${name}: n=${samples.length} p50=${percentile(samples, 50).toFixed(2)} ms p99=${percentile(samples, 99).toFixed(2)} ms`;
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Contact } from '../../../libs/kademlia/contact.js';
+import { compareDistance } from '../../../libs/kademlia/id.js';
+import type { KadRecord } from '../../../libs/kademlia/record.js';
+import { planGetRepairs, shouldHandOff } from '../../../libs/kademlia/record-placement.js';
+
+const TARGET = new Uint8Array(32);
+/** Contact i sits at XOR distance i from TARGET, so contact 1 is the closest. */
+const at = (i: number): Contact => {
+  const id = new Uint8Array(32);
+  id[31] = i;
+  return { id, address: `127.0.0.1:${7000 + i}` };
+};
+const version = (createdMs: number, expiresMs = 100_000): KadRecord => ({
+  key: Uint8Array.of(1),
+  value: Uint8Array.of(createdMs & 0xff),
+  publisher: new Uint8Array(32).fill(9),
+  createdMs,
+  expiresMs,
+});
+
+test('record placement - read-repair gives the newest to stale and empty nodes among the k closest', () => {
+  const answers = [
+    { from: at(1), record: version(10) },
+    { from: at(2), record: version(20) },
+    { from: at(3), record: undefined },
+    { from: at(4), record: version(20) },
+  ];
+  const plan = planGetRepairs({ target: TARGET, k: 3, answers, nowMs: 0, repair: true });
+  assert.equal(plan.newest?.createdMs, 20);
+  const repairs = plan.stores.filter((s) => s.kind === 'repair').map((s) => s.to.address);
+  assert.deepEqual(repairs, [at(1).address, at(3).address]);
+  for (const s of plan.stores) assert.equal(s.record.createdMs, 20);
+});
+
+test('record placement - the closest node beyond k that lacked it caches it, lifetime halved per node between', () => {
+  const answers = [1, 2, 3, 4, 5, 6].map((i) => ({ from: at(i), record: i <= 2 ? version(5, 64_000) : undefined }));
+  const plan = planGetRepairs({ target: TARGET, k: 2, answers, nowMs: 0, repair: true });
+  assert.deepEqual(plan.stores.filter((s) => s.kind === 'repair'), []);
+  const cache = plan.stores.filter((s) => s.kind === 'cache');
+  assert.equal(cache.length, 1);
+  assert.equal(cache[0]!.to.address, at(3).address);
+  assert.equal(cache[0]!.record.expiresMs, 64_000 / 4, 'two nodes closer: a quarter of the remaining lifetime');
+});
+
+test('record placement - nothing found, nothing planned', () => {
+  const plan = planGetRepairs({ target: TARGET, k: 3, answers: [{ from: at(1), record: undefined }], nowMs: 0, repair: true });
+  assert.equal(plan.newest, undefined);
+  assert.deepEqual(plan.stores, []);
+});
+
+test('record placement - hand-off only from a holder among the k closest to a newcomer among them', () => {
+  const known = [at(2), at(3), at(4), at(5)];
+  assert.equal(shouldHandOff({ recordId: TARGET, self: at(3), newcomer: at(1), known, k: 3 }), true);
+  assert.equal(shouldHandOff({ recordId: TARGET, self: at(5), newcomer: at(1), known, k: 3 }), false, 'self is not among the k closest');
+  assert.equal(shouldHandOff({ recordId: TARGET, self: at(2), newcomer: at(6), known, k: 3 }), false, 'newcomer is not among them');
+  assert.ok(compareDistance(TARGET, at(1).id, at(2).id) < 0);
+});
+
+test('record placement - a first-value Get only caches, at the closest node that lacked it', () => {
+  const answers = [{ from: at(5), record: version(5, 80_000) }, { from: at(2), record: undefined }, { from: at(7), record: undefined }];
+  const plan = planGetRepairs({ target: TARGET, k: 20, answers, nowMs: 0, repair: false });
+  assert.deepEqual(plan.stores.map((s) => [s.kind, s.to.address, s.record.expiresMs]), [['cache', at(2).address, 80_000]]);
+});
+
+test('record placement - the reader replaces its own stale copy, even far from the key', () => {
+  const answers = [
+    { from: at(1), record: version(20) },
+    { from: at(2), record: version(20) },
+    { from: at(9), record: version(10) },
+  ];
+  const plan = planGetRepairs({ target: TARGET, k: 2, answers, nowMs: 0, repair: true, reader: at(9) });
+  assert.deepEqual(plan.stores.map((s) => [s.kind, s.to.address, s.record.createdMs, s.record.expiresMs]), [['repair', at(9).address, 20, 100_000]]);
+});
