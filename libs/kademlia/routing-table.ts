@@ -41,9 +41,13 @@ export interface TableChange {
   promoted?: Contact;
 }
 
-export interface BucketView {
-  depth: number;
+/** The ids whose first `depth` bits are `prefix`'s (bits past depth are zero). */
+export interface IdRange {
   prefix: NodeId;
+  depth: number;
+}
+
+export interface BucketView extends IdRange {
   /** Least-recently-seen first. */
   contacts: Contact[];
   /** Oldest first; the last one is promoted first. */
@@ -65,6 +69,17 @@ interface Bucket {
   /** Oldest first. */
   replacements: Contact[];
   lastTouchedMs: number;
+}
+
+/** The prefix of the ids sharing exactly `shared` leading bits with id: its first `shared` bits,
+ * then the opposite of its next bit, then zeros. */
+function siblingPrefix(id: NodeId, shared: number): NodeId {
+  const prefix = new Uint8Array(id.length);
+  const whole = shared >> 3;
+  prefix.set(id.subarray(0, whole));
+  const keep = (0xff << (8 - (shared & 7))) & 0xff;
+  prefix[whole] = ((id[whole] ?? 0) & keep) | ((~(id[whole] ?? 0) & (0x80 >> (shared & 7))) & 0xff);
+  return prefix;
 }
 
 function positiveInteger(value: number, name: string, min: number): number {
@@ -203,6 +218,19 @@ export class RoutingTable {
   /** Buckets not touched at or after thresholdMs: the ones to refresh (§2.3). */
   bucketsNotSeenSince(thresholdMs: number): BucketView[] {
     return this.list.filter((bucket) => bucket.lastTouchedMs < thresholdMs).map(view);
+  }
+
+  /**
+   * §2.3: the ranges a joining node refreshes, "all k-buckets further away than its closest
+   * neighbor": one per distance, from the far half of the space (no common prefix with us) to
+   * the range that holds our closest contact. They follow distances, not this table's buckets,
+   * which in a young or small table are few and wide: a lookup into each range reaches the
+   * nodes there, and they learn of us in turn. Empty while the table is.
+   */
+  joinRefreshRanges(): IdRange[] {
+    let nearest = -1;
+    for (const contact of this.contacts()) nearest = Math.max(nearest, commonPrefixLength(contact.id, this.selfId));
+    return Array.from({ length: nearest + 1 }, (_, shared) => ({ prefix: siblingPrefix(this.selfId, shared), depth: shared + 1 }));
   }
 
   // --- internals ---

@@ -99,8 +99,8 @@ export class RoutingTableActor implements RunningActor {
   /** One random id in each bucket that saw no lookup for `idleMs` (or in every bucket). */
   private refreshTargets(request: v1.RefreshTargetsRequest__Output): v1.RefreshTargetsResponse {
     const now = this.ctx.clock();
-    const buckets = request.all ? this.table.buckets() : this.table.bucketsNotSeenSince(now - request.idleMs);
-    return { targets: buckets.map((bucket) => Buffer.from(randomIdWithPrefix(bucket.prefix, bucket.depth, this.ctx.random))) };
+    const ranges = request.all ? this.table.joinRefreshRanges() : this.table.bucketsNotSeenSince(now - request.idleMs);
+    return { targets: ranges.map((range) => Buffer.from(randomIdWithPrefix(range.prefix, range.depth, this.ctx.random))) };
   }
 
   private closest(request: v1.ClosestRequest__Output): v1.ClosestResponse {

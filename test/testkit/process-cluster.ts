@@ -150,7 +150,10 @@ export class ProcessCluster {
   /** Every live node knows at least `min` contacts (so lookups see the whole small cluster). */
   async waitForTables(min: number, nodes: readonly ProcessNode[] = this.live(), timeoutMs = 30_000): Promise<void> {
     await waitFor(`routing tables to hold ${min} contacts (logs in ${this.logDir})`, async () => {
-      return (await this.contactCounts(nodes)).every((n) => n >= min);
+      const counts = await this.contactCounts(nodes);
+      if (counts.every((n) => n >= min)) return true;
+      // Thrown, not returned: a timeout then reports the last counts seen.
+      throw new Error(`contacts per node ${nodes.map((node, i) => `${node.name}=${counts[i]}`).join(' ')}`);
     }, { timeoutMs, intervalMs: 200 });
   }
 

@@ -242,6 +242,24 @@ describe('RoutingTable', () => {
     assert.deepEqual(table.bucketsNotSeenSince(200), []);
   });
 
+  test('§2.3: a joining node refreshes one range per distance, out to its closest contact', () => {
+    const table = new RoutingTable(SELF, { k: 20 });
+    assert.deepEqual(table.joinRefreshRanges(), [], 'nothing to refresh with an empty table');
+    // One bucket holds both contacts (k = 20), but they sit at two distances and the closest
+    // shares two bits with self (0x20 = 0010...): three ranges, 1xxx, 01xx and 001x.
+    table.observe(at(idOf(0x80)), 1);
+    table.observe(at(idOf(0x20)), 2);
+    assert.equal(table.buckets().length, 1);
+    assert.deepEqual(
+      table.joinRefreshRanges().map((r) => [r.prefix[0], r.depth]),
+      [
+        [0x80, 1],
+        [0x40, 2],
+        [0x20, 3],
+      ],
+    );
+  });
+
   test('contacts are copied on insert', () => {
     const table = new RoutingTable(SELF, { k: 2 });
     const id = idOf(0x80);
