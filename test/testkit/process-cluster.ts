@@ -44,6 +44,8 @@ export interface ProcessNode {
   processes: ChildProcess[];
   client: DhtClient;
   alive: boolean;
+  /** Stopped with SIGSTOP (not alive, but not dead either). */
+  frozen: boolean;
 }
 
 export class ProcessCluster {
@@ -73,7 +75,7 @@ export class ProcessCluster {
   private createNode(index: number, address: string, bootstrap: string, split: boolean): ProcessNode {
     const name = `node-${index}`;
     const dataDir = this.options.dataDirs ? join(this.logDir, 'data', name) : undefined;
-    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], client: new DhtClient(address), alive: true };
+    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], client: new DhtClient(address), alive: true, frozen: false };
     this.nodes.push(node);
     this.spawnProcesses(node);
     return node;
@@ -167,6 +169,21 @@ export class ProcessCluster {
     node.client.close();
   }
 
+  /** SIGSTOP: a gray failure. The node's sockets stay open and the kernel still accepts
+   * connections, but nothing answers until `thaw`. */
+  freeze(node: ProcessNode): void {
+    node.alive = false;
+    node.frozen = true;
+    for (const child of node.processes) child.kill('SIGSTOP');
+  }
+
+  /** SIGCONT: a frozen node runs on from where it stopped. */
+  thaw(node: ProcessNode): void {
+    for (const child of node.processes) child.kill('SIGCONT');
+    node.frozen = false;
+    node.alive = true;
+  }
+
   /** SIGTERM: the node saves its snapshot and closes its store. */
   async stopNode(node: ProcessNode): Promise<void> {
     node.alive = false;
@@ -177,6 +194,7 @@ export class ProcessCluster {
   async stop(): Promise<void> {
     await Promise.all(
       this.nodes.map(async (node) => {
+        if (node.frozen) this.thaw(node);
         node.client.close();
         await Promise.all(node.processes.map((child) => stopChild(child)));
       }),

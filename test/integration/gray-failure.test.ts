@@ -1,0 +1,112 @@
+/**
+ * A gray failure (reliability.md F5, the 2023 IPFS incident): a node frozen with SIGSTOP keeps
+ * its sockets, so the kernel still accepts connections to it and peers' RPCs wait for replies
+ * that never come, which is how a hung process looks from the network. Lookups must route
+ * around it; after SIGCONT it must serve again and come to hold the records written meanwhile.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { idToHex } from '../../libs/kademlia/id.js';
+import { ProcessCluster, tableIdsHex, type ProcessNode } from '../testkit/process-cluster.js';
+import { isAmong, takeCensus } from '../testkit/replica-census.js';
+import { waitFor } from '../testkit/wait-for.js';
+import { latencySummary, runBounded, timed } from '../testkit/workload.js';
+
+const K = 3;
+const REPLICATE_MS = 3_000;
+const valueOf = (key: string): string => `value of ${key}`;
+
+/** Reads every key through every node: the `key@node` pairs not read back intact, and each
+ * read's latency. */
+async function readAll(nodes: readonly ProcessNode[], keys: readonly string[]): Promise<{ failed: string[]; ms: number[] }> {
+  const failed: string[] = [];
+  const ms = await runBounded(nodes.length * keys.length, 8, async (n) => {
+    const node = nodes[n % nodes.length]!;
+    const key = keys[Math.floor(n / nodes.length)]!;
+    const { value: reply, ms } = await timed(() => node.client.get(key, { timeoutMs: 15_000 }));
+    if (!reply.found || Buffer.from(reply.value).toString() !== valueOf(key)) failed.push(`${key}@${node.name}`);
+    return ms;
+  });
+  return { failed, ms };
+}
+
+describe('gray failure - a node frozen with SIGSTOP, then thawed', () => {
+  let nats: NatsServerProcess;
+  let cluster: ProcessCluster;
+  const writtenBefore = Array.from({ length: 30 }, (_, i) => `before-${i}`);
+  const writtenWhileFrozen = Array.from({ length: 30 }, (_, i) => `while-frozen-${i}`);
+
+  before(async () => {
+    nats = await startNatsServer();
+    cluster = await ProcessCluster.start({
+      nodes: 6,
+      natsUrl: nats.url,
+      env: { KAD_K: String(K), KAD_RPC_TIMEOUT_MS: '500', KAD_LOOKUP_TIMEOUT_MS: '4000', KAD_REPLICATE_MS: String(REPLICATE_MS) },
+    });
+    await cluster.waitForTables(K);
+    await runBounded(writtenBefore.length, 8, async (i) => {
+      const key = writtenBefore[i]!;
+      assert.equal((await cluster.nodes[i % cluster.nodes.length]!.client.put(key, valueOf(key))).acknowledged, K);
+    });
+  });
+
+  after(async () => {
+    await cluster?.stop();
+    await nats?.stop();
+  });
+
+  test('the others serve around it; thawed, it serves again and gets what was written meanwhile', async (t) => {
+    const frozen = cluster.nodes[2]!;
+    const frozenId = (await takeCensus([frozen])).contacts[0]!;
+    const others = cluster.live().filter((n) => n !== frozen);
+    const healthy = await readAll(others, writtenBefore);
+    assert.deepEqual(healthy.failed, []);
+    cluster.freeze(frozen);
+
+    const whileFrozen = await readAll(others, writtenBefore);
+    assert.deepEqual(whileFrozen.failed, [], 'every read through the others while it is frozen');
+    t.diagnostic(latencySummary('Get through the others, all nodes up', healthy.ms));
+    t.diagnostic(latencySummary('Get through the others, one frozen (RPC timeout 500 ms)', whileFrozen.ms));
+    // A lookup's k closest are the nodes that answered, so Puts still reach k live nodes.
+    await runBounded(writtenWhileFrozen.length, 8, async (i) => {
+      const key = writtenWhileFrozen[i]!;
+      const reply = await others[i % others.length]!.client.put(key, valueOf(key), { timeoutMs: 15_000 });
+      assert.equal(reply.acknowledged, K, `${key}: stored on ${reply.acknowledged} of ${reply.attempted}`);
+    });
+
+    // RPCs to it time out; after 5 in a row a peer evicts it (§4.1).
+    const frozenHex = idToHex(frozenId.id);
+    const evictedBy = (await Promise.all(others.map(async (n) => ((await tableIdsHex(n)).includes(frozenHex) ? [] : [n])))).flat();
+    assert.ok(evictedBy.length > 0, 'some peer evicted the frozen node');
+
+    cluster.thaw(frozen);
+    await cluster.waitHealthy(frozen);
+    assert.deepEqual((await readAll([frozen], [...writtenBefore, ...writtenWhileFrozen])).failed, [], 'every read through the thawed node');
+    // Its lookups reach the peers that evicted it, and they take it back: not necessarily all of
+    // them, since a bucket that refilled from its replacement cache while it was away keeps its
+    // live contacts and parks the returning node as a replacement (§2.2).
+    await waitFor(`one of ${evictedBy.map((n) => n.name).join(', ')} to take the thawed node back`, async () =>
+      (await Promise.all(evictedBy.map(tableIdsHex))).some((ids) => ids.includes(frozenHex)),
+    );
+
+    // Hand-off (by the peers that take it back) and replication bring it the records it should hold.
+    const census = await takeCensus(cluster.live());
+    try {
+      const owed = writtenWhileFrozen.filter((key) => isAmong(frozenId, census.closest(key, K)));
+      assert.ok(owed.length > 0, 'some records written while it was frozen belong on it');
+      await waitFor(
+        `the thawed node to hold the ${owed.length} records written meanwhile that belong on it (logs in ${cluster.logDir})`,
+        async () => {
+          const held = await Promise.all(owed.map((key) => census.holds(frozen.address, key)));
+          const missing = owed.filter((_, i) => !held[i]);
+          if (missing.length === 0) return true;
+          throw new Error(`missing ${missing.join(', ')}`);
+        },
+        { timeoutMs: 8 * REPLICATE_MS, intervalMs: REPLICATE_MS / 4 },
+      );
+    } finally {
+      census.close();
+    }
+  });
+});
