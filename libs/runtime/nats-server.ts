@@ -1,6 +1,7 @@
 /**
- * Starts a private nats-server process (Debian's `nats-server`) on a random loopback port and
- * stops it. Used by `kad cluster`, the tests and the benchmarks; never assumes one is running.
+ * Starts a private nats-server process (Debian's `nats-server`) on a random port, on loopback
+ * unless told otherwise, and stops it. Used by `kad cluster`, the tests and the benchmarks;
+ * never assumes one is running.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { killOnExit, stopChild } from './stop-child.js';
@@ -19,9 +20,11 @@ export function natsServerInstalled(binary = 'nats-server'): boolean {
   return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-export function startNatsServer(options: { binary?: string; port?: number } = {}): Promise<NatsServerProcess> {
+/** Listens on `host` (default 127.0.0.1) and `port` (default: a free one). */
+export function startNatsServer(options: { binary?: string; host?: string; port?: number } = {}): Promise<NatsServerProcess> {
+  const host = options.host ?? '127.0.0.1';
   const child = killOnExit(
-    spawn(options.binary ?? 'nats-server', ['-a', '127.0.0.1', '-p', String(options.port ?? -1)], {
+    spawn(options.binary ?? 'nats-server', ['-a', host, '-p', String(options.port ?? -1)], {
       stdio: ['ignore', 'ignore', 'pipe'],
     }),
   );
@@ -49,7 +52,7 @@ export function startNatsServer(options: { binary?: string; port?: number } = {}
       child.stderr?.resume();
       const port = Number(match[1]);
       resolve({
-        url: `nats://127.0.0.1:${port}`,
+        url: `nats://${host}:${port}`,
         port,
         process: child,
         stop: () => stopChild(child),

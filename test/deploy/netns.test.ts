@@ -9,28 +9,26 @@
  * one node cut off (its veth link down), the others keep serving, the link comes back and
  * the node rejoins.
  *
- * Addresses: 198.18.0.0/24 (RFC 2544 benchmarking range; this workplace forbids test traffic
- * to private ranges and public addresses), on a bridge in the root namespace at 198.18.0.1,
- * so this process reaches every node. Names resolve through /etc/netns/<ns>/hosts, which
+ * The namespaces, their addresses and the bridge are test/testkit/netns-lab.ts's (198.18.0.0/24,
+ * so this process reaches every node). Names resolve through /etc/netns/<ns>/hosts, which
  * `ip netns exec` binds over /etc/hosts; /etc/netns/<ns>/resolv.conf points DNS at the
  * namespace's own loopback, so no lookup leaves the namespaces.
  * Named volumes are temporary directories: KAD_DATA_DIR under a volume's mount point is mapped
  * onto the volume's directory.
  *
- * Needs root, iproute2 (`ip netns`) and nats-server; skips with the reason otherwise. Every
- * namespace, link and /etc/netns entry is named kdns-<pid>/kd<pid> (pid in hex): removed at
- * the end, even on failure, and those left by an earlier run that died are removed at start.
+ * Needs root, iproute2 (`ip netns`) and nats-server; skips with the reason otherwise.
  */
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { type ChildProcess } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DhtClient } from '../../libs/client/dht-client.js';
 import { natsServerInstalled } from '../../libs/runtime/nats-server.js';
-import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
+import { stopChild } from '../../libs/runtime/stop-child.js';
 import { healthStatus } from '../testkit/grpc-probe.js';
+import { NetnsLab, netnsUnavailable, removeStaleNetns, type LabHost } from '../testkit/netns-lab.js';
 import { KAD_CLI } from '../testkit/process-cluster.js';
 import { waitFor } from '../testkit/wait-for.js';
 import {
@@ -50,98 +48,12 @@ import {
   type ComposeService,
 } from './deploy-files.js';
 
-const SUBNET = '198.18.0';
-const BRIDGE_IP = `${SUBNET}.1`;
-const RUN = process.pid.toString(16).padStart(6, '0');
-const NS_PREFIX = 'kdns-';
-const NS_PATTERN = /^kdns-([0-9a-f]{6})-/;
-const LINK_PATTERN = /^kd([0-9a-f]{6})(br|\d\d[hn])$/;
-const BRIDGE = `kd${RUN}br`;
 const BOOTSTRAP_SERVICE = 'node-1';
-
-// ---------------------------------------------------------------- ip(8)
-
-function ip(...args: string[]): string {
-  try {
-    return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (err) {
-    const e = err as { stderr?: string; message: string };
-    throw new Error(`ip ${args.join(' ')}: ${e.stderr?.trim() || e.message}`);
-  }
-}
-
-function ipQuiet(...args: string[]): void {
-  spawnSync('ip', args, { stdio: 'ignore' });
-}
-
-function namespaces(): string[] {
-  return ip('netns', 'list').split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
-}
-
-function links(): string[] {
-  return ip('-o', 'link', 'show').split('\n').map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-function removeNamespace(ns: string): void {
-  // Processes left inside (a run that died) first, so the namespace really goes away.
-  const pids = spawnSync('ip', ['netns', 'pids', ns], { encoding: 'utf8' }).stdout?.split(/\s+/).filter(Boolean) ?? [];
-  for (const pid of pids) {
-    try {
-      process.kill(Number(pid), 'SIGKILL');
-    } catch {
-      /* gone already */
-    }
-  }
-  ipQuiet('netns', 'del', ns);
-  rmSync(join('/etc/netns', ns), { recursive: true, force: true });
-}
-
-/** Namespaces, links and /etc/netns entries of runs whose process is gone (or of this pid). */
-function removeStale(): string[] {
-  const removed: string[] = [];
-  const stale = (hexPid: string) => hexPid === RUN || !pidAlive(parseInt(hexPid, 16));
-  for (const ns of namespaces()) {
-    const m = NS_PATTERN.exec(ns);
-    if (m && stale(m[1]!)) {
-      removeNamespace(ns);
-      removed.push(ns);
-    }
-  }
-  for (const link of links()) {
-    const m = LINK_PATTERN.exec(link);
-    if (m && stale(m[1]!)) {
-      ipQuiet('link', 'del', link);
-      removed.push(link);
-    }
-  }
-  if (existsSync('/etc/netns')) {
-    for (const entry of readdirSync('/etc/netns')) {
-      const m = NS_PATTERN.exec(entry);
-      if (m && stale(m[1]!)) rmSync(join('/etc/netns', entry), { recursive: true, force: true });
-    }
-  }
-  return removed;
-}
 
 /** Why this test cannot run here, or undefined. */
 function unavailable(): string | undefined {
-  if (process.platform !== 'linux') return 'network namespaces are Linux only';
-  if (process.getuid?.() !== 0) return 'needs root: creates network namespaces, veth pairs and a bridge (run the tests as root, as CI does)';
-  const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  if (list.error || list.status !== 0) return `\`ip netns\` is unavailable (${list.error?.message ?? list.stderr.trim()}); install iproute2`;
-  const probe = `${NS_PREFIX}${RUN}-probe`;
-  const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
-  ipQuiet('netns', 'del', probe);
-  if (add.status !== 0) return `cannot create a network namespace here: ${add.stderr.trim()}`;
+  const reason = netnsUnavailable();
+  if (reason !== undefined) return reason;
   if (!natsServerInstalled()) return 'nats-server is not installed (Debian: apt-get install -y nats-server); the compose nats service runs it';
   if (!existsSync(KAD_CLI)) return `${KAD_CLI} is missing: run npm run build`;
   return undefined;
@@ -152,9 +64,7 @@ function unavailable(): string | undefined {
 interface Host {
   readonly service: string;
   readonly spec: ComposeService;
-  readonly ns: string;
-  readonly ip: string;
-  readonly vethHost: string;
+  readonly net: LabHost;
   readonly env: Record<string, string>;
   readonly argv: string[];
   process?: ChildProcess;
@@ -176,11 +86,10 @@ class NetnsCompose {
   private readonly healthy = new Map<string, Promise<void>>();
   private readonly started = new Map<string, Promise<void>>();
   private readonly kad = new Set(kadServices(this.compose).map(([name]) => name));
-  private readonly emergency = () => this.killAllSync();
+  private lab: NetnsLab | undefined;
 
   constructor() {
     mkdirSync(this.logDir);
-    process.once('exit', this.emergency);
   }
 
   host(service: string): Host {
@@ -189,38 +98,24 @@ class NetnsCompose {
     return host;
   }
 
-  /** The bridge, then one namespace per service with a veth into the bridge. */
+  /** One lab host per service, named after it in every host's /etc/hosts. */
   buildNetwork(): void {
-    ip('link', 'add', BRIDGE, 'type', 'bridge');
-    ip('addr', 'add', `${BRIDGE_IP}/24`, 'dev', BRIDGE);
-    ip('link', 'set', BRIDGE, 'up');
+    const lab = (this.lab = new NetnsLab());
     const services = Object.entries(this.compose.services);
-    assert.ok(services.length < 200, 'one /24');
-    const hostsFile = [
-      '127.0.0.1 localhost',
-      '::1 localhost',
-      ...services.map(([name], i) => `${SUBNET}.${10 + i} ${name}`),
-    ].join('\n');
+    const nets = services.map(([service]) => lab.addHost(service));
+    const hostsFile = ['127.0.0.1 localhost', '::1 localhost', ...nets.map((net) => `${net.ip} ${net.name}`)].join('\n');
     services.forEach(([service, spec], i) => {
-      const ns = `${NS_PREFIX}${RUN}-${service}`;
-      const index = String(i).padStart(2, '0');
-      const vethHost = `kd${RUN}${index}h`;
-      const vethNs = `kd${RUN}${index}n`;
-      const address = `${SUBNET}.${10 + i}`;
-      ip('netns', 'add', ns);
-      ip('link', 'add', vethHost, 'type', 'veth', 'peer', 'name', vethNs);
-      ip('link', 'set', vethNs, 'netns', ns);
-      ip('-n', ns, 'link', 'set', vethNs, 'name', 'eth0');
-      ip('-n', ns, 'addr', 'add', `${address}/24`, 'dev', 'eth0');
-      ip('-n', ns, 'link', 'set', 'eth0', 'up');
-      ip('-n', ns, 'link', 'set', 'lo', 'up');
-      ip('link', 'set', vethHost, 'master', BRIDGE);
-      ip('link', 'set', vethHost, 'up');
-      mkdirSync(join('/etc/netns', ns), { recursive: true });
-      writeFileSync(join('/etc/netns', ns, 'hosts'), `${hostsFile}\n`);
-      writeFileSync(join('/etc/netns', ns, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
-      this.hosts.push({ service, spec, ns, ip: address, vethHost, env: this.environment(service, spec), argv: this.argv(service, spec) });
+      const net = nets[i]!;
+      mkdirSync(join('/etc/netns', net.ns), { recursive: true });
+      writeFileSync(join('/etc/netns', net.ns, 'hosts'), `${hostsFile}\n`);
+      writeFileSync(join('/etc/netns', net.ns, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+      this.hosts.push({ service, spec, net, env: this.environment(service, spec), argv: this.argv(service, spec) });
     });
+  }
+
+  private get network(): NetnsLab {
+    assert.ok(this.lab, 'buildNetwork first');
+    return this.lab;
   }
 
   /** What the container's PID 1 would be, as a command on this machine. */
@@ -288,8 +183,7 @@ class NetnsCompose {
 
   private spawn(host: Host): void {
     const log = openSync(join(this.logDir, `${host.service}.log`), 'a');
-    const [program, ...args] = host.argv;
-    host.process = killOnExit(spawn('ip', ['netns', 'exec', host.ns, program!, ...args], { cwd: REPO_ROOT, env: host.env, stdio: ['ignore', log, log] }));
+    host.process = this.network.spawn(host.net, host.argv, { cwd: REPO_ROOT, env: host.env, log });
     closeSync(log);
   }
 
@@ -312,7 +206,7 @@ class NetnsCompose {
     const argv = this.healthcheckArgv(host);
     const timeoutMs = durationMs(host.spec.healthcheck?.timeout, 5_000);
     return new Promise((resolve) => {
-      const child = spawn('ip', ['netns', 'exec', host.ns, ...argv], { cwd: REPO_ROOT, env: host.env, stdio: 'ignore' });
+      const child = this.network.spawn(host.net, argv, { cwd: REPO_ROOT, env: host.env, log: 'ignore' });
       const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
       child.once('exit', (code) => {
         clearTimeout(timer);
@@ -335,32 +229,20 @@ class NetnsCompose {
   }
 
   grpcAddress(host: Host): string {
-    return `${host.ip}:${listenPort(host.env, this.imageEnv)}`;
+    return `${host.net.ip}:${listenPort(host.env, this.imageEnv)}`;
   }
 
   cut(host: Host): void {
-    ip('link', 'set', host.vethHost, 'down');
+    this.network.cut(host.net);
   }
 
   reconnect(host: Host): void {
-    ip('link', 'set', host.vethHost, 'up');
+    this.network.reconnect(host.net);
   }
 
   async down(): Promise<void> {
     await Promise.all(this.hosts.map((h) => (h.process ? stopChild(h.process) : undefined)));
-    for (const h of this.hosts) {
-      removeNamespace(h.ns);
-      ipQuiet('link', 'del', h.vethHost);
-    }
-    ipQuiet('link', 'del', BRIDGE);
-    process.removeListener('exit', this.emergency);
-  }
-
-  /** Last resort when the test process exits without `down` (a crash, a timeout). */
-  private killAllSync(): void {
-    for (const h of this.hosts) h.process?.kill('SIGKILL');
-    for (const h of this.hosts) removeNamespace(h.ns);
-    ipQuiet('link', 'del', BRIDGE);
+    this.lab?.destroy();
   }
 }
 
@@ -372,7 +254,7 @@ test('docker-compose.yml as processes in network namespaces: Put/Get across node
     t.skip(reason);
     return;
   }
-  const stale = removeStale();
+  const stale = removeStaleNetns();
   if (stale.length > 0) t.diagnostic(`removed leftovers of an earlier run: ${stale.join(', ')}`);
   const cluster = new NetnsCompose();
   const clients = new Map<string, DhtClient>();
