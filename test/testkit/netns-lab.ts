@@ -14,6 +14,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { killOnExit } from '../../libs/runtime/stop-child.js';
+import type { NodePlacement } from './process-cluster.js';
 
 export const SUBNET = '198.18.0';
 export const BRIDGE_IP = `${SUBNET}.1`;
@@ -161,6 +162,21 @@ export class NetnsLab {
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     return child;
+  }
+
+  /** A ProcessCluster placement: each node a new host of this lab, its gRPC server on `port`. */
+  nodePlacement(port = 7400): NodePlacement {
+    return {
+      addresses: async (count) => Array.from({ length: count }, () => `${this.addHost(`node-${this.hosts.length}`).ip}:${port}`),
+      spawn: (address, argv, env, logFd) => this.spawn(this.hostOf(address), argv, { env, log: logFd }),
+    };
+  }
+
+  /** The host whose address `address` (host:port or bare) is. */
+  hostOf(address: string): LabHost {
+    const host = this.hosts.find((h) => h.ip === address.split(':')[0]);
+    if (!host) throw new Error(`no lab host at ${address}`);
+    return host;
   }
 
   /** Link down: the host loses the network (its sockets get no packets either way). */

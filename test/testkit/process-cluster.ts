@@ -6,7 +6,7 @@
  * benchmark uses it too, with the CLI of whichever build it measures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,23 @@ export interface ProcessClusterOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Addresses every node also bootstraps from, after the cluster's own first node. */
   readonly extraBootstrap?: readonly string[];
+  /** Where nodes run (default: loopback, this network namespace). */
+  readonly placement?: NodePlacement;
 }
+
+/** Where a cluster's nodes run: their addresses and how their processes start. */
+export interface NodePlacement {
+  /** gRPC addresses (host:port) for the next `count` nodes, distinct from every earlier one. */
+  addresses(count: number): Promise<string[]>;
+  /** Starts one process of the node at `address`; argv[0] is the program. */
+  spawn(address: string, argv: readonly string[], env: NodeJS.ProcessEnv, logFd: number): ChildProcess;
+}
+
+/** Every node on 127.0.0.1, on a free port. */
+export const LOOPBACK: NodePlacement = {
+  addresses: async (count) => (await freePorts(count)).map((port) => `127.0.0.1:${port}`),
+  spawn: (_address, [program, ...args], env, logFd) => killOnExit(spawn(program!, args, { env, stdio: ['ignore', logFd, logFd] })),
+};
 
 export interface ProcessNode {
   readonly name: string;
@@ -55,13 +71,17 @@ export class ProcessCluster {
 
   private constructor(private readonly options: ProcessClusterOptions) {}
 
+  private get placement(): NodePlacement {
+    return this.options.placement ?? LOOPBACK;
+  }
+
   static async start(options: ProcessClusterOptions): Promise<ProcessCluster> {
     const cluster = new ProcessCluster(options);
     try {
-      const ports = await freePorts(options.nodes);
-      const first = `127.0.0.1:${ports[0]}`;
+      const addresses = await cluster.placement.addresses(options.nodes);
+      const first = addresses[0]!;
       for (let i = 0; i < options.nodes; i++) {
-        const node = cluster.createNode(i, `127.0.0.1:${ports[i]}`, i === 0 ? '' : first, options.split?.includes(i) ?? false);
+        const node = cluster.createNode(i, addresses[i]!, i === 0 ? '' : first, options.split?.includes(i) ?? false);
         if (i === 0) await cluster.waitHealthy(node);
       }
       await Promise.all(cluster.nodes.map((node) => cluster.waitHealthy(node)));
@@ -98,11 +118,12 @@ export class ProcessCluster {
     };
     const commands = node.split ? ACTORS.map((actor) => ['actor', actor]) : [['node']];
     node.processes = commands.map((args) => {
-      const child = killOnExit(spawn(process.execPath, [this.options.cli ?? KAD_CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] }));
-      const log = createWriteStream(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`));
-      child.stdout?.pipe(log);
-      child.stderr?.pipe(log);
-      return child;
+      const log = openSync(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`), 'a');
+      try {
+        return this.placement.spawn(node.address, [process.execPath, this.options.cli ?? KAD_CLI, ...args], env, log);
+      } finally {
+        closeSync(log);
+      }
     });
     node.alive = true;
   }
@@ -134,9 +155,9 @@ export class ProcessCluster {
 
   /** A node with a fresh id, joining through the first live node. */
   async addNode(): Promise<ProcessNode> {
-    const [port] = await freePorts(1);
+    const [address] = await this.placement.addresses(1);
     const bootstrap = this.live()[0]?.address ?? '';
-    const node = this.createNode(this.nodes.length, `127.0.0.1:${port}`, bootstrap, false);
+    const node = this.createNode(this.nodes.length, address!, bootstrap, false);
     await this.waitHealthy(node);
     return node;
   }
