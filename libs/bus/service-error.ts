@@ -6,6 +6,7 @@ import { ErrorCode, KadError } from '../runtime/kad-error.js';
 
 const TO_NUMBER: Record<ErrorCode, number> = {
   [ErrorCode.InvalidArgument]: 400,
+  [ErrorCode.FailedPrecondition]: 412,
   [ErrorCode.ResourceExhausted]: 429,
   [ErrorCode.Internal]: 500,
   [ErrorCode.Unavailable]: 503,

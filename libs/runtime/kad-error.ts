@@ -5,6 +5,7 @@
  */
 export const ErrorCode = {
   InvalidArgument: 'invalid-argument',
+  FailedPrecondition: 'failed-precondition',
   ResourceExhausted: 'resource-exhausted',
   Unavailable: 'unavailable',
   DeadlineExceeded: 'deadline-exceeded',
@@ -24,6 +25,7 @@ export class KadError extends Error {
 }
 
 export const invalidArgument = (message: string): KadError => new KadError(ErrorCode.InvalidArgument, message);
+export const failedPrecondition = (message: string): KadError => new KadError(ErrorCode.FailedPrecondition, message);
 export const resourceExhausted = (message: string): KadError => new KadError(ErrorCode.ResourceExhausted, message);
 export const unavailable = (message: string, cause?: unknown): KadError =>
   new KadError(ErrorCode.Unavailable, message, cause === undefined ? undefined : { cause });

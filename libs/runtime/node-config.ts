@@ -11,6 +11,8 @@ import { isValidToken } from '../bus/subjects.js';
 export interface NodeConfig {
   /** Subject namespace on NATS and `node` on every log line. */
   readonly node: string;
+  /** Peers of another network are refused (peer.proto). */
+  readonly network: string;
   readonly listen: string;
   readonly advertise: string;
   /** undefined: the in-process bus. */
@@ -21,6 +23,8 @@ export interface NodeConfig {
   readonly logLevel: string;
 }
 
+export const DEFAULT_NETWORK = 'kad';
+
 type Setting = {
   readonly flag: string;
   readonly env: string;
@@ -29,6 +33,7 @@ type Setting = {
 
 export const SETTINGS = [
   { flag: 'node', env: 'KAD_NODE', help: 'node name: subject namespace on NATS, a log field (default: host name)' },
+  { flag: 'network', env: 'KAD_NETWORK', help: `network name: peers of another network are refused (default ${DEFAULT_NETWORK})` },
   { flag: 'listen', env: 'KAD_LISTEN', help: 'host:port the gRPC server binds (default 127.0.0.1:7400)' },
   { flag: 'advertise', env: 'KAD_ADVERTISE', help: 'host:port other nodes use to reach this one (default: listen)' },
   { flag: 'nats-url', env: 'KAD_NATS_URL', help: 'NATS server URL(s), comma-separated; unset: the in-process bus' },
@@ -89,6 +94,8 @@ function defaultNodeName(): string {
 export function resolveNodeConfig(values: SettingValues): NodeConfig {
   const node = values.node ?? defaultNodeName();
   if (!isValidToken(node)) throw new ConfigError(`--node ${JSON.stringify(node)} must be 1 to 64 of [A-Za-z0-9_-]`);
+  const network = values.network ?? DEFAULT_NETWORK;
+  if (!isValidToken(network)) throw new ConfigError(`--network ${JSON.stringify(network)} must be 1 to 64 of [A-Za-z0-9_-]`);
   const listen = values.listen ?? '127.0.0.1:7400';
   if (!isValidAddress(listen)) throw new ConfigError(`--listen ${JSON.stringify(listen)} is not host:port`);
   const advertise = values.advertise ?? defaultAdvertise(listen);
@@ -112,6 +119,7 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
   const nats = values['nats-url']?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   return {
     node,
+    network,
     listen,
     advertise,
     natsUrl: nats && nats.length > 0 ? nats : undefined,

@@ -15,7 +15,7 @@ import type { DhtHandlers } from '../../libs/proto/gen/kademlia/v1/Dht.js';
 import type { PeerHandlers } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import { invalidArgument } from '../../libs/runtime/kad-error.js';
+import { failedPrecondition, invalidArgument } from '../../libs/runtime/kad-error.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { toGrpcStatus } from './grpc-status.js';
@@ -25,6 +25,8 @@ export interface InboundDeps {
   readonly limiter: InboundLimiter;
   readonly actors: ActorClient;
   readonly self: Contact;
+  /** This node's network name: peers of another are refused. */
+  readonly network: string;
   readonly kad: KademliaConfig;
   readonly log: Logger;
   readonly clock: () => number;
@@ -71,11 +73,15 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
   const { actors, self, kad } = deps;
   const responder = contactToWire(self);
 
-  /** Reports a serving peer to the routing table; a malformed sender is rejected. */
-  const noteSender = (sender: v1.Contact__Output | null): Contact | undefined => {
+  /** Reports a serving peer to the routing table; a malformed sender, or one of another
+   * network, is rejected before anything else is done. */
+  const noteSender = ({ sender, network }: { sender: v1.Contact__Output | null; network: string }): Contact | undefined => {
     if (sender === null) return undefined;
     const contact = contactFromWire(sender);
     if (!contact) throw invalidArgument('sender must have a 32-byte id and a host:port address');
+    if (network !== deps.network) {
+      throw failedPrecondition(`this node is of network ${JSON.stringify(deps.network)}, the sender of ${JSON.stringify(network.slice(0, 64))}`);
+    }
     if (idEquals(contact.id, self.id)) return undefined;
     actors.tell('routing-table', 'seen', { contact: contactToWire(contact) });
     return contact;
@@ -87,17 +93,17 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
 
   return {
     Ping: unaryHandler(deps, 'Ping', async (request: v1.PingRequest__Output) => {
-      noteSender(request.sender);
+      noteSender(request);
       return { responder };
     }),
     FindNode: unaryHandler(deps, 'FindNode', async (request: v1.FindNodeRequest__Output) => {
       const target = idFromWire(request.target, 'target');
-      const sender = noteSender(request.sender);
+      const sender = noteSender(request);
       return { responder, closer: await closestTo(target, sender) };
     }),
     FindValue: unaryHandler(deps, 'FindValue', async (request: v1.FindValueRequest__Output) => {
       const recordId = idFromWire(request.recordId, 'record_id');
-      const sender = noteSender(request.sender);
+      const sender = noteSender(request);
       // Both asks at once: most FIND_VALUEs miss, and then the contacts are needed too.
       const [held, closer] = await Promise.all([
         actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS),
@@ -110,7 +116,7 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
       const record = recordFromWire(request.record);
       const problem = validateRecord(record, kad.limits, deps.clock());
       if (problem) throw invalidArgument(problem.message);
-      noteSender(request.sender);
+      noteSender(request);
       const reply = await actors.ask('storage', 'put', { record: request.record }, LOCAL_REQUEST_TIMEOUT_MS);
       return { responder, stored: reply.stored };
     }),

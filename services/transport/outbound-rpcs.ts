@@ -23,6 +23,7 @@ export interface OutboundDeps {
   readonly actors: ActorClient;
   readonly pool: PeerClientPool;
   readonly self: Contact;
+  readonly network: string;
   readonly kad: KademliaConfig;
   readonly log: Logger;
   readonly clock: () => number;
@@ -54,13 +55,13 @@ export class OutboundRpcs {
 
   async ping(request: v1.OutboundPing__Output): Promise<v1.PingResponse> {
     const target = targetFrom(request.peer);
-    const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, { sender: this.sender });
+    const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, { sender: this.sender, network: this.deps.network });
     return { responder: contactToWire(this.confirm(target, reply.responder)) };
   }
 
   async findNode(request: v1.OutboundFindNode__Output): Promise<v1.FindNodeResponse> {
     const target = targetFrom(request.peer);
-    const reply = await this.call<v1.FindNodeRequest, v1.FindNodeResponse__Output>(target, request.timeoutMs, 'FindNode', (c) => c.FindNode, { sender: this.sender, target: request.target });
+    const reply = await this.call<v1.FindNodeRequest, v1.FindNodeResponse__Output>(target, request.timeoutMs, 'FindNode', (c) => c.FindNode, { sender: this.sender, network: this.deps.network, target: request.target });
     const responder = this.confirm(target, reply.responder);
     return { responder: contactToWire(responder), closer: this.closer(responder, reply.closer) };
   }
@@ -68,7 +69,7 @@ export class OutboundRpcs {
   async findValue(request: v1.OutboundFindValue__Output): Promise<v1.FindValueResponse> {
     const target = targetFrom(request.peer);
     const recordId = bytesOf(request.recordId);
-    const reply = await this.call<v1.FindValueRequest, v1.FindValueResponse__Output>(target, request.timeoutMs, 'FindValue', (c) => c.FindValue, { sender: this.sender, recordId: request.recordId });
+    const reply = await this.call<v1.FindValueRequest, v1.FindValueResponse__Output>(target, request.timeoutMs, 'FindValue', (c) => c.FindValue, { sender: this.sender, network: this.deps.network, recordId: request.recordId });
     const responder = this.confirm(target, reply.responder);
     if (reply.record) {
       const record = recordFromWire(reply.record);
@@ -84,7 +85,7 @@ export class OutboundRpcs {
 
   async store(request: v1.OutboundStore__Output): Promise<v1.StoreResponse> {
     const target = targetFrom(request.peer);
-    const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, { sender: this.sender, record: request.record });
+    const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, { sender: this.sender, network: this.deps.network, record: request.record });
     return { responder: contactToWire(this.confirm(target, reply.responder)), stored: reply.stored };
   }
 
@@ -101,7 +102,10 @@ export class OutboundRpcs {
       return await unary(client, method(client), request, timeout);
     } catch (err) {
       const kad = fromGrpcError(err, `${name} to ${target.address}`);
-      if (target.id && (kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded)) {
+      if (target.id && kad.code === ErrorCode.FailedPrecondition) {
+        // Of another network: it will never answer us, so it goes at once.
+        this.reportFailure({ id: target.id, address: target.address }, kad.message, true);
+      } else if (target.id && (kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded)) {
         this.deps.actors.tell('routing-table', 'failed', { contact: { id: Buffer.from(target.id), address: target.address } });
       }
       throw kad;

@@ -59,7 +59,7 @@ export class TransportActor implements RunningActor {
     const selfId = await waitForSelfId(actors, ctx.log, actor.stopping.signal);
     const self: Contact = { id: selfId, address: config.advertise };
     const limiter = new InboundLimiter(MAX_INBOUND_PER_HOST);
-    const deps: InboundDeps = { limiter, actors, self, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const deps: InboundDeps = { limiter, actors, self, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));

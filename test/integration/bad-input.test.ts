@@ -12,6 +12,7 @@ import { DhtClient } from '../../libs/client/dht-client.js';
 import { kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
 import { freePorts } from '../testkit/free-port.js';
 import { healthStatus, rawPeerClient } from '../testkit/grpc-probe.js';
@@ -153,7 +154,7 @@ describe('bad input - clients and peers', () => {
     const peer = rawPeerClient(address);
     try {
       // Introduce the hostile peer to the node, as any peer does: by calling it with a sender.
-      await unary(peer, peer.Ping, { sender: contact(hostileId, hostileAddress) }, 2_000);
+      await unary(peer, peer.Ping, { sender: contact(hostileId, hostileAddress), network: DEFAULT_NETWORK }, 2_000);
       await waitFor('the hostile peer in the routing table', async () => {
         const t = await node.routingTable();
         return t.buckets.some((b) => b.contacts.some((c) => c.address === hostileAddress));
@@ -188,13 +189,67 @@ describe('bad input - clients and peers', () => {
     const inTable = async (): Promise<boolean> =>
       (await node.routingTable()).buckets.some((b) => b.contacts.some((c) => c.address === impostor));
     try {
-      await unary(peer, peer.Ping, { sender: contact(claimedId, impostor) }, 2_000);
+      await unary(peer, peer.Ping, { sender: contact(claimedId, impostor), network: DEFAULT_NETWORK }, 2_000);
       await waitFor('the impostor in the routing table', inTable);
       // Lookups now ask it; it answers as someone else, and is dropped at once.
       await waitFor('the impostor to be dropped', async () => {
         await node.get(`probe-${randomBytes(4).toString('hex')}`);
         return !(await inTable());
       });
+    } finally {
+      peer.close();
+      server.forceShutdown();
+    }
+  });
+
+  test('peer - a peer of another network gets FAILED_PRECONDITION, stores nothing and never enters the table', async () => {
+    const peer = rawPeerClient(address);
+    const [foreignPort, friendPort] = await freePorts(2);
+    const foreign = contact(randomBytes(32), `127.0.0.1:${foreignPort}`);
+    const record = { key: Buffer.from('sent-by-another-network'), value: Buffer.from('v'), publisher: foreign.id, createdMs: Date.now(), expiresMs: Date.now() + 60_000 };
+    try {
+      for (const network of ['another-dht', '']) {
+        await rejectsWith(unary(peer, peer.Ping, { sender: foreign, network }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
+        await rejectsWith(unary(peer, peer.FindNode, { sender: foreign, network, target: randomBytes(32) }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
+        await rejectsWith(unary(peer, peer.FindValue, { sender: foreign, network, recordId: randomBytes(32) }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
+        await rejectsWith(unary(peer, peer.Store, { sender: foreign, network, record }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
+      }
+      // The table handles what it is told in order: once a peer of this network introduced
+      // afterwards is in, everything before it has been handled.
+      const friendAddress = `127.0.0.1:${friendPort}`;
+      await unary(peer, peer.Ping, { sender: contact(randomBytes(32), friendAddress), network: DEFAULT_NETWORK }, 2_000);
+      const addresses = async () => (await node.routingTable()).buckets.flatMap((b) => [...b.contacts, ...b.replacements]).map((c) => c.address);
+      await waitFor('the peer of this network in the routing table', async () => (await addresses()).includes(friendAddress));
+      assert.ok(!(await addresses()).includes(`127.0.0.1:${foreignPort}`), 'the peer of another network entered the table');
+      assert.equal((await node.get('sent-by-another-network')).found, false, 'its STORE was refused');
+    } finally {
+      peer.close();
+    }
+  });
+
+  test('peer - a contact that turns out to be of another network is dropped at its first refusal', async () => {
+    const [port] = await freePorts(1);
+    const strangerAddress = `127.0.0.1:${port}`;
+    let calls = 0;
+    const refuse = (_call: unknown, cb: grpc.sendUnaryData<never>) => {
+      calls++;
+      cb({ code: grpc.status.FAILED_PRECONDITION, details: 'this node is of network "another-dht"' });
+    };
+    const server = new grpc.Server();
+    server.addService(kademliaPackage().Peer.service, { Ping: refuse, FindNode: refuse, FindValue: refuse, Store: refuse });
+    await new Promise<void>((resolve, reject) => server.bindAsync(strangerAddress, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+    const peer = rawPeerClient(address);
+    const inTable = async (): Promise<boolean> =>
+      (await node.routingTable()).buckets.some((b) => b.contacts.some((c) => c.address === strangerAddress));
+    try {
+      // It claims this network when it calls (a misconfigured or lying peer), then refuses ours.
+      await unary(peer, peer.Ping, { sender: contact(randomBytes(32), strangerAddress), network: DEFAULT_NETWORK }, 2_000);
+      await waitFor('the stranger in the routing table', inTable);
+      await waitFor('the stranger to be dropped', async () => {
+        await node.get(`probe-${randomBytes(4).toString('hex')}`);
+        return !(await inTable());
+      });
+      assert.ok(calls > 0 && calls < 5, `dropped after ${calls} refusals, not after 5 failures`);
     } finally {
       peer.close();
       server.forceShutdown();

@@ -4,8 +4,10 @@ import type { Contact as _kademlia_v1_Contact, Contact__Output as _kademlia_v1_C
 
 export interface PingRequest {
   'sender'?: (_kademlia_v1_Contact | null);
+  'network'?: (string);
 }
 
 export interface PingRequest__Output {
   'sender': (_kademlia_v1_Contact__Output | null);
+  'network': (string);
 }

@@ -6,9 +6,11 @@ import type { Record as _kademlia_v1_Record, Record__Output as _kademlia_v1_Reco
 export interface StoreRequest {
   'sender'?: (_kademlia_v1_Contact | null);
   'record'?: (_kademlia_v1_Record | null);
+  'network'?: (string);
 }
 
 export interface StoreRequest__Output {
   'sender': (_kademlia_v1_Contact__Output | null);
   'record': (_kademlia_v1_Record__Output | null);
+  'network': (string);
 }
