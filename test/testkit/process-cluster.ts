@@ -6,12 +6,13 @@
  * benchmark uses it too, with the CLI of whichever build it measures.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
 import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DhtClient } from '../../libs/client/dht-client.js';
-import { ACTORS } from '../../libs/bus/subjects.js';
+import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
@@ -103,6 +104,12 @@ export class ProcessCluster {
 
   private spawnProcesses(node: ProcessNode): void {
     const run = ++this.starts;
+    const commands = node.split ? ACTORS.map((actor) => ['actor', actor]) : [['node']];
+    node.processes = commands.map((args) => this.spawnProcess(node, args, run));
+    node.alive = true;
+  }
+
+  private spawnProcess(node: ProcessNode, args: readonly string[], run: number): ChildProcess {
     // No KAD_* setting leaks in from the caller's environment: a node gets exactly these.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KAD_')));
     const env = {
@@ -116,16 +123,39 @@ export class ProcessCluster {
       ...(node.dataDir ? { KAD_DATA_DIR: node.dataDir } : {}),
       ...this.options.env,
     };
-    const commands = node.split ? ACTORS.map((actor) => ['actor', actor]) : [['node']];
-    node.processes = commands.map((args) => {
-      const log = openSync(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`), 'a');
-      try {
-        return this.placement.spawn(node.address, [process.execPath, this.options.cli ?? KAD_CLI, ...args], env, log);
-      } finally {
-        closeSync(log);
-      }
-    });
-    node.alive = true;
+    const log = openSync(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`), 'a');
+    try {
+      return this.placement.spawn(node.address, [process.execPath, this.options.cli ?? KAD_CLI, ...args], env, log);
+    } finally {
+      closeSync(log);
+    }
+  }
+
+  /** SIGKILL one actor process of a split node and wait for it to die; the node's other actors
+   * run on. */
+  async killActor(node: ProcessNode, actor: ActorName): Promise<void> {
+    const child = this.actorProcess(node, actor);
+    const exited = child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : once(child, 'exit');
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  /** Starts a dead actor process of a split node again (a container restart policy's job). */
+  restartActor(node: ProcessNode, actor: ActorName): void {
+    const child = this.actorProcess(node, actor);
+    if (child.exitCode === null && child.signalCode === null) throw new Error(`${node.name}'s ${actor} actor is still running`);
+    node.processes[this.actorIndex(node, actor)] = this.spawnProcess(node, ['actor', actor], ++this.starts);
+  }
+
+  private actorIndex(node: ProcessNode, actor: ActorName): number {
+    if (!node.split) throw new Error(`${node.name} runs as one process`);
+    return ACTORS.indexOf(actor);
+  }
+
+  private actorProcess(node: ProcessNode, actor: ActorName): ChildProcess {
+    const child = node.processes[this.actorIndex(node, actor)];
+    if (!child) throw new Error(`${node.name} has no ${actor} process`);
+    return child;
   }
 
   /** Waits until the node serves gRPC health; the deadline grows with the processes running. */
