@@ -11,7 +11,7 @@ import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
-import { isAmong, takeCensus } from '../testkit/replica-census.js';
+import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
 import { runBounded } from '../testkit/workload.js';
 
@@ -79,16 +79,10 @@ describe('actor faults - one actor of a split node killed and started again', ()
       await waitFor(`${node.name}'s storage actor to answer`, async () => (await node.client.stats({ timeoutMs: 2_000 })).records >= 0);
       // In memory, so it starts empty; its reads reach the peers, which hand it back its share.
       assert.deepEqual(await unreadableThrough(node, keys), [], 'every record read through the node');
-      await waitFor(
-        `${node.name} to hold again the ${owed.length} records it is among the k closest for (logs in ${cluster.logDir})`,
-        async () => {
-          const held = await Promise.all(owed.map((key) => census.holds(node.address, key)));
-          const missing = owed.filter((_, i) => !held[i]);
-          if (missing.length === 0) return true;
-          throw new Error(`missing ${missing.join(', ')}`);
-        },
-        { timeoutMs: 10 * REPLICATE_MS, intervalMs: REPLICATE_MS / 4 },
-      );
+      await waitForHolding(census, node.address, owed, `${node.name} to hold again the ${owed.length} records it is among the k closest for (logs in ${cluster.logDir})`, {
+        timeoutMs: 10 * REPLICATE_MS,
+        intervalMs: REPLICATE_MS / 4,
+      });
     } finally {
       census.close();
     }

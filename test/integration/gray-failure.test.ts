@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import { ProcessCluster, tableIdsHex, type ProcessNode } from '../testkit/process-cluster.js';
-import { isAmong, takeCensus } from '../testkit/replica-census.js';
+import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
 import { latencySummary, runBounded, timed } from '../testkit/workload.js';
 
@@ -95,16 +95,10 @@ describe('gray failure - a node frozen with SIGSTOP, then thawed', () => {
     try {
       const owed = writtenWhileFrozen.filter((key) => isAmong(frozenId, census.closest(key, K)));
       assert.ok(owed.length > 0, 'some records written while it was frozen belong on it');
-      await waitFor(
-        `the thawed node to hold the ${owed.length} records written meanwhile that belong on it (logs in ${cluster.logDir})`,
-        async () => {
-          const held = await Promise.all(owed.map((key) => census.holds(frozen.address, key)));
-          const missing = owed.filter((_, i) => !held[i]);
-          if (missing.length === 0) return true;
-          throw new Error(`missing ${missing.join(', ')}`);
-        },
-        { timeoutMs: 8 * REPLICATE_MS, intervalMs: REPLICATE_MS / 4 },
-      );
+      await waitForHolding(census, frozen.address, owed, `the thawed node to hold the ${owed.length} records written meanwhile that belong on it (logs in ${cluster.logDir})`, {
+        timeoutMs: 8 * REPLICATE_MS,
+        intervalMs: REPLICATE_MS / 4,
+      });
     } finally {
       census.close();
     }

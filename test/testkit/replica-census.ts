@@ -9,6 +9,7 @@ import { unary } from '../../libs/proto/grpc-package.js';
 import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { rawPeerClient } from './grpc-probe.js';
+import { waitFor } from './wait-for.js';
 import type { ProcessNode } from './process-cluster.js';
 
 export interface Census {
@@ -44,6 +45,20 @@ export async function takeCensus(nodes: readonly ProcessNode[]): Promise<Census>
       for (const peer of peers.values()) peer.close();
     },
   };
+}
+
+/** Waits until the node at `address` holds every one of `keys`; a timeout names the missing. */
+export async function waitForHolding(census: Census, address: string, keys: readonly string[], what: string, options: { timeoutMs: number; intervalMs: number }): Promise<void> {
+  await waitFor(
+    what,
+    async () => {
+      const held = await Promise.all(keys.map((key) => census.holds(address, key)));
+      const missing = keys.filter((_, i) => !held[i]);
+      if (missing.length === 0) return true;
+      throw new Error(`missing ${missing.join(', ')}`);
+    },
+    options,
+  );
 }
 
 export function isAmong(contact: Contact, list: readonly Contact[]): boolean {
