@@ -9,6 +9,9 @@
  *   ID is closest to the key ID"). A Get that stopped at the first value only caches.
  * - `shouldHandOff` when a node learns of a newcomer (paper §2.5): a holder that is itself among
  *   the k closest to a record stores it on the newcomer if the newcomer is among them too.
+ * - `successorOnLeave` when a node leaves gracefully (OpenDHT does this; in the paper nodes just
+ *   vanish and re-replication covers it within the hour): for a record it is among the k closest
+ *   for, the node that becomes one of the k closest once it is gone.
  */
 import { closestContacts, type Contact } from './contact.js';
 import { idEquals, type NodeId } from './id.js';
@@ -91,4 +94,16 @@ export function shouldHandOff(options: {
   const closest = closestContacts(options.recordId, [options.self, options.newcomer, ...options.known], options.k);
   const has = (c: Contact): boolean => closest.some((x) => idEquals(x.id, c.id));
   return has(options.self) && has(options.newcomer) && !idEquals(options.self.id, options.newcomer.id);
+}
+
+/**
+ * The node that joins the k closest to `recordId` when `self` leaves: the k-th closest of the
+ * others, if self is among the k closest of all. Undefined when self is not, or when fewer than
+ * k others are known (they all hold it already).
+ */
+export function successorOnLeave(options: { readonly recordId: NodeId; readonly self: Contact; readonly known: readonly Contact[]; readonly k: number }): Contact | undefined {
+  const { recordId, self, k } = options;
+  const others = options.known.filter((c) => !idEquals(c.id, self.id));
+  const responsible = closestContacts(recordId, [...others, self], k).some((c) => idEquals(c.id, self.id));
+  return responsible ? closestContacts(recordId, others, k)[k - 1] : undefined;
 }

@@ -19,6 +19,9 @@ export interface ActorContext {
 }
 
 export interface RunningActor {
+  /** Called on every actor of a stopping process before any of them stops: the last moment
+   * the node can still reach its peers (a graceful leave). */
+  leave?(): Promise<void>;
   stop(): Promise<void>;
 }
 

@@ -52,6 +52,11 @@ export class LookupCoordinatorActor implements RunningActor {
     return actor;
   }
 
+  /** Hands this node's share of the records to the nodes that take it over. */
+  async leave(): Promise<void> {
+    await this.maintenance.leave();
+  }
+
   async stop(): Promise<void> {
     this.maintenance.stop();
     await this.service?.stop();

@@ -12,12 +12,13 @@
  *   closest for (unless it published them); republish this node's own (KAD_REPUBLISH_MS) with a
  *   fresh expiry;
  * - hand-off: when the table gains a contact, records for which it is now among the k closest
- *   (and this node too) are stored on it.
+ *   (and this node too) are stored on it; and when this node leaves (SIGTERM), each record it is
+ *   among the k closest for goes to the node that takes its place, within LEAVE_BUDGET_MS.
  */
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { closestContacts, type Contact } from '../../libs/kademlia/contact.js';
 import { idEquals, idToHex } from '../../libs/kademlia/id.js';
-import { shouldHandOff } from '../../libs/kademlia/record-placement.js';
+import { shouldHandOff, successorOnLeave } from '../../libs/kademlia/record-placement.js';
 import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
 import type { Logger } from '../../libs/runtime/logger.js';
@@ -33,6 +34,9 @@ const HAND_OFF_BATCH_MS = 250;
 /** Records replicated, republished or handed off in parallel at most. */
 const MAINTENANCE_PARALLELISM = 8;
 const MAX_RECORDS_PER_PASS = 4_096;
+/** How long a leaving node spends handing its records on: well inside a platform's stop grace
+ * period (Docker 10 s, Kubernetes 30 s), since the process is killed after it. */
+const LEAVE_BUDGET_MS = 2_000;
 
 /** Timers wake four times per interval, within [100 ms, 60 s]. */
 const tickOf = (intervalMs: number): number => Math.max(100, Math.min(60_000, Math.floor(intervalMs / 4)));
@@ -186,25 +190,47 @@ export class Maintenance {
   }
 
   private async handOff(newcomers: readonly Contact[]): Promise<void> {
-    const { actors, ops, self, config } = this.deps;
+    const { self, config } = this.deps;
+    const handed = await this.handRecords(Number.POSITIVE_INFINITY, (recordId, known) =>
+      newcomers.filter((newcomer) => shouldHandOff({ recordId, self, newcomer, known, k: config.kad.k })),
+    );
+    if (handed > 0) this.deps.log.debug({ newcomers: newcomers.length, handed }, 'records handed off');
+  }
+
+  /** A graceful leave: each record this node is among the k closest for goes to its successor. */
+  async leave(): Promise<void> {
+    const { self, config, clock } = this.deps;
+    const handed = await this.handRecords(clock() + LEAVE_BUDGET_MS, (recordId, known) => {
+      const successor = successorOnLeave({ recordId, self, known, k: config.kad.k });
+      return successor ? [successor] : [];
+    });
+    this.deps.log.info({ handed }, 'left: records handed to their successors');
+  }
+
+  /** Stores every held record on the contacts `to` picks for it (from the routing table's
+   * contacts), until the deadline; returns how many stores were acknowledged. */
+  private async handRecords(deadlineMs: number, to: (recordId: Uint8Array, known: readonly Contact[]) => readonly Contact[]): Promise<number> {
+    const { actors, ops, config, clock } = this.deps;
     const dump = await actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS);
     const known = dump.buckets.flatMap((b) => contactsFromWire(b.contacts, b.contacts.length).contacts);
     let after = Buffer.alloc(0);
     let handed = 0;
-    for (;;) {
+    while (clock() < deadlineMs) {
       const page = await actors.ask('storage', 'ids', { after, limit: MAX_RECORDS_PER_PASS }, LOCAL_REQUEST_TIMEOUT_MS);
       if (page.ids.length === 0) break;
       const work = page.ids.flatMap((id) => {
         const recordId = Uint8Array.from(bytesOf(id));
-        return newcomers.filter((newcomer) => shouldHandOff({ recordId, self, newcomer, known, k: config.kad.k })).map((to) => ({ recordId, to }));
+        return to(recordId, known).map((contact) => ({ recordId, contact }));
       });
       await runBounded(work.length, MAINTENANCE_PARALLELISM, async (i) => {
-        const { recordId, to } = work[i]!;
+        const timeoutMs = Math.min(config.kad.rpcTimeoutMs, deadlineMs - clock());
+        if (timeoutMs <= 0) return;
+        const { recordId, contact } = work[i]!;
         const record = await this.held(recordId);
-        if (record) handed += (await ops.storeOn([to], record, config.kad.rpcTimeoutMs)).acknowledged;
+        if (record) handed += (await ops.storeOn([contact], record, timeoutMs)).acknowledged;
       });
       after = Buffer.from(page.ids[page.ids.length - 1]!);
     }
-    if (handed > 0) this.deps.log.debug({ newcomers: newcomers.length, handed }, 'records handed off');
+    return handed;
   }
 }

@@ -43,6 +43,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     : (options.memoryBus ?? new MemoryBus());
   const started: RunningActor[] = [];
   const stop = async (): Promise<void> => {
+    await Promise.all(started.map((actor) => actor.leave?.().catch(() => undefined)));
     for (const actor of started.reverse()) await actor.stop().catch(() => undefined);
     if (ownsBus) await bus.close();
   };

@@ -1,6 +1,7 @@
 /**
  * The record lifecycle across processes (issue 3): restart on the same data dirs, expiry and
- * republish, and conflicting Puts settled by read-repair. Real nats-server, real processes.
+ * republish, conflicting Puts settled by read-repair, and a graceful leave. Real nats-server,
+ * real processes.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
@@ -9,6 +10,7 @@ import { bytesOf } from '../../libs/proto/convert.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { loadSnapshot } from '../../services/routing-table/routing-snapshot.js';
 import { nodeIdHex, ProcessCluster } from '../testkit/process-cluster.js';
+import { isAmong, takeCensus } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
 import { runBounded } from '../testkit/workload.js';
 
@@ -133,5 +135,44 @@ describe('conflict - two Puts to one key from different nodes', () => {
       const replies = await Promise.all(cluster.nodes.map((n) => n.client.get(key)));
       return replies.every((r) => Buffer.from(r.value).toString() === 'newer');
     });
+  });
+});
+
+describe('graceful leave - a node stopped with SIGTERM hands its records to the nodes that take its place', () => {
+  let cluster: ProcessCluster;
+  const K = 3;
+  const keys = Array.from({ length: 30 }, (_, i) => `leaving-${i}`);
+
+  before(async () => {
+    // Re-replication runs hourly (the default): only the leave can put records on new holders.
+    cluster = await ProcessCluster.start({ nodes: 6, natsUrl: nats.url, env: { KAD_K: String(K) } });
+    await cluster.waitForTables(K);
+  });
+  after(async () => cluster?.stop());
+
+  test('right after it exits, every record it held as a replica is on the k closest live nodes', async () => {
+    await runBounded(keys.length, 8, async (i) => {
+      assert.equal((await cluster.nodes[i % 6]!.client.put(keys[i]!, `v${i}`)).acknowledged, K);
+    });
+    const leaver = cluster.nodes[3]!;
+    const everyone = await takeCensus(cluster.nodes);
+    const leaverContact = everyone.contacts[3]!;
+    const owed = keys.filter((key) => isAmong(leaverContact, everyone.closest(key, K)));
+    everyone.close();
+    assert.ok(owed.length > 0, 'the leaver is among the k closest for some keys');
+
+    await cluster.stopNode(leaver);
+    const remaining = await takeCensus(cluster.live());
+    try {
+      const missing: string[] = [];
+      await runBounded(owed.length, 8, async (i) => {
+        for (const holder of remaining.closest(owed[i]!, K)) {
+          if (!(await remaining.holds(holder.address, owed[i]!))) missing.push(`${owed[i]}@${holder.address}`);
+        }
+      });
+      assert.deepEqual(missing, [], `of ${owed.length} records the leaver held as a replica`);
+    } finally {
+      remaining.close();
+    }
   });
 });

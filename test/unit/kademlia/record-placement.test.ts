@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { Contact } from '../../../libs/kademlia/contact.js';
 import { compareDistance } from '../../../libs/kademlia/id.js';
 import type { KadRecord } from '../../../libs/kademlia/record.js';
-import { planGetRepairs, shouldHandOff } from '../../../libs/kademlia/record-placement.js';
+import { planGetRepairs, shouldHandOff, successorOnLeave } from '../../../libs/kademlia/record-placement.js';
 
 const TARGET = new Uint8Array(32);
 /** Contact i sits at XOR distance i from TARGET, so contact 1 is the closest. */
@@ -56,6 +56,15 @@ test('record placement - hand-off only from a holder among the k closest to a ne
   assert.equal(shouldHandOff({ recordId: TARGET, self: at(5), newcomer: at(1), known, k: 3 }), false, 'self is not among the k closest');
   assert.equal(shouldHandOff({ recordId: TARGET, self: at(2), newcomer: at(6), known, k: 3 }), false, 'newcomer is not among them');
   assert.ok(compareDistance(TARGET, at(1).id, at(2).id) < 0);
+});
+
+test('record placement - a leaving node hands each record it holds as a replica to the node that takes its place', () => {
+  const known = [at(1), at(2), at(4), at(5), at(6)];
+  // The k=3 closest are 1, 2, 3 (self); without self they are 1, 2, 4: node 4 takes over.
+  assert.equal(successorOnLeave({ recordId: TARGET, self: at(3), known, k: 3 })?.address, at(4).address);
+  assert.equal(successorOnLeave({ recordId: TARGET, self: at(3), known: [...known, at(3)], k: 3 })?.address, at(4).address, 'self in its own list');
+  assert.equal(successorOnLeave({ recordId: TARGET, self: at(7), known, k: 3 }), undefined, 'not among the k closest: nothing to hand');
+  assert.equal(successorOnLeave({ recordId: TARGET, self: at(3), known: [at(1), at(2)], k: 3 }), undefined, 'every other node holds it already');
 });
 
 test('record placement - a first-value Get only caches, at the closest node that lacked it', () => {
