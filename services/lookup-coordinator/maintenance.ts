@@ -198,28 +198,24 @@ export class Maintenance {
   }
 
   /** A graceful leave: each record this node is among the k closest for goes to its successor,
-   * as far as the routing table knows (replacement caches included: they are live nodes too). */
+   * as far as the routing table knows. */
   async leave(): Promise<void> {
     const { self, config, clock } = this.deps;
     const handed = await this.handRecords(clock() + LEAVE_BUDGET_MS, (recordId, known) => {
       const successor = successorOnLeave({ recordId, self, known, k: config.kad.k });
       return successor ? [successor] : [];
-    }, true);
+    });
     this.deps.log.info({ handed }, 'left: records handed to their successors');
   }
 
-  /** Stores every held record on the contacts `to` picks for it (from the routing table's
-   * contacts, and replacements when asked), until the deadline; returns how many stores were
-   * acknowledged. */
-  private async handRecords(
-    deadlineMs: number,
-    to: (recordId: Uint8Array, known: readonly Contact[]) => readonly Contact[],
-    withReplacements = false,
-  ): Promise<number> {
+  /** Stores every held record on the contacts `to` picks for it from the nodes the routing
+   * table knows (replacement caches included: they are live nodes too), until the deadline;
+   * returns how many stores were acknowledged. */
+  private async handRecords(deadlineMs: number, to: (recordId: Uint8Array, known: readonly Contact[]) => readonly Contact[]): Promise<number> {
     const { actors, ops, config, clock } = this.deps;
     const dump = await actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS);
     const known = dump.buckets.flatMap((b) => {
-      const wire = withReplacements ? [...b.contacts, ...b.replacements] : b.contacts;
+      const wire = [...b.contacts, ...b.replacements];
       return contactsFromWire(wire, wire.length).contacts;
     });
     let after = Buffer.alloc(0);

@@ -1,6 +1,7 @@
 /**
  * Domain errors <-> gRPC status, in one place. A client sees INVALID_ARGUMENT,
- * FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED or INTERNAL with the actor's message.
+ * FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED or INTERNAL with the
+ * actor's message.
  */
 import { status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { ErrorCode, KadError, asKadError } from '../../libs/runtime/kad-error.js';
