@@ -13,7 +13,7 @@ import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats
 import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
 import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
-import { runBounded } from '../testkit/workload.js';
+import { readBack, runBounded } from '../testkit/workload.js';
 
 const K = 3;
 const REPLICATE_MS = 2_000;
@@ -25,16 +25,6 @@ async function rejectsUnavailable(call: Promise<unknown>, actor: string): Promis
     assert.match(err.details, new RegExp(actor));
     return true;
   });
-}
-
-/** Every key read back intact through the node: the ones that are not. */
-async function unreadableThrough(node: ProcessNode, keys: readonly string[]): Promise<string[]> {
-  const failed: string[] = [];
-  await runBounded(keys.length, 4, async (i) => {
-    const reply = await node.client.get(keys[i]!, { timeoutMs: 15_000 });
-    if (!reply.found || Buffer.from(reply.value).toString() !== valueOf(keys[i]!)) failed.push(keys[i]!);
-  });
-  return failed;
 }
 
 describe('actor faults - one actor of a split node killed and started again', () => {
@@ -73,12 +63,12 @@ describe('actor faults - one actor of a split node killed and started again', ()
       await cluster.killActor(node, 'storage');
 
       await rejectsUnavailable(node.client.get(owed[0]!, { timeoutMs: 10_000 }), 'storage');
-      assert.deepEqual(await unreadableThrough(cluster.nodes[0]!, owed), [], 'the other holders still serve its records');
+      assert.deepEqual((await readBack([cluster.nodes[0]!], owed, valueOf)).failed, [], 'the other holders still serve its records');
 
       cluster.restartActor(node, 'storage');
       await waitFor(`${node.name}'s storage actor to answer`, async () => (await node.client.stats({ timeoutMs: 2_000 })).records >= 0);
       // In memory, so it starts empty; its reads reach the peers, which hand it back its share.
-      assert.deepEqual(await unreadableThrough(node, keys), [], 'every record read through the node');
+      assert.deepEqual((await readBack([node], keys, valueOf)).failed, [], 'every record read through the node');
       await waitForHolding(census, node.address, owed, `${node.name} to hold again the ${owed.length} records it is among the k closest for (logs in ${cluster.logDir})`, {
         timeoutMs: 10 * REPLICATE_MS,
         intervalMs: REPLICATE_MS / 4,
@@ -94,13 +84,13 @@ describe('actor faults - one actor of a split node killed and started again', ()
 
     // A key the node does not hold needs a lookup, and a lookup needs the table.
     await rejectsUnavailable(node.client.get('never-written', { timeoutMs: 10_000 }), 'routing-table');
-    assert.deepEqual(await unreadableThrough(cluster.nodes[0]!, keys), [], 'the rest of the network serves every record');
+    assert.deepEqual((await readBack([cluster.nodes[0]!], keys, valueOf)).failed, [], 'the rest of the network serves every record');
 
     cluster.restartActor(node, 'routing-table');
     await waitFor(
       `${node.name}'s routing table to hold ${contactsBefore} contacts again (logs in ${cluster.logDir})`,
       async () => (await node.client.stats({ timeoutMs: 2_000 })).contacts >= contactsBefore,
     );
-    assert.deepEqual(await unreadableThrough(node, keys), [], 'every record read through the node');
+    assert.deepEqual((await readBack([node], keys, valueOf)).failed, [], 'every record read through the node');
   });
 });

@@ -9,7 +9,7 @@ import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats
 import { ProcessCluster } from '../testkit/process-cluster.js';
 import { takeCensus } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
-import { pick, runBounded, seededRandom } from '../testkit/workload.js';
+import { pick, readBack, runBounded, seededRandom } from '../testkit/workload.js';
 
 const K = 4;
 const RECORDS = 300;
@@ -80,13 +80,7 @@ describe('churn - 12 nodes, k=4, 300 records, three waves of 3 killed and 3 fres
           { timeoutMs: 8 * REPLICATE_MS, intervalMs: REPLICATE_MS / 2 },
         );
 
-        const unreadable: string[] = [];
-        await runBounded(RECORDS * live.length, 16, async (n) => {
-          const key = keys[n % RECORDS]!;
-          const node = live[Math.floor(n / RECORDS)]!;
-          const reply = await node.client.get(key);
-          if (!reply.found || Buffer.from(reply.value).toString() !== valueOf(key)) unreadable.push(`${key}@${node.name}`);
-        });
+        const { failed: unreadable } = await readBack(live, keys, valueOf, { parallel: 16 });
         assert.deepEqual(unreadable.slice(0, 10), [], `${unreadable.length} reads failed`);
 
         const replicas = await runBounded(RECORDS, 16, async (i) => {

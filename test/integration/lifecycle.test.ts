@@ -12,7 +12,7 @@ import { loadSnapshot } from '../../services/routing-table/routing-snapshot.js';
 import { nodeIdHex, ProcessCluster } from '../testkit/process-cluster.js';
 import { isAmong, takeCensus } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
-import { runBounded } from '../testkit/workload.js';
+import { readBack, runBounded } from '../testkit/workload.js';
 
 let nats: NatsServerProcess;
 before(async () => {
@@ -53,14 +53,7 @@ describe('restart - all nodes stopped and started again on the same data dirs', 
     const idsAfter = await Promise.all(restarted.map(nodeIdHex));
     assert.deepEqual(idsAfter, idsBefore.slice(1));
 
-    const unreadable: string[] = [];
-    await runBounded(keys.length * restarted.length, 8, async (n) => {
-      const node = restarted[n % restarted.length]!;
-      const i = Math.floor(n / restarted.length);
-      const reply = await node.client.get(keys[i]!);
-      if (!reply.found || Buffer.from(reply.value).toString() !== `v${i}`) unreadable.push(`${keys[i]}@${node.name}`);
-    });
-    assert.deepEqual(unreadable, []);
+    assert.deepEqual((await readBack(restarted, keys, (key) => `v${keys.indexOf(key)}`)).failed, []);
   });
 });
 

@@ -16,39 +16,28 @@ import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '..
 import { BRIDGE_IP, NetnsLab, netnsUnavailable, removeStaleNetns } from '../testkit/netns-lab.js';
 import { nodeIdHex, ProcessCluster, tableIdsHex, type ProcessNode } from '../testkit/process-cluster.js';
 import { waitFor } from '../testkit/wait-for.js';
-import { runBounded } from '../testkit/workload.js';
+import { readBack, runBounded } from '../testkit/workload.js';
 
 const K = 3;
 const REFRESH_MS = 2_000;
 const valueOf = (key: string): string => `value of ${key}`;
 
-/** The `key@node` pairs not read back intact through `nodes`. */
-async function unreadable(nodes: readonly ProcessNode[], keys: readonly string[]): Promise<string[]> {
-  const failed: string[] = [];
-  await runBounded(nodes.length * keys.length, 8, async (n) => {
-    const node = nodes[n % nodes.length]!;
-    const key = keys[Math.floor(n / nodes.length)]!;
-    const reply = await node.client.get(key, { timeoutMs: 15_000 }).catch(() => undefined);
-    if (!reply?.found || Buffer.from(reply.value).toString() !== valueOf(key)) failed.push(`${key}@${node.name}`);
-  });
-  return failed;
+/** Puts key = value through the writer: at once on `atOnce` nodes at least, and (again, until
+ * it is so) on k nodes within `settleMs`. */
+async function putOn(writer: ProcessNode, key: string, value: string, atOnce: number, settleMs: number): Promise<void> {
+  const first = await writer.client.put(key, value, { timeoutMs: 15_000 });
+  assert.ok(first.acknowledged >= atOnce, `${key} through ${writer.name}: stored on ${first.acknowledged} of ${first.attempted}`);
+  if (first.acknowledged === K) return;
+  await waitFor(`${key} through ${writer.name} to be stored on ${K} nodes`, async () => {
+    const again = await writer.client.put(key, value, { timeoutMs: 15_000 });
+    if (again.acknowledged === K) return true;
+    throw new Error(`stored on ${again.acknowledged} of ${again.attempted}`);
+  }, { timeoutMs: settleMs, intervalMs: 500 });
 }
 
-/** Puts each key through the nodes in turn: at once on `atOnce` nodes at least, and (again,
- * until it is so) on k nodes within `settleMs`. */
+/** Puts each key (its value: valueOf) through the nodes in turn, as putOn does. */
 async function putAll(nodes: readonly ProcessNode[], keys: readonly string[], atOnce: number, settleMs: number): Promise<void> {
-  await runBounded(keys.length, 4, async (i) => {
-    const key = keys[i]!;
-    const writer = nodes[i % nodes.length]!;
-    const first = await writer.client.put(key, valueOf(key), { timeoutMs: 15_000 });
-    assert.ok(first.acknowledged >= atOnce, `${key} through ${writer.name}: stored on ${first.acknowledged} of ${first.attempted}`);
-    if (first.acknowledged === K) return;
-    await waitFor(`${key} through ${writer.name} to be stored on ${K} nodes`, async () => {
-      const again = await writer.client.put(key, valueOf(key), { timeoutMs: 15_000 });
-      if (again.acknowledged === K) return true;
-      throw new Error(`stored on ${again.acknowledged} of ${again.attempted}`);
-    }, { timeoutMs: settleMs, intervalMs: 500 });
-  });
+  await runBounded(keys.length, 4, (i) => putOn(nodes[i % nodes.length]!, keys[i]!, valueOf(keys[i]!), atOnce, settleMs));
 }
 
 test('partition - two halves cut apart by dropped packets, then healed', { timeout: 240_000 }, async (t) => {
@@ -88,8 +77,8 @@ test('partition - two halves cut apart by dropped packets, then healed', { timeo
     await putAll(sideA, writtenOnA, 1, settleMs);
     await putAll(sideB, writtenOnB, 1, settleMs);
     const settledMs = Date.now() - cutAt;
-    assert.deepEqual(await unreadable(sideA, writtenOnA), [], 'side A reads its own writes');
-    assert.deepEqual(await unreadable(sideB, writtenOnB), [], 'side B reads its own writes');
+    assert.deepEqual((await readBack(sideA, writtenOnA, valueOf)).failed, [], 'side A reads its own writes');
+    assert.deepEqual((await readBack(sideB, writtenOnB, valueOf)).failed, [], 'side B reads its own writes');
     // The other half's records are out of reach: the Get ends, not found, within its deadline.
     for (const [reader, key] of [
       [sideA[1]!, writtenOnB[0]!],
@@ -99,8 +88,8 @@ test('partition - two halves cut apart by dropped packets, then healed', { timeo
       assert.equal(reply.found, false, `${key} through ${reader.name} across the cut`);
     }
     // One key written on both sides, B's write the later one: newest wins once they meet.
-    assert.equal((await sideA[0]!.client.put('contested', 'from side A')).acknowledged, K);
-    assert.equal((await sideB[0]!.client.put('contested', 'from side B')).acknowledged, K);
+    await putOn(sideA[0]!, 'contested', 'from side A', 1, settleMs);
+    await putOn(sideB[0]!, 'contested', 'from side B', 1, settleMs);
 
     lab.heal();
     const healedAt = Date.now();
@@ -118,7 +107,7 @@ test('partition - two halves cut apart by dropped packets, then healed', { timeo
     await waitFor(
       'every record to be readable through every node',
       async () => {
-        const failed = await unreadable(cluster!.nodes, [...writtenBefore, ...writtenOnA, ...writtenOnB]);
+        const { failed } = await readBack(cluster!.nodes, [...writtenBefore, ...writtenOnA, ...writtenOnB], valueOf);
         if (failed.length === 0) return true;
         throw new Error(`${failed.length} reads failed, e.g. ${failed.slice(0, 5).join(', ')}`);
       },
