@@ -9,7 +9,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
 import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
@@ -28,16 +27,13 @@ async function rejectsUnavailable(call: Promise<unknown>, actor: string): Promis
 }
 
 describe('actor faults - one actor of a split node killed and started again', () => {
-  let nats: NatsServerProcess;
   let cluster: ProcessCluster;
   let node: ProcessNode;
   const keys = Array.from({ length: 30 }, (_, i) => `actor-fault-${i}`);
 
   before(async () => {
-    nats = await startNatsServer();
     cluster = await ProcessCluster.start({
       nodes: 5,
-      natsUrl: nats.url,
       split: [2],
       env: { KAD_K: String(K), KAD_REPLICATE_MS: String(REPLICATE_MS), KAD_RPC_TIMEOUT_MS: '1000', KAD_LOOKUP_TIMEOUT_MS: '4000' },
     });
@@ -49,10 +45,7 @@ describe('actor faults - one actor of a split node killed and started again', ()
     });
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await nats?.stop();
-  });
+  after(async () => cluster?.stop());
 
   test('storage: Gets through the node fail fast while it is dead; started again empty, it gets its records back', async () => {
     const census = await takeCensus(cluster.nodes);

@@ -11,7 +11,6 @@ import { randomBytes } from 'node:crypto';
 import { DhtClient } from '../../libs/client/dht-client.js';
 import { kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
 import type * as v1 from '../../libs/proto/v1.js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
 import { freePorts } from '../testkit/free-port.js';
@@ -35,23 +34,18 @@ function contact(id: Uint8Array, address: string): v1.Contact {
 }
 
 describe('bad input - clients and peers', () => {
-  let nats: NatsServerProcess;
   let cluster: ProcessCluster;
   let node: DhtClient;
   let address: string;
 
   before(async () => {
-    nats = await startNatsServer();
-    cluster = await ProcessCluster.start({ nodes: 3, natsUrl: nats.url, env: { KAD_K: String(K), KAD_RPC_TIMEOUT_MS: '1000' } });
+    cluster = await ProcessCluster.start({ nodes: 3, env: { KAD_K: String(K), KAD_RPC_TIMEOUT_MS: '1000' } });
     await cluster.waitForTables(2);
     node = cluster.nodes[1]!.client;
     address = cluster.nodes[1]!.address;
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await nats?.stop();
-  });
+  after(async () => cluster?.stop());
 
   test('client - empty key and keys over 1 KiB are INVALID_ARGUMENT', async () => {
     await rejectsWith(node.put(new Uint8Array(0), 'v'), grpc.status.INVALID_ARGUMENT, /key/);
@@ -260,7 +254,7 @@ describe('bad input - clients and peers', () => {
     // A node with only its routing-table and transport actors: no lookup-coordinator answers.
     const [port] = await freePorts(1);
     const partial = `127.0.0.1:${port}`;
-    const env = { ...process.env, KAD_NODE: 'partial', KAD_LISTEN: partial, KAD_ADVERTISE: partial, KAD_NATS_URL: nats.url, KAD_LOG_LEVEL: 'warn' };
+    const env = { ...process.env, KAD_NODE: 'partial', KAD_LISTEN: partial, KAD_ADVERTISE: partial, KAD_NATS_URL: cluster.natsUrl, KAD_LOG_LEVEL: 'warn' };
     const children: ChildProcess[] = ['routing-table', 'transport'].map((actor) => killOnExit(spawn(process.execPath, [KAD_CLI, 'actor', actor], { env, stdio: 'ignore' })));
     const client = new DhtClient(partial);
     try {

@@ -5,7 +5,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { ProcessCluster } from '../testkit/process-cluster.js';
 import { takeCensus } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
@@ -17,17 +16,14 @@ const REPLICATE_MS = 10_000;
 const WAVES = 3;
 
 describe('churn - 12 nodes, k=4, 300 records, three waves of 3 killed and 3 fresh', () => {
-  let nats: NatsServerProcess;
   let cluster: ProcessCluster;
   const random = seededRandom(Number(process.env['KAD_TEST_SEED'] ?? 3));
   const keys = Array.from({ length: RECORDS }, (_, i) => `churn-${i}`);
   const valueOf = (key: string): string => `value of ${key}`;
 
   before(async () => {
-    nats = await startNatsServer();
     cluster = await ProcessCluster.start({
       nodes: 12,
-      natsUrl: nats.url,
       env: {
         KAD_K: String(K),
         KAD_ALPHA: '3',
@@ -44,10 +40,7 @@ describe('churn - 12 nodes, k=4, 300 records, three waves of 3 killed and 3 fres
     });
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await nats?.stop();
-  });
+  after(async () => cluster?.stop());
 
   for (let wave = 1; wave <= WAVES; wave++) {
     test(`wave ${wave}: every record readable everywhere and back on its k closest live nodes`, async (t) => {

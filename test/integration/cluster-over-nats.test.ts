@@ -4,7 +4,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { ProcessCluster } from '../testkit/process-cluster.js';
 import { latencySummary, pick, runBounded, seededRandom, timed } from '../testkit/workload.js';
 
@@ -13,26 +12,20 @@ const RECORDS = 200;
 const SEED = Number(process.env['KAD_TEST_SEED'] ?? 20261121);
 
 describe('cluster over NATS - 8 node processes, one split into four actor processes', () => {
-  let nats: NatsServerProcess;
   let cluster: ProcessCluster;
   const random = seededRandom(SEED);
   const values = new Map<string, string>();
 
   before(async () => {
-    nats = await startNatsServer();
     cluster = await ProcessCluster.start({
       nodes: 8,
-      natsUrl: nats.url,
       split: [3],
       env: { KAD_K: String(K), KAD_ALPHA: '2', KAD_RPC_TIMEOUT_MS: '1000', KAD_LOOKUP_TIMEOUT_MS: '5000' },
     });
     await cluster.waitForTables(K);
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await nats?.stop();
-  });
+  after(async () => cluster?.stop());
 
   test(`${RECORDS} values Put through random nodes are read back through other nodes`, async (t) => {
     const putMs: number[] = [];

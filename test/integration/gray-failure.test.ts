@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import { ProcessCluster, tableIdsHex } from '../testkit/process-cluster.js';
 import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
@@ -19,16 +18,13 @@ const REPLICATE_MS = 3_000;
 const valueOf = (key: string): string => `value of ${key}`;
 
 describe('gray failure - a node frozen with SIGSTOP, then thawed', () => {
-  let nats: NatsServerProcess;
   let cluster: ProcessCluster;
   const writtenBefore = Array.from({ length: 30 }, (_, i) => `before-${i}`);
   const writtenWhileFrozen = Array.from({ length: 30 }, (_, i) => `while-frozen-${i}`);
 
   before(async () => {
-    nats = await startNatsServer();
     cluster = await ProcessCluster.start({
       nodes: 6,
-      natsUrl: nats.url,
       env: { KAD_K: String(K), KAD_RPC_TIMEOUT_MS: '500', KAD_LOOKUP_TIMEOUT_MS: '4000', KAD_REPLICATE_MS: String(REPLICATE_MS) },
     });
     await cluster.waitForTables(K);
@@ -38,10 +34,7 @@ describe('gray failure - a node frozen with SIGSTOP, then thawed', () => {
     });
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await nats?.stop();
-  });
+  after(async () => cluster?.stop());
 
   test('the others serve around it; thawed, it serves again and gets what was written meanwhile', async (t) => {
     const frozen = cluster.nodes[2]!;

@@ -7,7 +7,6 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { nodeIdHex, ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
 import { pick, runBounded, seededRandom } from '../testkit/workload.js';
 
@@ -15,16 +14,13 @@ const K = 3;
 const valueOf = (key: string): string => `value of ${key}`;
 
 describe('rolling restart - every node stopped and started again in turn, under reads', () => {
-  let nats: NatsServerProcess;
   let cluster: ProcessCluster;
   const keys = Array.from({ length: 40 }, (_, i) => `rolling-${i}`);
   const random = seededRandom(Number(process.env['KAD_TEST_SEED'] ?? 9));
 
   before(async () => {
-    nats = await startNatsServer();
     cluster = await ProcessCluster.start({
       nodes: 5,
-      natsUrl: nats.url,
       dataDirs: true,
       env: { KAD_K: String(K), KAD_RPC_TIMEOUT_MS: '1000', KAD_LOOKUP_TIMEOUT_MS: '4000' },
     });
@@ -34,10 +30,7 @@ describe('rolling restart - every node stopped and started again in turn, under 
     });
   });
 
-  after(async () => {
-    await cluster?.stop();
-    await nats?.stop();
-  });
+  after(async () => cluster?.stop());
 
   test('no record is lost or read wrong during the rollout, and at least 99% of reads succeed', async (t) => {
     const idsBefore = await Promise.all(cluster.nodes.map(nodeIdHex));

@@ -1,6 +1,8 @@
 /**
- * A cluster of real `kad` processes on loopback for integration tests: each node is one
- * `kad node` process, or (split) four `kad actor <name>` processes, all on one nats-server.
+ * A cluster of real `kad` processes for integration tests, on loopback or on the hosts of a
+ * placement (a network namespace lab): each node is one `kad node` process, or (split) four
+ * `kad actor <name>` processes, all on one nats-server (the caller's, or a private one the
+ * cluster starts and stops).
  * Node 0 starts first; the others join through it. Nodes can be killed, stopped, restarted on
  * the same port and data dir, and added with fresh ids. Logs go to one file per process. The
  * benchmark uses it too, with the CLI of whichever build it measures.
@@ -15,6 +17,7 @@ import { DhtClient } from '../../libs/client/dht-client.js';
 import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
 import { freePorts } from './free-port.js';
 import { healthStatus } from './grpc-probe.js';
@@ -26,7 +29,8 @@ export interface ProcessClusterOptions {
   /** The build's dist/services/cli/kad.js (default: this build's). */
   readonly cli?: string;
   readonly nodes: number;
-  readonly natsUrl: string;
+  /** The nats-server the nodes use (default: a private one the cluster starts and stops). */
+  readonly natsUrl?: string;
   /** Indexes of nodes that run as four actor processes. */
   readonly split?: readonly number[];
   /** Give every node a data dir (identity, records, routing snapshot). */
@@ -70,14 +74,20 @@ export class ProcessCluster {
   readonly nodes: ProcessNode[] = [];
   private starts = 0;
 
-  private constructor(private readonly options: ProcessClusterOptions) {}
+  private constructor(
+    private readonly options: ProcessClusterOptions,
+    /** The nats-server the nodes use. */
+    readonly natsUrl: string,
+    private readonly ownNats: NatsServerProcess | undefined,
+  ) {}
 
   private get placement(): NodePlacement {
     return this.options.placement ?? LOOPBACK;
   }
 
   static async start(options: ProcessClusterOptions): Promise<ProcessCluster> {
-    const cluster = new ProcessCluster(options);
+    const ownNats = options.natsUrl === undefined ? await startNatsServer() : undefined;
+    const cluster = new ProcessCluster(options, options.natsUrl ?? ownNats!.url, ownNats);
     try {
       const addresses = await cluster.placement.addresses(options.nodes);
       const first = addresses[0]!;
@@ -118,7 +128,7 @@ export class ProcessCluster {
       KAD_LISTEN: node.address,
       KAD_ADVERTISE: node.address,
       KAD_BOOTSTRAP: [node.bootstrap, ...(this.options.extraBootstrap ?? [])].filter((a) => a !== '').join(','),
-      KAD_NATS_URL: this.options.natsUrl,
+      KAD_NATS_URL: this.natsUrl,
       KAD_LOG_LEVEL: process.env['KAD_LOG_LEVEL'] ?? 'info',
       ...(node.dataDir ? { KAD_DATA_DIR: node.dataDir } : {}),
       ...this.options.env,
@@ -250,6 +260,7 @@ export class ProcessCluster {
         await Promise.all(node.processes.map((child) => stopChild(child)));
       }),
     );
+    await this.ownNats?.stop();
   }
 }
 
