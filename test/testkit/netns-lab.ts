@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { killOnExit } from '../../libs/runtime/stop-child.js';
 import type { NodePlacement } from './process-cluster.js';
 
-export const SUBNET = '198.18.0';
+const SUBNET = '198.18.0';
 export const BRIDGE_IP = `${SUBNET}.1`;
 const RUN = process.pid.toString(16).padStart(6, '0');
 const NS_PREFIX = 'kdns-';
@@ -25,7 +25,7 @@ const LINK_PATTERN = /^kd([0-9a-f]{6})(br|\d\d[hn])$/;
 /** Hosts get .10 to .109: two digits in a veth name. */
 const MAX_HOSTS = 100;
 
-export function ip(...args: string[]): string {
+function ip(...args: string[]): string {
   try {
     return execFileSync('ip', args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
