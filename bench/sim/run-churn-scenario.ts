@@ -19,6 +19,7 @@
 import type { KademliaConfig } from '../../libs/kademlia/config.js';
 import { closestContacts } from '../../libs/kademlia/contact.js';
 import { recordIdOf } from '../../libs/kademlia/id.js';
+import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../../libs/kademlia/record-signature.js';
 import type { KadRecord } from '../../libs/kademlia/record.js';
 import { RoutingTable } from '../../libs/kademlia/routing-table.js';
 import type { SimWorld } from './create-world.js';
@@ -74,7 +75,7 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
   const prng = Prng.derive(world.seed, 0xc4c40000);
   const latency = new LatencyModel(Prng.derive(world.seed, 0xc4c41a7e), options.latency);
   const updates = new ProtocolUpdates(network, tables);
-  const holders = new RecordHolders(options.recordRules.limits, options.recordRules.maxRecords);
+  const holders = new RecordHolders(options.recordRules, options.recordRules.maxRecords);
   let clock = 0;
   const lookup = (source: number, target: Uint8Array, holdsValue?: (node: number, nowMs: number) => boolean): ReturnType<typeof runSimLookup> => {
     const result = runSimLookup({ network, tables, latency, params, source, target, startMs: clock, updates, holdsValue });
@@ -99,7 +100,11 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
       value: prng.bytes(64),
       publisher: network.id(source),
       createdMs: clock,
+      logical: 0,
       expiresMs: clock + options.recordRules.expireMs,
+      // Not signed: the simulation models routing and replication, not signatures.
+      publisherKey: new Uint8Array(PUBLIC_KEY_BYTES),
+      signature: new Uint8Array(SIGNATURE_BYTES),
     };
     for (const holder of closestContacts(recordId, [network.contact(source), ...found], params.k)) {
       const node = network.indexOf(holder.id);

@@ -16,3 +16,5 @@ export * from './record-store.js';
 export * from './config.js';
 export * from './replication-schedule.js';
 export * from './record-placement.js';
+export * from './record-signature.js';
+export * from './hybrid-clock.js';

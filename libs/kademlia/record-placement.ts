@@ -4,9 +4,13 @@
  * - `planGetRepairs` after a FIND_VALUE lookup: the newest version found wins (compareRecords);
  *   nodes among the k closest that answered that held an older version or none get the newest
  *   (read-repair), and the closest node that answered without it, if outside those k, gets a
- *   cached copy whose lifetime halves with every node closer to the key (paper §2.3: "exponentially
- *   inversely proportional to the number of nodes between the current node and the node whose
- *   ID is closest to the key ID"). A Get that stopped at the first value only caches.
+ *   cached copy. A Get that stopped at the first value only caches.
+ *   Deviation from the paper (§2.3), whose cached copy's lifetime is "exponentially inversely
+ *   proportional to the number of nodes between the current node and the node whose ID is
+ *   closest to the key ID": the expiry is part of what the publisher signs, so no reader can
+ *   shorten it. The cached copy keeps the record's own expiry, and the cache holder, which is not
+ *   among the k closest, hands it on and forgets it at its next re-replication
+ *   (KAD_REPLICATE_MS), which bounds the over-caching the decay was there to prevent.
  * - `shouldHandOff` when a node learns of a newcomer (paper §2.5): a holder that is itself among
  *   the k closest to a record stores it on the newcomer if the newcomer is among them too.
  * - `successorOnLeave` when a node leaves gracefully (OpenDHT does this; in the paper nodes just
@@ -75,12 +79,7 @@ export function planGetRepairs(options: {
     const answer = answerOf(c);
     return answer !== undefined && stale(answer);
   });
-  if (cacheAt) {
-    const between = byDistance.indexOf(cacheAt);
-    const remaining = newest.expiresMs - nowMs;
-    const lifetime = Math.floor(remaining / 2 ** Math.min(between, 52));
-    if (lifetime > 0) stores.push({ to: cacheAt, record: { ...newest, expiresMs: nowMs + lifetime }, kind: 'cache' });
-  }
+  if (cacheAt && newest.expiresMs > nowMs) stores.push({ to: cacheAt, record: newest, kind: 'cache' });
   return { newest, stores };
 }
 

@@ -1,13 +1,14 @@
 /**
  * An in-memory record store bounded by a record count and optionally by bytes, keyed by record
- * id (SHA-256 of the key). It keeps the newest version of each record (compareRecords) so that
- * replicas converge whatever order versions arrive in, and never serves an expired record.
- * It does not validate: callers run validateRecord first.
+ * id (idOfRecord). It keeps the winning version of each record (storeDecision) so that replicas
+ * converge whatever order versions arrive in, and never serves an expired record.
+ * It does not validate: callers run checkRecord first.
  */
-import { idToHex, recordIdOf, type NodeId } from './id.js';
-import { compareRecords, isExpired, recordSize, type KadRecord } from './record.js';
+import { idToHex, type NodeId } from './id.js';
+import { idOfRecord, isExpired, recordSize, storeDecision, type KadRecord, type Refusal } from './record.js';
 
-export type PutOutcome = { kind: 'stored' } | { kind: 'kept-newer' } | { kind: 'full' };
+/** 'refused': `held` keeps its place (record.ts Refusal says why). */
+export type PutOutcome = { kind: 'stored' } | { kind: 'refused'; reason: Refusal; held: KadRecord } | { kind: 'full' };
 
 export interface MemoryRecordStoreOptions {
   maxRecords: number;
@@ -31,20 +32,20 @@ export class MemoryRecordStore {
   }
 
   /**
-   * Stores the record unless a newer version is held. An equal version is 'stored' again
-   * (idempotent) and keeps the later expiry of the two.
+   * Stores the record unless the held version wins (or a compare-and-swap on `expectedSeq`
+   * fails). The same version is 'stored' again (idempotent) and keeps the later expiry of the two.
    */
-  put(record: KadRecord, nowMs: number): PutOutcome {
-    const key = idToHex(recordIdOf(record.key));
+  put(record: KadRecord, nowMs: number, expectedSeq?: number): PutOutcome {
+    const key = idToHex(idOfRecord(record));
     let held = this.records.get(key);
     if (held && isExpired(held, nowMs)) {
       this.drop(key, held);
       held = undefined;
     }
-    if (held) {
-      const order = compareRecords(record, held);
-      if (order < 0) return { kind: 'kept-newer' };
-      if (order === 0 && record.expiresMs <= held.expiresMs) return { kind: 'stored' };
+    const decision = storeDecision(record, held, expectedSeq);
+    if (held && decision !== 'replace') {
+      if (decision !== 'same') return { kind: 'refused', reason: decision, held };
+      if (record.expiresMs <= held.expiresMs) return { kind: 'stored' };
     }
     const heldBytes = held ? recordSize(held) : 0;
     const fits = (): boolean =>

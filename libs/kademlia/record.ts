@@ -1,21 +1,55 @@
 /**
- * Records and the rules every node applies to them: size limits, validity, expiry, and which of
- * two versions of a record wins (Maymounkov & Mazières 2002, "Kademlia", §2.5 <key,value> pairs).
+ * Records and the rules every node applies to them: size limits, bounds on time fields, the
+ * signatures, expiry, and which of two versions of a record wins (Maymounkov & Mazières 2002,
+ * "Kademlia", §2.5 <key,value> pairs; docs/SECURITY.md, "Records").
  *
- * Deviation from the paper: the paper stores bare values; here a record carries its publisher
- * and creation time so that replicas converge on one version by a deterministic total order
- * (compareRecords), and its own absolute expiry time.
+ * Deviations from the paper, which stores bare values:
+ * - a record carries its publisher, signed: the publisher's id is SHA-256 of the Ed25519 key that
+ *   signed it, and a record whose signature does not verify is never stored or served;
+ * - versions come from the publisher's hybrid logical clock (hybrid-clock.ts), so replicas
+ *   converge on one version by a deterministic total order (compareRecords) that no clock can
+ *   break: a version more than MAX_CLOCK_SKEW_MS past the receiver's clock is refused, so none can
+ *   pin a key for longer;
+ * - a record may be owned by a client key (BEP 44 mutable items): it then lives at an id derived
+ *   from that key, and only a higher sequence signed by the same key replaces it;
+ * - a record carries its own absolute expiry, signed, at most one record lifetime ahead.
  */
-import { isNodeId, type NodeId } from './id.js';
+import { isNodeId, idEquals, recordIdOf, type NodeId } from './id.js';
+import { MAX_LOGICAL, compareVersions } from './hybrid-clock.js';
+import {
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+  ownedRecordId,
+  ownerSigningBytes,
+  publisherIdOf,
+  recordSigningBytes,
+  type VerifySignature,
+} from './record-signature.js';
+
+/** The client key that owns a record, the sequence it signed and its signature. */
+export interface RecordOwner {
+  readonly publicKey: Uint8Array;
+  readonly seq: number;
+  readonly signature: Uint8Array;
+}
 
 export interface KadRecord {
+  /** The user's key; for an owned record, the key's name under its owner. */
   readonly key: Uint8Array;
   readonly value: Uint8Array;
-  /** Id of the node that published this version. */
+  /** Id of the node that published this version: SHA-256(publisherKey). */
   readonly publisher: NodeId;
+  /** The version's wall part (hybrid logical clock), unix ms. */
   readonly createdMs: number;
+  /** The version's logical part. */
+  readonly logical: number;
   /** Absolute time after which no node serves the record. */
   readonly expiresMs: number;
+  /** The publisher's Ed25519 public key. */
+  readonly publisherKey: Uint8Array;
+  /** The publisher's signature over recordSigningBytes. */
+  readonly signature: Uint8Array;
+  readonly owner?: RecordOwner | undefined;
 }
 
 export interface RecordLimits {
@@ -23,14 +57,30 @@ export interface RecordLimits {
   maxValueBytes: number;
 }
 
+/** What a receiver checks a record against: its limits and its record lifetime. */
+export interface RecordRules {
+  readonly limits: RecordLimits;
+  /** The longest a record may live from now (KAD_EXPIRE_MS). */
+  readonly expireMs: number;
+}
+
 /** Design choice: keys are short names; values fit one gRPC message with room to spare. */
 export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxKeyBytes: 1024, maxValueBytes: 64 * 1024 };
 
 /**
- * Bytes charged per record beyond key and value: publisher id (32) and two 8-byte timestamps,
- * rounded up to 64 for bookkeeping. A design estimate, not a measurement.
+ * How far past the receiver's clock a version or creation time may lie, and an expiry past the
+ * receiver's clock plus its record lifetime. Design choice: NTP keeps honest clocks within a
+ * second; 60 s tolerates a badly kept one, and a forged future version pins a key for 60 s at
+ * most, after which every honest Put is later.
  */
-export const RECORD_OVERHEAD_BYTES = 64;
+export const MAX_CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Bytes charged per record beyond key and value: publisher id and key (64), signature (64), the
+ * time fields (20) and an owner part (104), rounded up to 256 for bookkeeping. A design estimate,
+ * not a measurement.
+ */
+export const RECORD_OVERHEAD_BYTES = 256;
 
 export type RecordProblem = { code: 'invalid-argument'; message: string };
 
@@ -54,24 +104,118 @@ export function validateValue(value: Uint8Array, limits: RecordLimits): RecordPr
 }
 
 const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isSafeInteger(t) && t >= 0;
+const isBytes = (b: unknown, length: number): b is Uint8Array => b instanceof Uint8Array && b.length === length;
 
-export function validateRecord(record: KadRecord, limits: RecordLimits, nowMs: number): RecordProblem | undefined {
-  const keyProblem = validateKey(record.key, limits);
+/**
+ * The latest expiry a receiver accepts at nowMs: one record lifetime ahead, plus the clock skew
+ * it tolerates.
+ */
+export function latestExpiryMs(rules: RecordRules, nowMs: number): number {
+  return nowMs + rules.expireMs + MAX_CLOCK_SKEW_MS;
+}
+
+/** A Get's optional owner key: absent, or a 32-byte Ed25519 public key. */
+export function validateOwnerKey(owner: Uint8Array | null | undefined): RecordProblem | undefined {
+  const length = owner?.length ?? 0;
+  return length === 0 || length === PUBLIC_KEY_BYTES ? undefined : problem(`owner must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key, got ${length} bytes`);
+}
+
+/** An owned Put's fields before a node publishes them: sizes, the sequence and the expiry. */
+export function validateOwnedFields(
+  fields: { key: Uint8Array; value: Uint8Array; owner: RecordOwner; expiresMs: number },
+  rules: RecordRules,
+  nowMs: number,
+): RecordProblem | undefined {
+  const { owner, expiresMs } = fields;
+  const sizes = validateKey(fields.key, rules.limits) ?? validateValue(fields.value, rules.limits);
+  if (sizes) return sizes;
+  if (!isBytes(owner.publicKey, PUBLIC_KEY_BYTES)) return problem(`owner must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key`);
+  if (!isBytes(owner.signature, SIGNATURE_BYTES)) return problem(`the owner's signature must be ${SIGNATURE_BYTES} bytes`);
+  if (!isTime(owner.seq)) return problem(`seq must be a non-negative integer, got ${owner.seq}`);
+  if (!isTime(expiresMs)) return problem(`expiresMs must be a non-negative integer, got ${expiresMs}`);
+  if (expiresMs <= nowMs) return problem(`record expired at ${expiresMs} (now ${nowMs})`);
+  if (expiresMs > latestExpiryMs(rules, nowMs)) {
+    return problem(`expiresMs ${expiresMs} is more than the record lifetime (${rules.expireMs} ms) and ${MAX_CLOCK_SKEW_MS} ms past this node's clock (${nowMs})`);
+  }
+  return undefined;
+}
+
+/** Shape, sizes and time bounds of a record from anywhere; the signatures are verifyRecord's. */
+export function validateRecord(record: KadRecord, rules: RecordRules, nowMs: number): RecordProblem | undefined {
+  const keyProblem = validateKey(record.key, rules.limits);
   if (keyProblem) return keyProblem;
-  const valueProblem = validateValue(record.value, limits);
+  const valueProblem = validateValue(record.value, rules.limits);
   if (valueProblem) return valueProblem;
   if (!isNodeId(record.publisher)) return problem('publisher must be a 32-byte node id');
+  if (!isBytes(record.publisherKey, PUBLIC_KEY_BYTES)) return problem(`publisher_key must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key`);
+  if (!isBytes(record.signature, SIGNATURE_BYTES)) return problem(`signature must be ${SIGNATURE_BYTES} bytes`);
   if (!isTime(record.createdMs)) return problem(`createdMs must be a non-negative integer, got ${record.createdMs}`);
+  if (!Number.isInteger(record.logical) || record.logical < 0 || record.logical > MAX_LOGICAL) {
+    return problem(`logical must be an integer in 0..${MAX_LOGICAL}, got ${record.logical}`);
+  }
   if (!isTime(record.expiresMs)) return problem(`expiresMs must be a non-negative integer, got ${record.expiresMs}`);
+  if (record.createdMs > nowMs + MAX_CLOCK_SKEW_MS) {
+    return problem(`createdMs ${record.createdMs} is more than ${MAX_CLOCK_SKEW_MS} ms past this node's clock (${nowMs})`);
+  }
   if (record.expiresMs <= record.createdMs) {
     return problem(`expiresMs (${record.expiresMs}) must be after createdMs (${record.createdMs})`);
   }
   if (isExpired(record, nowMs)) return problem(`record expired at ${record.expiresMs} (now ${nowMs})`);
+  if (record.expiresMs > latestExpiryMs(rules, nowMs)) {
+    return problem(`expiresMs ${record.expiresMs} is more than the record lifetime (${rules.expireMs} ms) and ${MAX_CLOCK_SKEW_MS} ms past this node's clock (${nowMs})`);
+  }
+  const owner = record.owner;
+  if (owner) {
+    if (!isBytes(owner.publicKey, PUBLIC_KEY_BYTES)) return problem(`owner public_key must be ${PUBLIC_KEY_BYTES} bytes`);
+    if (!isBytes(owner.signature, SIGNATURE_BYTES)) return problem(`owner signature must be ${SIGNATURE_BYTES} bytes`);
+    if (!isTime(owner.seq)) return problem(`owner seq must be a non-negative integer, got ${owner.seq}`);
+  }
   return undefined;
 }
 
+/** The publisher id matches its key, and every signature on the record verifies. */
+export function verifyRecord(record: KadRecord, verify: VerifySignature): RecordProblem | undefined {
+  if (!idEquals(publisherIdOf(record.publisherKey), record.publisher)) {
+    return problem('publisher is not the SHA-256 of publisher_key');
+  }
+  const owner = record.owner;
+  if (owner && !verify(owner.publicKey, ownerSigningBytes({ ...record, seq: owner.seq }), owner.signature)) {
+    return problem("the owner's signature does not verify");
+  }
+  if (!verify(record.publisherKey, recordSigningBytes(record), record.signature)) {
+    return problem("the publisher's signature does not verify");
+  }
+  return undefined;
+}
+
+/** validateRecord, then verifyRecord: what every receiver runs on a record from outside. */
+export function checkRecord(record: KadRecord, rules: RecordRules, nowMs: number, verify: VerifySignature): RecordProblem | undefined {
+  return validateRecord(record, rules, nowMs) ?? verifyRecord(record, verify);
+}
+
+/** A record's id: SHA-256 of the key, or, given the owner's key, of that key and the name. */
+export function recordIdFor(key: Uint8Array, ownerKey: Uint8Array | undefined): NodeId {
+  return ownerKey ? ownedRecordId(ownerKey, key) : recordIdOf(key);
+}
+
+export function idOfRecord(record: Pick<KadRecord, 'key' | 'owner'>): NodeId {
+  return recordIdFor(record.key, record.owner?.publicKey);
+}
+
+/** What signs records: a node's key (libs/identity SigningKey). */
+export interface RecordSigner {
+  readonly publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** The record with `signer` as its publisher: its id, its key and its signature over every field. */
+export function signRecord(fields: Omit<KadRecord, 'publisher' | 'publisherKey' | 'signature'>, signer: RecordSigner): KadRecord {
+  const unsigned = { ...fields, publisherKey: signer.publicKey };
+  return { ...unsigned, publisher: publisherIdOf(signer.publicKey), signature: signer.sign(recordSigningBytes(unsigned)) };
+}
+
 /** Lexicographic byte order; a proper prefix sorts first. */
-function compareBytes(a: Uint8Array, b: Uint8Array): number {
+export function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i] ?? 0;
@@ -81,13 +225,40 @@ function compareBytes(a: Uint8Array, b: Uint8Array): number {
   return a.length - b.length;
 }
 
+const versionOf = (r: KadRecord) => ({ wallMs: r.createdMs, logical: r.logical });
+
 /**
- * Positive if a is the newer version: later createdMs, then the larger publisher id, then the
- * larger value. A total order on those fields; 0 only when they are all equal.
+ * Positive if a is the newer version: an owned record over a plain one, then the higher owner
+ * seq, then the later version (createdMs, logical), then the larger publisher id, then the larger
+ * value. A total order on those fields; 0 only when they are all equal.
  */
 export function compareRecords(a: KadRecord, b: KadRecord): number {
-  if (a.createdMs !== b.createdMs) return a.createdMs > b.createdMs ? 1 : -1;
-  return Math.sign(compareBytes(a.publisher, b.publisher)) || Math.sign(compareBytes(a.value, b.value));
+  if (Boolean(a.owner) !== Boolean(b.owner)) return a.owner ? 1 : -1;
+  if (a.owner && b.owner && a.owner.seq !== b.owner.seq) return a.owner.seq > b.owner.seq ? 1 : -1;
+  return compareVersions(versionOf(a), versionOf(b)) || Math.sign(compareBytes(a.publisher, b.publisher)) || Math.sign(compareBytes(a.value, b.value));
+}
+
+/**
+ * Why a held version keeps its place against an incoming one:
+ * - 'newer': the held one wins (compareRecords), or, both owned, it has the same seq with another
+ *   value (only a higher seq replaces an owned record, BEP 44);
+ * - 'cas': the Put asked for a compare-and-swap on a seq that is not the one held.
+ */
+export type Refusal = 'newer' | 'cas';
+
+/**
+ * Whether `incoming` may replace `held` at a replica: 'replace', 'same' (the same item: the
+ * later expiry of the two is kept), or the refusal.
+ */
+export function storeDecision(incoming: KadRecord, held: KadRecord | undefined, expectedSeq?: number): 'replace' | 'same' | Refusal {
+  if (!held) return 'replace';
+  if (expectedSeq !== undefined && held.owner?.seq !== expectedSeq) return 'cas';
+  if (incoming.owner && held.owner && incoming.owner.seq === held.owner.seq) {
+    return compareBytes(incoming.value, held.value) === 0 ? 'same' : 'newer';
+  }
+  const order = compareRecords(incoming, held);
+  if (order < 0) return 'newer';
+  return order === 0 ? 'same' : 'replace';
 }
 
 export function isExpired(record: KadRecord, nowMs: number): boolean {

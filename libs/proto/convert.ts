@@ -48,24 +48,34 @@ export function idFromWire(bytes: Uint8Array | null | undefined, field: string):
 }
 
 export function recordToWire(record: KadRecord): v1.Record {
+  const owner = record.owner;
   return {
     key: Buffer.from(record.key),
     value: Buffer.from(record.value),
     publisher: Buffer.from(record.publisher),
     createdMs: record.createdMs,
+    logical: record.logical,
     expiresMs: record.expiresMs,
+    publisherKey: Buffer.from(record.publisherKey),
+    signature: Buffer.from(record.signature),
+    owner: owner ? { publicKey: Buffer.from(owner.publicKey), seq: owner.seq, signature: Buffer.from(owner.signature) } : null,
   };
 }
 
-/** The record's fields as the core's type; content rules are checked by validateRecord. */
+/** The record's fields as the core's type; content rules and signatures are checkRecord's. */
 export function recordFromWire(wire: v1.Record__Output | null | undefined): KadRecord {
   if (!wire) throw invalidArgument('record is missing');
+  const owner = wire.owner;
   return {
     key: Uint8Array.from(bytesOf(wire.key)),
     value: Uint8Array.from(bytesOf(wire.value)),
     publisher: Uint8Array.from(bytesOf(wire.publisher)),
     createdMs: wire.createdMs,
+    logical: wire.logical,
     expiresMs: wire.expiresMs,
+    publisherKey: Uint8Array.from(bytesOf(wire.publisherKey)),
+    signature: Uint8Array.from(bytesOf(wire.signature)),
+    owner: owner ? { publicKey: Uint8Array.from(bytesOf(owner.publicKey)), seq: owner.seq, signature: Uint8Array.from(bytesOf(owner.signature)) } : undefined,
   };
 }
 
@@ -77,5 +87,8 @@ export function foundRecord(record: v1.Record): v1.GetResponse {
     createdMs: record.createdMs ?? 0,
     publisher: record.publisher ?? Buffer.alloc(0),
     expiresMs: record.expiresMs ?? 0,
+    seq: record.owner?.seq ?? 0,
+    owner: record.owner?.publicKey ?? Buffer.alloc(0),
+    signature: record.owner?.signature ?? Buffer.alloc(0),
   };
 }

@@ -26,6 +26,7 @@ export type * from './gen/kademlia/v1/PingResponse.js';
 export type * from './gen/kademlia/v1/PutRequest.js';
 export type * from './gen/kademlia/v1/PutResponse.js';
 export type * from './gen/kademlia/v1/Record.js';
+export type * from './gen/kademlia/v1/RecordOwner.js';
 export type * from './gen/kademlia/v1/RefreshTargetsRequest.js';
 export type * from './gen/kademlia/v1/RefreshTargetsResponse.js';
 export type * from './gen/kademlia/v1/RoutingTableRequest.js';

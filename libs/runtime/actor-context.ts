@@ -1,18 +1,21 @@
 /**
- * What every actor is built from (the "components"): the bus, the node's configuration, a
- * logger bound to node and actor, and the clock and randomness it passes to the core.
+ * What every actor is built from (the "components"): the bus, the node's configuration, its
+ * identity (the key it signs with and the id bound to it), a logger bound to node and actor, and
+ * the clock and randomness it passes to the core.
  */
 import type { ActorClient } from '../bus/actor-runtime.js';
 import type { Bus } from '../bus/bus.js';
-import type { NodeId, RandomBytes } from '../kademlia/id.js';
+import { idEquals, idToHex, type NodeId, type RandomBytes } from '../kademlia/id.js';
 import { bytesOf } from '../proto/convert.js';
 import { delay } from './system.js';
 import type { Logger } from './logger.js';
 import type { NodeConfig } from './node-config.js';
+import type { NodeIdentity } from '../identity/node-identity.js';
 
 export interface ActorContext {
   readonly bus: Bus;
   readonly config: NodeConfig;
+  readonly identity: NodeIdentity;
   readonly log: Logger;
   readonly clock: () => number;
   readonly random: RandomBytes;
@@ -35,18 +38,25 @@ export const LOCAL_REQUEST_TIMEOUT_MS = 2_000;
 export const BUS_SLACK_MS = 500;
 
 /**
- * The node's id, owned by the routing-table actor. Asked until it answers, so actors of a split
- * node can start in any order; gives up when `signal` aborts.
+ * Waits until the routing-table actor answers, so actors of a split node can start in any order,
+ * and checks that it holds the same identity as this process (a split node's actors share it
+ * through their data dir); gives up when `signal` aborts.
  */
-export async function waitForSelfId(actors: ActorClient, log: Logger, signal: AbortSignal): Promise<NodeId> {
+export async function waitForRoutingTable(actors: ActorClient, identity: NodeIdentity, log: Logger, signal: AbortSignal): Promise<NodeId> {
   for (let attempt = 0; ; attempt++) {
+    let id: NodeId;
     try {
       const reply = await actors.ask('routing-table', 'self', {}, LOCAL_REQUEST_TIMEOUT_MS);
-      return Uint8Array.from(bytesOf(reply.id));
+      id = Uint8Array.from(bytesOf(reply.id));
     } catch (err) {
       if (signal.aborted) throw err;
       if (attempt % 10 === 0) log.info({ err: (err as Error).message }, 'waiting for the routing-table actor');
       await delay(Math.min(100 * 2 ** Math.min(attempt, 4), 1_000));
+      continue;
     }
+    if (!idEquals(id, identity.id)) {
+      throw new Error(`the routing-table actor runs as node id ${idToHex(id)}, this process as ${idToHex(identity.id)}: the actors of a split node must share one data dir (KAD_DATA_DIR)`);
+    }
+    return id;
   }
 }

@@ -21,6 +21,8 @@ export interface NodeConfig {
   readonly dataDir: string | undefined;
   readonly kad: KademliaConfig;
   readonly logLevel: string;
+  /** Added to the machine's clock: a test hook for clock skew (0 in production). */
+  readonly clockOffsetMs: number;
 }
 
 export const DEFAULT_NETWORK = 'kad';
@@ -50,6 +52,7 @@ export const SETTINGS = [
   { flag: 'max-value-bytes', env: 'KAD_MAX_VALUE_BYTES', help: `largest value accepted (default ${DEFAULT_CONFIG.limits.maxValueBytes})` },
   { flag: 'max-records', env: 'KAD_MAX_RECORDS', help: `records one node holds at most (default ${DEFAULT_CONFIG.maxRecords})` },
   { flag: 'log-level', env: 'KAD_LOG_LEVEL', help: 'pino level: trace, debug, info, warn, error (default info)' },
+  { flag: 'clock-offset-ms', env: 'KAD_CLOCK_OFFSET_MS', help: "test hook: ms added to this node's clock, may be negative (default 0)" },
 ] as const satisfies readonly Setting[];
 
 export type SettingFlag = (typeof SETTINGS)[number]['flag'];
@@ -75,6 +78,14 @@ function positiveInt(values: SettingValues, flag: SettingFlag, fallback: number)
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`--${flag} must be a positive integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+function integer(values: SettingValues, flag: SettingFlag, fallback: number): number {
+  const raw = values[flag];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n)) throw new ConfigError(`--${flag} must be an integer, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -127,6 +138,7 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
     dataDir: values['data-dir'],
     kad,
     logLevel: values['log-level'] ?? 'info',
+    clockOffsetMs: integer(values, 'clock-offset-ms', 0),
   };
 }
 

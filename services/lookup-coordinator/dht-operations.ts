@@ -7,27 +7,59 @@
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import { closestContacts, type Contact } from '../../libs/kademlia/contact.js';
-import { idEquals, idToHex, recordIdOf, type NodeId } from '../../libs/kademlia/id.js';
+import { idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
 import { Lookup } from '../../libs/kademlia/lookup.js';
-import { validateKey, validateValue, type KadRecord } from '../../libs/kademlia/record.js';
+import { HybridClock } from '../../libs/kademlia/hybrid-clock.js';
+import {
+  checkRecord,
+  compareRecords,
+  idOfRecord,
+  recordIdFor,
+  signRecord,
+  validateKey,
+  validateOwnedFields,
+  validateOwnerKey,
+  validateValue,
+  type KadRecord,
+  type RecordOwner,
+} from '../../libs/kademlia/record.js';
+import { ownerSigningBytes } from '../../libs/kademlia/record-signature.js';
 import { planGetRepairs } from '../../libs/kademlia/record-placement.js';
+import { verifyEd25519, type SigningKey } from '../../libs/identity/ed25519.js';
 import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import { invalidArgument, unavailable } from '../../libs/runtime/kad-error.js';
+import { failedPrecondition, invalidArgument, unavailable } from '../../libs/runtime/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
 
 
+/** Store rounds of one plain Put at most: the first, and again above a newer version a replica
+ * answered with (twice, in case two Puts race). */
+const MAX_STORE_ROUNDS = 3;
+
+/** What the replicas said to one STORE round. */
+export interface StoreOutcome {
+  readonly acknowledged: number;
+  /** Verified versions that replicas kept instead (they win over the one sent). */
+  readonly refusals: KadRecord[];
+  readonly errors: string[];
+}
+
 export interface DhtOperationsDeps {
   readonly actors: ActorClient;
   readonly self: Contact;
+  /** The node's key: it signs every record this node publishes. */
+  readonly key: SigningKey;
   readonly kad: KademliaConfig;
   readonly log: Logger;
   readonly clock: () => number;
 }
 
 export class DhtOperations {
+  /** Versions every Put of this node (paper §2.5 publisher; hybrid-clock.ts). */
+  private readonly versions = new HybridClock();
+
   constructor(private readonly deps: DhtOperationsDeps) {}
 
   private get kad(): KademliaConfig {
@@ -71,41 +103,92 @@ export class DhtOperations {
     return runLookup(lookup, (peer) => query(peer, rpcTimeoutMs), this.deps.clock, { rpcTimeoutMs, deadlineMs, valuesWanted });
   }
 
-  /** Stores `record` on each replica (this node through its storage actor); counts the ones that stored it. */
-  async storeOn(replicas: readonly Contact[], record: KadRecord, timeoutMs: number): Promise<{ acknowledged: number; errors: string[] }> {
+  /**
+   * Stores `record` on each replica (this node through its storage actor); counts the ones that
+   * stored it, and collects the verified versions that replicas kept instead.
+   */
+  async storeOn(replicas: readonly Contact[], record: KadRecord, timeoutMs: number, expectedSeq?: number): Promise<StoreOutcome> {
     const wire = recordToWire(record);
+    const cas = expectedSeq === undefined ? {} : { expectedSeq };
     const results = await Promise.allSettled(
-      replicas.map(async (replica) => {
+      replicas.map(async (replica): Promise<{ stored: boolean; held: v1.Record__Output | null }> => {
         if (idEquals(replica.id, this.deps.self.id)) {
-          return (await this.deps.actors.ask('storage', 'put', { record: wire }, LOCAL_REQUEST_TIMEOUT_MS)).stored;
+          return this.deps.actors.ask('storage', 'put', { record: wire, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);
         }
-        const reply = await this.deps.actors.ask('transport', 'store', { peer: contactToWire(replica), record: wire, timeoutMs }, timeoutMs + BUS_SLACK_MS);
-        return reply.stored;
+        return this.deps.actors.ask('transport', 'store', { peer: contactToWire(replica), record: wire, timeoutMs, ...cas }, timeoutMs + BUS_SLACK_MS);
       }),
     );
+    const refusals: KadRecord[] = [];
+    for (const r of results) {
+      if (r.status !== 'fulfilled' || r.value.stored || !r.value.held) continue;
+      const held = this.keptInstead(record, r.value.held);
+      if (held) refusals.push(held);
+    }
     return {
-      acknowledged: results.filter((r) => r.status === 'fulfilled' && r.value).length,
+      acknowledged: results.filter((r) => r.status === 'fulfilled' && r.value.stored).length,
+      refusals,
       errors: results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : [])),
     };
   }
 
+  /** A replica's claim that it holds a version that wins: believed only when it verifies and is
+   * of the same record id. */
+  private keptInstead(sent: KadRecord, wire: v1.Record__Output): KadRecord | undefined {
+    try {
+      const held = recordFromWire(wire);
+      if (checkRecord(held, this.kad, this.deps.clock(), verifyEd25519) || !idEquals(idOfRecord(held), idOfRecord(sent))) return undefined;
+      return held;
+    } catch {
+      return undefined;
+    }
+  }
+
   /**
-   * Finds the k closest to the record (this node among the candidates) and stores it there.
-   * The publisher also keeps its own copy when it is not among them: it is the one that
-   * republishes the record (paper §2.5); that copy is not counted as a replica.
+   * Finds the k closest to the record (this node among the candidates) and stores it there; a
+   * plain record is stored again, re-versioned above, when replicas answer with a version that
+   * wins over it (`versioned`; an owned record is not: its sequence is its owner's). The
+   * publisher also keeps its own copy when it is not among them: it is the one that republishes
+   * the record (paper §2.5); that copy is not counted as a replica.
    */
-  async publish(record: KadRecord, budgetMs: number): Promise<{ acknowledged: number; attempted: number; errors: string[] }> {
-    const start = this.deps.clock();
+  async publish(
+    record: KadRecord,
+    budgetMs: number,
+    options: { expectedSeq?: number; versioned?: boolean } = {},
+  ): Promise<{ record: KadRecord; acknowledged: number; attempted: number; refusals: KadRecord[]; errors: string[] }> {
+    const { clock, self } = this.deps;
+    const deadline = clock() + budgetMs;
     const storeTimeoutMs = Math.min(this.kad.rpcTimeoutMs, Math.floor(budgetMs / 3));
-    const recordId = recordIdOf(record.key);
-    const closest = await this.findNode(recordId, start + budgetMs - storeTimeoutMs);
-    const replicas = closestContacts(recordId, [...closest, this.deps.self], this.kad.k);
-    const selfIsReplica = replicas.some((r) => idEquals(r.id, this.deps.self.id));
-    const [{ acknowledged, errors }] = await Promise.all([
-      this.storeOn(replicas, record, storeTimeoutMs),
-      selfIsReplica ? undefined : this.storeOn([this.deps.self], record, storeTimeoutMs),
-    ]);
-    return { acknowledged, attempted: replicas.length, errors };
+    const recordId = idOfRecord(record);
+    const closest = await this.findNode(recordId, deadline - storeTimeoutMs);
+    const replicas = closestContacts(recordId, [...closest, self], this.kad.k);
+    const selfIsReplica = replicas.some((r) => idEquals(r.id, self.id));
+    for (let round = 1; ; round++) {
+      const timeoutMs = Math.max(1, Math.min(storeTimeoutMs, deadline - clock()));
+      const [outcome, own] = await Promise.all([
+        this.storeOn(replicas, record, timeoutMs, options.expectedSeq),
+        selfIsReplica ? undefined : this.storeOn([self], record, timeoutMs, options.expectedSeq),
+      ]);
+      const refusals = [...outcome.refusals, ...(own?.refusals ?? [])];
+      const newer = refusals.filter((held) => compareRecords(held, record) > 0);
+      if (!options.versioned || newer.length === 0 || round === MAX_STORE_ROUNDS || clock() >= deadline) {
+        return { record, acknowledged: outcome.acknowledged, attempted: replicas.length, refusals, errors: outcome.errors };
+      }
+      for (const held of newer) this.versions.observe({ wallMs: held.createdMs, logical: held.logical });
+      const version = this.versions.tick(clock());
+      record = this.sign({ ...record, createdMs: version.wallMs, logical: version.logical, expiresMs: version.wallMs + (record.expiresMs - record.createdMs) });
+    }
+  }
+
+  private sign(fields: Omit<KadRecord, 'publisher' | 'publisherKey' | 'signature'>): KadRecord {
+    const { key, value, createdMs, logical, expiresMs, owner } = fields;
+    return signRecord({ key, value, createdMs, logical, expiresMs, owner }, this.deps.key);
+  }
+
+  /** The publisher's republish (§2.5): the same version with a fresh expiry, signed again; an
+   * owned record as its owner signed it, since only the owner can extend it. */
+  async republish(record: KadRecord): Promise<void> {
+    const fresh = record.owner ? record : this.sign({ ...record, expiresMs: this.deps.clock() + this.kad.expireMs });
+    await this.publish(fresh, this.budgetMs(0));
   }
 
   async put(message: v1.CoordinatorPut__Output): Promise<v1.PutResponse> {
@@ -113,17 +196,37 @@ export class DhtOperations {
     if (!request) throw invalidArgument('request is missing');
     const problem = validateKey(request.key, this.kad.limits) ?? validateValue(request.value, this.kad.limits);
     if (problem) throw invalidArgument(problem.message);
+    const budgetMs = this.budgetMs(message.timeoutMs);
     const now = this.deps.clock();
-    const record: KadRecord = {
-      key: Uint8Array.from(bytesOf(request.key)),
-      value: Uint8Array.from(bytesOf(request.value)),
-      publisher: this.deps.self.id,
-      createdMs: now,
-      expiresMs: now + (request.ttlMs > 0 ? Math.min(request.ttlMs, this.kad.expireMs) : this.kad.expireMs),
-    };
-    const recordId = recordIdOf(record.key);
-    const { acknowledged, attempted, errors } = await this.publish(record, this.budgetMs(message.timeoutMs));
-    if (acknowledged === 0) throw unavailable(`no replica stored the record (${attempted} asked${errors[0] ? `; first error: ${errors[0]}` : ''})`);
+    const key = Uint8Array.from(bytesOf(request.key));
+    const value = Uint8Array.from(bytesOf(request.value));
+    const owned = bytesOf(request.owner).length > 0;
+    const version = this.versions.tick(now);
+    let record: KadRecord;
+    if (owned) {
+      const owner: RecordOwner = { publicKey: Uint8Array.from(bytesOf(request.owner)), seq: request.seq, signature: Uint8Array.from(bytesOf(request.signature)) };
+      const fieldsProblem = validateOwnedFields({ key, value, owner, expiresMs: request.expiresMs }, this.kad, now);
+      if (fieldsProblem) throw invalidArgument(fieldsProblem.message);
+      if (!verifyEd25519(owner.publicKey, ownerSigningBytes({ key, value, seq: owner.seq, expiresMs: request.expiresMs }), owner.signature)) {
+        throw invalidArgument("the owner's signature does not verify over (key, seq, expires_ms, value)");
+      }
+      mustOutlive(request.expiresMs - now, budgetMs, 'expires_ms');
+      if (request.expiresMs <= version.wallMs) throw invalidArgument(`expires_ms ${request.expiresMs} is not after this node's version time ${version.wallMs}`);
+      record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs: request.expiresMs, owner });
+    } else {
+      if (request.ttlMs > 0) mustOutlive(request.ttlMs, budgetMs, 'ttl_ms');
+      const ttlMs = request.ttlMs > 0 ? Math.min(request.ttlMs, this.kad.expireMs) : this.kad.expireMs;
+      record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs: version.wallMs + ttlMs });
+    }
+    const recordId = idOfRecord(record);
+    const expectedSeq = owned ? request.expectedSeq : undefined;
+    const result = await this.publish(record, budgetMs, { versioned: !owned, ...(expectedSeq === undefined ? {} : { expectedSeq }) });
+    if (owned) refuseStale(record, result.refusals, expectedSeq);
+    const { acknowledged, attempted, errors } = result;
+    if (acknowledged === 0) {
+      const why = errors[0] ?? (result.refusals.length > 0 ? 'replicas kept a newer version' : undefined);
+      throw unavailable(`no replica stored the record (${attempted} asked${why ? `; first error: ${why}` : ''})`);
+    }
     this.deps.log.debug({ record: idToHex(recordId), acknowledged, attempted }, 'put');
     return { acknowledged, attempted, recordId: Buffer.from(recordId) };
   }
@@ -131,10 +234,11 @@ export class DhtOperations {
   async get(message: v1.CoordinatorGet__Output): Promise<v1.GetResponse> {
     const request = message.request;
     if (!request) throw invalidArgument('request is missing');
-    const problem = validateKey(request.key, this.kad.limits);
+    const problem = validateKey(request.key, this.kad.limits) ?? validateOwnerKey(request.owner);
     if (problem) throw invalidArgument(problem.message);
     const quorum = Math.min(Math.max(request.quorum, 1), this.kad.k);
-    const recordId = recordIdOf(bytesOf(request.key));
+    const owner = bytesOf(request.owner);
+    const recordId = recordIdFor(bytesOf(request.key), owner.length > 0 ? owner : undefined);
     // The local copy and the lookup's seeds are asked for at once (one bus round trip, not two).
     // (Transport has already looked when it says so.)
     const seeds = this.seeds(recordId);
@@ -167,5 +271,27 @@ export class DhtOperations {
     const results = await Promise.allSettled(stores.map((s) => this.storeOn([s.to], s.record, this.kad.rpcTimeoutMs)));
     const failed = results.filter((r) => r.status === 'rejected' || r.value.acknowledged === 0).length;
     this.deps.log.debug({ repairs: stores.filter((s) => s.kind === 'repair').length, caches: stores.filter((s) => s.kind === 'cache').length, failed }, 'read-repair');
+  }
+}
+
+/** A Put whose record would expire before the Put may finish is refused (it could only fail). */
+function mustOutlive(lifetimeMs: number, budgetMs: number, field: string): void {
+  if (lifetimeMs < budgetMs) {
+    throw invalidArgument(`${field} leaves the record ${lifetimeMs} ms to live, less than this Put may take (${budgetMs} ms: its deadline, at most KAD_LOOKUP_TIMEOUT_MS + 2 x KAD_RPC_TIMEOUT_MS)`);
+  }
+}
+
+/** An owned Put that a replica refused with a verified version of the same owner: a stale
+ * sequence, or a failed compare-and-swap (BEP 44 errors 302 and 301). */
+function refuseStale(record: KadRecord, refusals: readonly KadRecord[], expectedSeq: number | undefined): void {
+  const seq = record.owner?.seq ?? 0;
+  for (const held of refusals) {
+    const heldSeq = held.owner?.seq;
+    if (expectedSeq !== undefined && heldSeq !== expectedSeq) {
+      throw failedPrecondition(`compare-and-swap failed: expected sequence ${expectedSeq}, a replica holds ${heldSeq ?? 'a record that is not owned'}`);
+    }
+    if (heldSeq !== undefined) {
+      throw failedPrecondition(heldSeq === seq ? `sequence ${seq} is held already with another value: only a higher sequence replaces it` : `sequence ${seq} is stale: a replica holds sequence ${heldSeq}`);
+    }
   }
 }

@@ -9,7 +9,7 @@ import type { ServiceHandle } from '../../libs/bus/bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
 import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
-import { waitForSelfId, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
+import { waitForRoutingTable, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
 import { DhtOperations } from './dht-operations.js';
 import { Maintenance } from './maintenance.js';
 
@@ -23,8 +23,8 @@ export class LookupCoordinatorActor implements RunningActor {
 
   static async start(ctx: ActorContext): Promise<LookupCoordinatorActor> {
     const actors = new ActorClient(ctx.bus, ctx.config.node);
-    const self: Contact = { id: await waitForSelfId(actors, ctx.log, new AbortController().signal), address: ctx.config.advertise };
-    const ops = new DhtOperations({ actors, self, kad: ctx.config.kad, log: ctx.log, clock: ctx.clock });
+    const self: Contact = { id: await waitForRoutingTable(actors, ctx.identity, ctx.log, new AbortController().signal), address: ctx.config.advertise };
+    const ops = new DhtOperations({ actors, self, key: ctx.identity.key, kad: ctx.config.kad, log: ctx.log, clock: ctx.clock });
     const maintenance = new Maintenance({ actors, ops, self, config: ctx.config, log: ctx.log, clock: ctx.clock });
     const actor = new LookupCoordinatorActor(maintenance);
     actor.service = await serveActor(

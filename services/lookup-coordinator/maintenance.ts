@@ -10,7 +10,7 @@
  * - records: re-replicate held records to the current k closest (KAD_REPLICATE_MS, skipping those
  *   stored here within the interval), then forget those this node is no longer among the k
  *   closest for (unless it published them); republish this node's own (KAD_REPUBLISH_MS) with a
- *   fresh expiry;
+ *   fresh expiry, signed again (an owned record as its owner signed it);
  * - hand-off: when the table gains a contact, records for which it is now among the k closest
  *   (and this node too) are stored on it; and when this node leaves (SIGTERM), each record it is
  *   among the k closest for goes to the node that takes its place, within LEAVE_BUDGET_MS.
@@ -177,7 +177,7 @@ export class Maintenance {
     await runBounded(due.republish.length, MAINTENANCE_PARALLELISM, async (i) => {
       const record = await this.held(due.republish[i]!);
       if (!record || !idEquals(record.publisher, self.id)) return;
-      await ops.publish({ ...record, expiresMs: clock() + kad.expireMs }, ops.budgetMs(0));
+      await ops.republish(record);
     });
     if (due.replicate.length + due.republish.length > 0) {
       this.deps.log.debug({ replicated: due.replicate.length, republished: due.republish.length }, 'records maintained');

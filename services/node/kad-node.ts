@@ -9,7 +9,8 @@ import { NatsBus } from '../../libs/bus/nats-bus.js';
 import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
 import type { ActorContext, RunningActor } from '../../libs/runtime/actor-context.js';
 import { actorLogger, type Logger } from '../../libs/runtime/logger.js';
-import type { NodeConfig } from '../../libs/runtime/node-config.js';
+import { ConfigError, type NodeConfig } from '../../libs/runtime/node-config.js';
+import { loadNodeIdentity } from '../../libs/identity/node-identity.js';
 import { systemClock, systemRandom } from '../../libs/runtime/system.js';
 import { LookupCoordinatorActor } from '../lookup-coordinator/lookup-coordinator-actor.js';
 import { RoutingTableActor } from '../routing-table/routing-table-actor.js';
@@ -37,6 +38,11 @@ export interface StartNodeOptions {
 
 export async function startNode(config: NodeConfig, root: Logger, options: StartNodeOptions = {}): Promise<RunningNode> {
   const names = options.actors ?? ACTORS;
+  if (names.length < ACTORS.length && config.dataDir === undefined) {
+    throw new ConfigError('the actors of a split node share its key through their data dir: set --data-dir (KAD_DATA_DIR)');
+  }
+  const identity = loadNodeIdentity(config.dataDir);
+  const clock = config.clockOffsetMs === 0 ? systemClock : () => systemClock() + config.clockOffsetMs;
   const ownsBus = config.natsUrl !== undefined || options.memoryBus === undefined;
   const bus: Bus = config.natsUrl
     ? await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}` })
@@ -52,7 +58,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     // process the routing table (which owns the node id) and storage (which may read its records
     // from disk) go first, so the node reports SERVING only once it can answer.
     const start = (name: ActorName) =>
-        STARTERS[name]({ bus, config, log: actorLogger(root, config.node, name), clock: systemClock, random: systemRandom }).then((actor) => {
+        STARTERS[name]({ bus, config, identity, log: actorLogger(root, config.node, name), clock, random: systemRandom }).then((actor) => {
           started.push(actor);
           return actor;
         });

@@ -15,7 +15,6 @@ import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/con
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
 import { invalidArgument } from '../../libs/runtime/kad-error.js';
-import { loadOrCreateNodeId } from './node-identity.js';
 import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
@@ -41,7 +40,7 @@ export class RoutingTableActor implements RunningActor {
   }
 
   static async start(ctx: ActorContext): Promise<RoutingTableActor> {
-    const actor = new RoutingTableActor(ctx, loadOrCreateNodeId(ctx.config.dataDir, ctx.random));
+    const actor = new RoutingTableActor(ctx, ctx.identity.id);
     const restored = actor.restoreSnapshot();
     actor.service = await serveActor(
       ctx.bus,

@@ -8,8 +8,9 @@
 import { serveActor } from '../../libs/bus/actor-runtime.js';
 import type { ServiceHandle } from '../../libs/bus/bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
-import { idToHex, recordIdOf } from '../../libs/kademlia/id.js';
-import { validateRecord } from '../../libs/kademlia/record.js';
+import { idToHex } from '../../libs/kademlia/id.js';
+import { checkRecord, idOfRecord } from '../../libs/kademlia/record.js';
+import { verifyEd25519 } from '../../libs/identity/ed25519.js';
 import { MemoryRecordStore } from '../../libs/kademlia/record-store.js';
 import { ReplicationSchedule } from '../../libs/kademlia/replication-schedule.js';
 import { bytesOf, idFromWire, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
@@ -81,8 +82,8 @@ export class StorageActor implements RunningActor {
         this.ctx.log.warn({ record: entry.idHex, err: entry.error }, 'skipped an unreadable record on disk');
         continue;
       }
-      const problem = validateRecord(entry.record, this.ctx.config.kad.limits, now);
-      if (problem || idToHex(recordIdOf(entry.record.key)) !== entry.idHex || this.store.put(entry.record, now).kind !== 'stored') {
+      const problem = checkRecord(entry.record, this.ctx.config.kad, now, verifyEd25519);
+      if (problem || idToHex(idOfRecord(entry.record)) !== entry.idHex || this.store.put(entry.record, now).kind !== 'stored') {
         await this.db.remove(entry.idHex);
         continue;
       }
@@ -100,12 +101,15 @@ export class StorageActor implements RunningActor {
   private async put(request: v1.StoragePutRequest__Output): Promise<v1.StoragePutResponse> {
     const record = recordFromWire(request.record);
     const now = this.ctx.clock();
-    const problem = validateRecord(record, this.ctx.config.kad.limits, now);
-    if (problem) throw invalidArgument(problem.message);
-    const outcome = this.store.put(record, now);
+    const problem = checkRecord(record, this.ctx.config.kad, now, verifyEd25519);
+    if (problem) {
+      this.ctx.log.warn({ err: problem.message }, 'refused a record that fails its checks');
+      throw invalidArgument(problem.message);
+    }
+    const outcome = this.store.put(record, now, request.expectedSeq);
     if (outcome.kind === 'full') throw resourceExhausted(`this node holds its maximum of ${this.ctx.config.kad.maxRecords} records`);
-    if (outcome.kind === 'kept-newer') return { stored: false };
-    const id = recordIdOf(record.key);
+    if (outcome.kind === 'refused') return { stored: false, held: recordToWire(outcome.held) };
+    const id = idOfRecord(record);
     this.schedule.noteStored(idToHex(id), now);
     // What is held now: the new record, or the same version with the later expiry.
     const held = this.store.get(id, now);
@@ -151,7 +155,7 @@ export class StorageActor implements RunningActor {
   private async sweep(): Promise<void> {
     const expired = this.store.deleteExpired(this.ctx.clock());
     for (const record of expired) {
-      const idHex = idToHex(recordIdOf(record.key));
+      const idHex = idToHex(idOfRecord(record));
       this.schedule.forget(idHex);
       await this.db?.remove(idHex);
     }

@@ -6,8 +6,8 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { idEquals, recordIdOf } from '../../libs/kademlia/id.js';
-import { validateKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
+import { idEquals } from '../../libs/kademlia/id.js';
+import { recordIdFor, validateKey, validateOwnerKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
 import { contactFromWire, contactToWire, foundRecord, idFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import type { AdminHandlers } from '../../libs/proto/gen/kademlia/v1/Admin.js';
@@ -113,12 +113,14 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
       return { responder, record: null, closer };
     }),
     Store: unaryHandler(deps, 'Store', async (request: v1.StoreRequest__Output) => {
-      const record = recordFromWire(request.record);
-      const problem = validateRecord(record, kad.limits, deps.clock());
+      // The cheap checks here, for a precise status before anything moves; the storage actor
+      // verifies the signatures, since it must for anything the bus brings it too.
+      const problem = validateRecord(recordFromWire(request.record), kad, deps.clock());
       if (problem) throw invalidArgument(problem.message);
       noteSender(request);
-      const reply = await actors.ask('storage', 'put', { record: request.record }, LOCAL_REQUEST_TIMEOUT_MS);
-      return { responder, stored: reply.stored };
+      const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
+      const reply = await actors.ask('storage', 'put', { record: request.record, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);
+      return { responder, stored: reply.stored, held: reply.held };
     }),
   };
 }
@@ -133,13 +135,14 @@ export function dhtHandlers(deps: InboundDeps): DhtHandlers {
       return actors.ask('lookup-coordinator', 'put', { request, timeoutMs }, timeoutMs + BUS_SLACK_MS);
     }),
     Get: unaryHandler(deps, 'Get', async (request: v1.GetRequest__Output, call) => {
-      const problem = validateKey(request.key, kad.limits);
+      const problem = validateKey(request.key, kad.limits) ?? validateOwnerKey(request.owner);
       if (problem) throw invalidArgument(problem.message);
       const timeoutMs = operationTimeoutMs(call, kad, deps.clock());
       // A first-value Get this node can answer from its own store costs one bus round trip
       // (storage) rather than two (lookup-coordinator, then storage).
       if (request.quorum <= 1) {
-        const local = await actors.ask('storage', 'get', { recordId: Buffer.from(recordIdOf(request.key)) }, LOCAL_REQUEST_TIMEOUT_MS);
+        const owner = request.owner.length > 0 ? request.owner : undefined;
+        const local = await actors.ask('storage', 'get', { recordId: Buffer.from(recordIdFor(request.key, owner)) }, LOCAL_REQUEST_TIMEOUT_MS);
         if (local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0 };
       }
       return actors.ask('lookup-coordinator', 'get', { request, timeoutMs, localChecked: request.quorum <= 1 }, timeoutMs + BUS_SLACK_MS);

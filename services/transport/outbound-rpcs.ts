@@ -7,9 +7,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import type { KademliaConfig } from '../../libs/kademlia/config.js';
-import { idEquals, idToHex, isNodeId, recordIdOf, type NodeId } from '../../libs/kademlia/id.js';
+import { idEquals, idToHex, isNodeId, type NodeId } from '../../libs/kademlia/id.js';
 import { isValidAddress, type Contact } from '../../libs/kademlia/contact.js';
-import { validateRecord } from '../../libs/kademlia/record.js';
+import { checkRecord, idOfRecord } from '../../libs/kademlia/record.js';
+import { verifyEd25519 } from '../../libs/identity/ed25519.js';
 import { bytesOf, contactFromWire, contactToWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import { unary } from '../../libs/proto/grpc-package.js';
 import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
@@ -73,8 +74,8 @@ export class OutboundRpcs {
     const responder = this.confirm(target, reply.responder);
     if (reply.record) {
       const record = recordFromWire(reply.record);
-      const problem = validateRecord(record, this.deps.kad.limits, this.deps.clock());
-      if (problem || !idEquals(recordIdOf(record.key), recordId)) {
+      const problem = checkRecord(record, this.deps.kad, this.deps.clock(), verifyEd25519);
+      if (problem || !idEquals(idOfRecord(record), recordId)) {
         this.reportFailure(responder, 'answered FIND_VALUE with an invalid record');
         throw unavailable(`${responder.address} answered with an invalid record${problem ? `: ${problem.message}` : ''}`);
       }
@@ -85,8 +86,9 @@ export class OutboundRpcs {
 
   async store(request: v1.OutboundStore__Output): Promise<v1.StoreResponse> {
     const target = targetFrom(request.peer);
-    const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, { sender: this.sender, network: this.deps.network, record: request.record });
-    return { responder: contactToWire(this.confirm(target, reply.responder)), stored: reply.stored };
+    const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
+    const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, { sender: this.sender, network: this.deps.network, record: request.record, ...cas });
+    return { responder: contactToWire(this.confirm(target, reply.responder)), stored: reply.stored, held: reply.stored ? null : reply.held };
   }
 
   private async call<Req, Res>(

@@ -14,7 +14,7 @@ import type { KademliaConfig } from '../../libs/kademlia/config.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
 import { kademliaPackage, packageDefinition, serverOptions } from '../../libs/proto/grpc-package.js';
-import { waitForSelfId, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
+import { waitForRoutingTable, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
 import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './inbound-handlers.js';
 import { OutboundRpcs } from './outbound-rpcs.js';
 import { PeerClientPool } from './peer-client-pool.js';
@@ -56,7 +56,7 @@ export class TransportActor implements RunningActor {
     actor.health.addToServer(server);
     new ReflectionService(packageDefinition()).addToServer(server);
 
-    const selfId = await waitForSelfId(actors, ctx.log, actor.stopping.signal);
+    const selfId = await waitForRoutingTable(actors, ctx.identity, ctx.log, actor.stopping.signal);
     const self: Contact = { id: selfId, address: config.advertise };
     const limiter = new InboundLimiter(MAX_INBOUND_PER_HOST);
     const deps: InboundDeps = { limiter, actors, self, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };

@@ -26,6 +26,7 @@ import type { PingResponse as _kademlia_v1_PingResponse, PingResponse__Output as
 import type { PutRequest as _kademlia_v1_PutRequest, PutRequest__Output as _kademlia_v1_PutRequest__Output } from './kademlia/v1/PutRequest.js';
 import type { PutResponse as _kademlia_v1_PutResponse, PutResponse__Output as _kademlia_v1_PutResponse__Output } from './kademlia/v1/PutResponse.js';
 import type { Record as _kademlia_v1_Record, Record__Output as _kademlia_v1_Record__Output } from './kademlia/v1/Record.js';
+import type { RecordOwner as _kademlia_v1_RecordOwner, RecordOwner__Output as _kademlia_v1_RecordOwner__Output } from './kademlia/v1/RecordOwner.js';
 import type { RefreshTargetsRequest as _kademlia_v1_RefreshTargetsRequest, RefreshTargetsRequest__Output as _kademlia_v1_RefreshTargetsRequest__Output } from './kademlia/v1/RefreshTargetsRequest.js';
 import type { RefreshTargetsResponse as _kademlia_v1_RefreshTargetsResponse, RefreshTargetsResponse__Output as _kademlia_v1_RefreshTargetsResponse__Output } from './kademlia/v1/RefreshTargetsResponse.js';
 import type { SelfRequest as _kademlia_v1_SelfRequest, SelfRequest__Output as _kademlia_v1_SelfRequest__Output } from './kademlia/v1/SelfRequest.js';
@@ -77,6 +78,7 @@ export interface ProtoGrpcType {
       PutRequest: MessageTypeDefinition<_kademlia_v1_PutRequest, _kademlia_v1_PutRequest__Output>
       PutResponse: MessageTypeDefinition<_kademlia_v1_PutResponse, _kademlia_v1_PutResponse__Output>
       Record: MessageTypeDefinition<_kademlia_v1_Record, _kademlia_v1_Record__Output>
+      RecordOwner: MessageTypeDefinition<_kademlia_v1_RecordOwner, _kademlia_v1_RecordOwner__Output>
       RefreshTargetsRequest: MessageTypeDefinition<_kademlia_v1_RefreshTargetsRequest, _kademlia_v1_RefreshTargetsRequest__Output>
       RefreshTargetsResponse: MessageTypeDefinition<_kademlia_v1_RefreshTargetsResponse, _kademlia_v1_RefreshTargetsResponse__Output>
       SelfRequest: MessageTypeDefinition<_kademlia_v1_SelfRequest, _kademlia_v1_SelfRequest__Output>

@@ -10,6 +10,7 @@ import type { PeerClient as _kademlia_v1_PeerClient, PeerDefinition as _kademlia
 import type { PingRequest as _kademlia_v1_PingRequest, PingRequest__Output as _kademlia_v1_PingRequest__Output } from './kademlia/v1/PingRequest.js';
 import type { PingResponse as _kademlia_v1_PingResponse, PingResponse__Output as _kademlia_v1_PingResponse__Output } from './kademlia/v1/PingResponse.js';
 import type { Record as _kademlia_v1_Record, Record__Output as _kademlia_v1_Record__Output } from './kademlia/v1/Record.js';
+import type { RecordOwner as _kademlia_v1_RecordOwner, RecordOwner__Output as _kademlia_v1_RecordOwner__Output } from './kademlia/v1/RecordOwner.js';
 import type { StoreRequest as _kademlia_v1_StoreRequest, StoreRequest__Output as _kademlia_v1_StoreRequest__Output } from './kademlia/v1/StoreRequest.js';
 import type { StoreResponse as _kademlia_v1_StoreResponse, StoreResponse__Output as _kademlia_v1_StoreResponse__Output } from './kademlia/v1/StoreResponse.js';
 
@@ -29,6 +30,7 @@ export interface ProtoGrpcType {
       PingRequest: MessageTypeDefinition<_kademlia_v1_PingRequest, _kademlia_v1_PingRequest__Output>
       PingResponse: MessageTypeDefinition<_kademlia_v1_PingResponse, _kademlia_v1_PingResponse__Output>
       Record: MessageTypeDefinition<_kademlia_v1_Record, _kademlia_v1_Record__Output>
+      RecordOwner: MessageTypeDefinition<_kademlia_v1_RecordOwner, _kademlia_v1_RecordOwner__Output>
       StoreRequest: MessageTypeDefinition<_kademlia_v1_StoreRequest, _kademlia_v1_StoreRequest__Output>
       StoreResponse: MessageTypeDefinition<_kademlia_v1_StoreResponse, _kademlia_v1_StoreResponse__Output>
     }

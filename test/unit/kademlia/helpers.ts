@@ -4,6 +4,7 @@
  */
 import { compareDistance, ID_BYTES, type NodeId, type RandomBytes } from '../../../libs/kademlia/id.js';
 import type { Contact } from '../../../libs/kademlia/contact.js';
+import type { KadRecord } from '../../../libs/kademlia/record.js';
 
 /** mulberry32: a small deterministic PRNG, so tests are reproducible from a seed. */
 export function seededRandom(seed: number): { bytes: RandomBytes; int: (n: number) => number } {
@@ -78,4 +79,20 @@ export function shuffle<T>(items: T[], int: (n: number) => number): T[] {
 export function fcOptions(numRuns: number): { numRuns: number; seed: number } {
   const fromEnv = Number(process.env['FC_SEED']);
   return { numRuns, seed: Number.isSafeInteger(fromEnv) ? fromEnv : 0x6b6164 };
+}
+
+/** A record with well-formed but unsigned key and signature fields, for rules that do not look at
+ * signatures (ordering, storage, placement). */
+export function unsignedRecord(over: Partial<KadRecord> = {}): KadRecord {
+  return {
+    key: Uint8Array.of(1),
+    value: Uint8Array.of(2),
+    publisher: new Uint8Array(32).fill(9),
+    createdMs: 0,
+    logical: 0,
+    expiresMs: 1e12,
+    publisherKey: new Uint8Array(32),
+    signature: new Uint8Array(64),
+    ...over,
+  };
 }

@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import type { Contact } from '../../../libs/kademlia/contact.js';
 import { compareDistance } from '../../../libs/kademlia/id.js';
 import type { KadRecord } from '../../../libs/kademlia/record.js';
+import { unsignedRecord } from './helpers.js';
 import { planGetRepairs, shouldHandOff, successorOnLeave } from '../../../libs/kademlia/record-placement.js';
 
 const TARGET = new Uint8Array(32);
@@ -12,13 +13,7 @@ const at = (i: number): Contact => {
   id[31] = i;
   return { id, address: `127.0.0.1:${7000 + i}` };
 };
-const version = (createdMs: number, expiresMs = 100_000): KadRecord => ({
-  key: Uint8Array.of(1),
-  value: Uint8Array.of(createdMs & 0xff),
-  publisher: new Uint8Array(32).fill(9),
-  createdMs,
-  expiresMs,
-});
+const version = (createdMs: number, expiresMs = 100_000): KadRecord => unsignedRecord({ value: Uint8Array.of(createdMs & 0xff), createdMs, expiresMs });
 
 test('record placement - read-repair gives the newest to stale and empty nodes among the k closest', () => {
   const answers = [
@@ -34,14 +29,14 @@ test('record placement - read-repair gives the newest to stale and empty nodes a
   for (const s of plan.stores) assert.equal(s.record.createdMs, 20);
 });
 
-test('record placement - the closest node beyond k that lacked it caches it, lifetime halved per node between', () => {
+test('record placement - the closest node beyond k that lacked it caches it, with its signed expiry', () => {
   const answers = [1, 2, 3, 4, 5, 6].map((i) => ({ from: at(i), record: i <= 2 ? version(5, 64_000) : undefined }));
   const plan = planGetRepairs({ target: TARGET, k: 2, answers, nowMs: 0, repair: true });
   assert.deepEqual(plan.stores.filter((s) => s.kind === 'repair'), []);
   const cache = plan.stores.filter((s) => s.kind === 'cache');
   assert.equal(cache.length, 1);
   assert.equal(cache[0]!.to.address, at(3).address);
-  assert.equal(cache[0]!.record.expiresMs, 64_000 / 4, 'two nodes closer: a quarter of the remaining lifetime');
+  assert.equal(cache[0]!.record.expiresMs, 64_000, 'the publisher signed the expiry: no reader can shorten it');
 });
 
 test('record placement - nothing found, nothing planned', () => {

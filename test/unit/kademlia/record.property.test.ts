@@ -15,12 +15,15 @@ const versionArb: fc.Arbitrary<KadRecord> = fc.record({
   value: fc.uint8Array({ maxLength: 3, max: 2 }),
   publisher: fc.constantFrom(...[1, 2, 3].map((b) => new Uint8Array(32).fill(b))),
   createdMs: fc.integer({ min: 0, max: 3 }),
+  logical: fc.integer({ min: 0, max: 1 }),
   expiresMs: fc.constant(1_000_000),
+  publisherKey: fc.constant(new Uint8Array(32)),
+  signature: fc.constant(new Uint8Array(64)),
 });
 
 const sign = (n: number): number => Math.sign(n);
 const sameFields = (a: KadRecord, b: KadRecord): boolean =>
-  a.createdMs === b.createdMs && Buffer.compare(a.publisher, b.publisher) === 0 && Buffer.compare(a.value, b.value) === 0;
+  a.createdMs === b.createdMs && a.logical === b.logical && Buffer.compare(a.publisher, b.publisher) === 0 && Buffer.compare(a.value, b.value) === 0;
 
 describe('compareRecords is a total order', () => {
   test('reflexive zero only on equal fields; antisymmetric', () => {

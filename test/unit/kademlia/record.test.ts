@@ -14,14 +14,16 @@ import {
 } from '../../../libs/kademlia/record.js';
 import { MemoryRecordStore } from '../../../libs/kademlia/record-store.js';
 import { recordIdOf } from '../../../libs/kademlia/id.js';
-import { idOf } from './helpers.js';
+import { idOf, unsignedRecord } from './helpers.js';
 
 const bytes = (s: string): Uint8Array => new TextEncoder().encode(s);
 const limits = DEFAULT_RECORD_LIMITS;
 
 function record(over: Partial<KadRecord> = {}): KadRecord {
-  return { key: bytes('k'), value: bytes('v'), publisher: idOf(1), createdMs: 1000, expiresMs: 5000, ...over };
+  return unsignedRecord({ key: bytes('k'), value: bytes('v'), publisher: idOf(1), createdMs: 1000, expiresMs: 5000, ...over });
 }
+/** A receiver's rules: the default limits, a 10 s record lifetime. */
+const rules = { limits, expireMs: 10_000 };
 
 describe('record rules', () => {
   test('key size limits', () => {
@@ -43,7 +45,7 @@ describe('record rules', () => {
   });
 
   test('validateRecord', () => {
-    assert.equal(validateRecord(record(), limits, 2000), undefined);
+    assert.equal(validateRecord(record(), rules, 2000), undefined);
     const problems: Partial<KadRecord>[] = [
       { key: new Uint8Array(0) },
       { value: new Uint8Array(limits.maxValueBytes + 1) },
@@ -55,9 +57,17 @@ describe('record rules', () => {
       { expiresMs: 1000 },
       { expiresMs: 999 },
       { expiresMs: 2000 }, // expired at now = 2000
+      { logical: -1 },
+      { logical: 2 ** 32 },
+      { publisherKey: new Uint8Array(31) },
+      { signature: new Uint8Array(63) },
+      { createdMs: 2000 + 60_001, expiresMs: 70_000 }, // more than 60 s past the receiver's clock
+      { expiresMs: 2000 + 10_000 + 60_001 }, // more than a lifetime and 60 s ahead
+      { owner: { publicKey: new Uint8Array(31), seq: 1, signature: new Uint8Array(64) } },
+      { owner: { publicKey: new Uint8Array(32), seq: -1, signature: new Uint8Array(64) } },
     ];
     for (const over of problems) {
-      const problem = validateRecord(record(over), limits, 2000);
+      const problem = validateRecord(record(over), rules, 2000);
       assert.equal(problem?.code, 'invalid-argument', JSON.stringify(over));
       assert.ok((problem?.message.length ?? 0) > 0);
     }
@@ -69,8 +79,16 @@ describe('record rules', () => {
     assert.equal(recordSize(record({ key: new Uint8Array(3), value: new Uint8Array(7) })), 10 + RECORD_OVERHEAD_BYTES);
   });
 
-  test('compareRecords: createdMs, then publisher, then value', () => {
+  test('validateRecord: the bounds themselves are accepted', () => {
+    assert.equal(validateRecord(record({ createdMs: 2000 + 60_000, expiresMs: 2000 + 10_000 + 60_000 }), rules, 2000), undefined);
+  });
+
+  test('compareRecords: owned over plain, then seq, then createdMs, logical, publisher, value', () => {
+    const owner = (seq: number) => ({ publicKey: new Uint8Array(32), seq, signature: new Uint8Array(64) });
+    assert.ok(compareRecords(record({ owner: owner(0), createdMs: 1 }), record({ createdMs: 9 })) > 0);
+    assert.ok(compareRecords(record({ owner: owner(2), createdMs: 1 }), record({ owner: owner(1), createdMs: 9 })) > 0);
     assert.ok(compareRecords(record({ createdMs: 2 }), record({ createdMs: 1, publisher: idOf(9) })) > 0);
+    assert.ok(compareRecords(record({ createdMs: 2, logical: 1 }), record({ createdMs: 2, logical: 0, publisher: idOf(9) })) > 0);
     assert.ok(compareRecords(record({ publisher: idOf(2) }), record({ publisher: idOf(1), value: bytes('zzz') })) > 0);
     assert.ok(compareRecords(record({ value: bytes('b') }), record({ value: bytes('a') })) > 0);
     assert.ok(compareRecords(record({ value: bytes('ab') }), record({ value: bytes('a') })) > 0);
@@ -84,7 +102,7 @@ describe('MemoryRecordStore', () => {
     const store = new MemoryRecordStore({ maxRecords: 10 });
     const id = recordIdOf(bytes('k'));
     assert.deepEqual(store.put(record({ createdMs: 2000 }), 0), { kind: 'stored' });
-    assert.deepEqual(store.put(record({ createdMs: 1000 }), 0), { kind: 'kept-newer' });
+    assert.deepEqual(store.put(record({ createdMs: 1000 }), 0), { kind: 'refused', reason: 'newer', held: record({ createdMs: 2000 }) });
     assert.equal(store.get(id, 0)?.createdMs, 2000);
     assert.deepEqual(store.put(record({ createdMs: 2000 }), 0), { kind: 'stored' });
     assert.deepEqual(store.put(record({ createdMs: 3000, value: bytes('new') }), 0), { kind: 'stored' });

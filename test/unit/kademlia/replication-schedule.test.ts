@@ -2,10 +2,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ReplicationSchedule } from '../../../libs/kademlia/replication-schedule.js';
 import type { KadRecord } from '../../../libs/kademlia/record.js';
+import { unsignedRecord } from './helpers.js';
 
 const SELF = new Uint8Array(32).fill(1);
 const OTHER = new Uint8Array(32).fill(2);
-const record = (publisher: Uint8Array, expiresMs = 1e12): KadRecord => ({ key: Uint8Array.of(1), value: Uint8Array.of(2), publisher, createdMs: 0, expiresMs });
+const record = (publisher: Uint8Array, expiresMs = 1e12): KadRecord => unsignedRecord({ publisher, expiresMs });
 const options = (nowMs: number) => ({ selfId: SELF, nowMs, replicateMs: 1_000, republishMs: 5_000, limit: 100 });
 
 test('replication schedule - a record is re-replicated once per interval after its last STORE', () => {

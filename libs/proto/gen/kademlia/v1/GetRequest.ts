@@ -4,9 +4,11 @@
 export interface GetRequest {
   'key'?: (Buffer | Uint8Array | string);
   'quorum'?: (number);
+  'owner'?: (Buffer | Uint8Array | string);
 }
 
 export interface GetRequest__Output {
   'key': (Buffer);
   'quorum': (number);
+  'owner': (Buffer);
 }

@@ -10,6 +10,9 @@ export interface GetResponse {
   'expiresMs'?: (number | string | Long);
   'peerRpcs'?: (number);
   'lookupRounds'?: (number);
+  'seq'?: (number | string | Long);
+  'owner'?: (Buffer | Uint8Array | string);
+  'signature'?: (Buffer | Uint8Array | string);
 }
 
 export interface GetResponse__Output {
@@ -20,4 +23,7 @@ export interface GetResponse__Output {
   'expiresMs': (number);
   'peerRpcs': (number);
   'lookupRounds': (number);
+  'seq': (number);
+  'owner': (Buffer);
+  'signature': (Buffer);
 }

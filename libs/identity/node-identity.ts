@@ -1,0 +1,26 @@
+/**
+ * A node's identity: an Ed25519 key pair and the node id bound to it, id = SHA-256(public key)
+ * (S/Kademlia's static binding). The key is kept in `<data dir>/node-key`, so a restarted node
+ * keeps its id and goes on signing as the same publisher; every actor process of a split node
+ * reads the same file. A node with no data dir draws a fresh key on every start.
+ */
+import { join } from 'node:path';
+import { publisherIdOf } from '../kademlia/record-signature.js';
+import type { NodeId } from '../kademlia/id.js';
+import { SigningKey } from './ed25519.js';
+import { loadOrCreateKeyFile } from './key-file.js';
+
+export const NODE_KEY_FILE = 'node-key';
+
+export interface NodeIdentity {
+  readonly id: NodeId;
+  readonly key: SigningKey;
+}
+
+export function identityOf(key: SigningKey): NodeIdentity {
+  return { id: publisherIdOf(key.publicKey), key };
+}
+
+export function loadNodeIdentity(dataDir: string | undefined): NodeIdentity {
+  return identityOf(dataDir === undefined ? SigningKey.generate() : loadOrCreateKeyFile(join(dataDir, NODE_KEY_FILE)));
+}
