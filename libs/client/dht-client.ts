@@ -1,8 +1,11 @@
 /**
- * The project's TypeScript client: Put and Get through any node, plus the node's inspection
- * calls. Used by the `kad` CLI, the tests and the benchmarks.
+ * The project's TypeScript client: Put and Get through any node, keys owned by a client key
+ * (signed here, verified here on the way back), plus the node's inspection calls. Used by the
+ * `kad` CLI, the tests and the benchmarks.
  */
 import * as grpc from '@grpc/grpc-js';
+import { verifyEd25519, type SigningKey } from '../identity/ed25519.js';
+import { ownerSigningBytes } from '../kademlia/record-signature.js';
 import { channelOptions, kademliaPackage, unary } from '../proto/grpc-package.js';
 import type * as v1 from '../proto/v1.js';
 import type { AdminClient } from '../proto/gen/kademlia/v1/Admin.js';
@@ -14,6 +17,17 @@ export interface CallOptions {
 }
 
 const DEFAULT_TIMEOUT_MS = 15_000;
+/** An owned record's default lifetime: an hour, well inside a node's (KAD_EXPIRE_MS, 24 h by
+ * default); the owner puts it again to keep it (BEP 44: "put every hour"). */
+const DEFAULT_OWNED_TTL_MS = 60 * 60 * 1000;
+
+export interface OwnedPutOptions extends CallOptions {
+  readonly seq: number;
+  readonly expectedSeq?: number;
+  /** Lifetime from now (default 1 h), or an absolute expiry. */
+  readonly ttlMs?: number;
+  readonly expiresMs?: number;
+}
 const CLIENT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 export class DhtClient {
@@ -31,9 +45,31 @@ export class DhtClient {
     return unary(this.dht, this.dht.Put, { key: toBytes(key), value: toBytes(value), ttlMs: options.ttlMs ?? 0 }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   }
 
-  /** `quorum` > 1: collect that many answers, return the newest, repair stale holders. */
-  get(key: Uint8Array | string, options: CallOptions & { quorum?: number } = {}): Promise<v1.GetResponse__Output> {
-    return unary(this.dht, this.dht.Get, { key: toBytes(key), quorum: options.quorum ?? 0 }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  /**
+   * Stores `value` under `key` owned by `owner` (BEP 44 mutable item): signed here with the
+   * client's key, so only a higher `seq` signed by the same key replaces it. `expectedSeq`: a
+   * compare-and-swap on the sequence held. A stale seq or a failed swap is FAILED_PRECONDITION.
+   */
+  putOwned(owner: SigningKey, key: Uint8Array | string, value: Uint8Array | string, options: OwnedPutOptions): Promise<v1.PutResponse__Output> {
+    const fields = { key: toBytes(key), value: toBytes(value), seq: options.seq, expiresMs: options.expiresMs ?? Date.now() + (options.ttlMs ?? DEFAULT_OWNED_TTL_MS) };
+    const request: v1.PutRequest = { ...fields, owner: Buffer.from(owner.publicKey), signature: Buffer.from(owner.sign(ownerSigningBytes(fields))) };
+    if (options.expectedSeq !== undefined) request.expectedSeq = options.expectedSeq;
+    return unary(this.dht, this.dht.Put, request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  }
+
+  /**
+   * `quorum` > 1: collect that many answers, return the newest, repair stale holders. `owner`
+   * (a public key): the record `key` names under that owner; its signature is checked here, and
+   * an answer that does not verify is an error.
+   */
+  async get(key: Uint8Array | string, options: CallOptions & { quorum?: number; owner?: Uint8Array } = {}): Promise<v1.GetResponse__Output> {
+    const request = { key: toBytes(key), quorum: options.quorum ?? 0, owner: Buffer.from(options.owner ?? new Uint8Array(0)) };
+    const reply = await unary<v1.GetRequest, v1.GetResponse__Output>(this.dht, this.dht.Get, request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    if (options.owner && reply.found) {
+      const signed = ownerSigningBytes({ key: request.key, value: reply.value, seq: reply.seq, expiresMs: reply.expiresMs });
+      if (!verifyEd25519(options.owner, signed, reply.signature)) throw new Error(`${this.address} answered with a record its owner did not sign`);
+    }
+    return reply;
   }
 
   routingTable(options: CallOptions = {}): Promise<v1.RoutingTableResponse__Output> {

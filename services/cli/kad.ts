@@ -8,6 +8,7 @@
  *   kad cluster --nodes N         N nodes on loopback (a private nats-server when installed)
  *   kad put <key> <value>         store through a node (--target host:port)
  *   kad get <key>                 fetch through a node
+ *   kad keygen <file>             a new Ed25519 client key: put/get --identity <file> own keys
  *   kad routing-table | kad stats inspect a node
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
@@ -22,6 +23,8 @@ import { startNode } from '../node/kad-node.js';
 import { untilSignal } from './signals.js';
 import { SUPERVISED_CHILD_ENV, exitWithSupervisor, superviseNode } from '../node/supervisor.js';
 import { fileURLToPath } from 'node:url';
+import { readKeyFile, writeNewKeyFile } from '../../libs/identity/key-file.js';
+import type { SigningKey } from '../../libs/identity/ed25519.js';
 
 const NODE_OPTIONS = {
   ...Object.fromEntries(SETTINGS.map((s) => [s.flag, { type: 'string' }])),
@@ -32,6 +35,10 @@ const CLIENT_OPTIONS = {
   'timeout-ms': { type: 'string' },
   'ttl-ms': { type: 'string' },
   quorum: { type: 'string' },
+  identity: { type: 'string' },
+  owner: { type: 'string' },
+  seq: { type: 'string' },
+  'expected-seq': { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 const CLUSTER_OPTIONS = {
@@ -48,6 +55,10 @@ const USAGE = `usage: kad <command> [flags]
   cluster --nodes N        run N nodes on loopback [--base-port 7400] [--no-nats]
   put <key> <value>        store a value through a node [--target host:port] [--ttl-ms N]
   get <key>                fetch a value through a node [--target host:port] [--quorum N]
+  keygen <file>            write a new Ed25519 client key to <file> and print its public key
+  put/get --identity FILE  a key owned by that client key (BEP 44): put signs it with the next
+                           sequence (or --seq N, and --expected-seq N to compare-and-swap);
+                           get --owner HEX reads one by the owner's public key alone
   routing-table            print a node's routing table [--target host:port]
   stats                    print a node's counters [--target host:port]
 
@@ -74,6 +85,13 @@ async function main(argv: string[]): Promise<number> {
     case 'routing-table':
     case 'stats':
       return runClient(command, rest);
+    case 'keygen': {
+      const [file, ...extra] = rest;
+      if (file === undefined || extra.length > 0) return usageError('kad keygen <file>');
+      const key = writeNewKeyFile(file);
+      console.log(Buffer.from(key.publicKey).toString('hex'));
+      return 0;
+    }
     case undefined:
     case 'help':
     case '--help':
@@ -119,7 +137,9 @@ async function runClient(command: 'put' | 'get' | 'routing-table' | 'stats', arg
         const [key, value] = positionals;
         if (key === undefined || value === undefined) return usageError('kad put <key> <value>');
         const ttlMs = values['ttl-ms'] ? Number(values['ttl-ms']) : undefined;
-        const reply = await client.put(key, value, { ...(timeoutMs ? { timeoutMs } : {}), ...(ttlMs ? { ttlMs } : {}) });
+        const reply = values.identity
+          ? await putOwned(client, readKeyFile(values.identity), key, value, values, { ...(timeoutMs ? { timeoutMs } : {}), ...(ttlMs ? { ttlMs } : {}) })
+          : await client.put(key, value, { ...(timeoutMs ? { timeoutMs } : {}), ...(ttlMs ? { ttlMs } : {}) });
         print(values.json, { acknowledged: reply.acknowledged, attempted: reply.attempted, recordId: idToHex(bytesOf(reply.recordId)) }, `stored on ${reply.acknowledged} of ${reply.attempted} replicas`);
         return 0;
       }
@@ -127,13 +147,14 @@ async function runClient(command: 'put' | 'get' | 'routing-table' | 'stats', arg
         const [key] = positionals;
         if (key === undefined) return usageError('kad get <key>');
         const quorum = values.quorum ? Number(values.quorum) : undefined;
-        const reply = await client.get(key, { ...(timeoutMs ? { timeoutMs } : {}), ...(quorum ? { quorum } : {}) });
+        const owner = ownerOf(values);
+        const reply = await client.get(key, { ...(timeoutMs ? { timeoutMs } : {}), ...(quorum ? { quorum } : {}), ...(owner ? { owner } : {}) });
         if (!reply.found) {
           print(values.json, { found: false }, '(not found)');
           return 1;
         }
         const value = Buffer.from(reply.value).toString('utf8');
-        print(values.json, { found: true, value, createdMs: reply.createdMs }, value);
+        print(values.json, { found: true, value, createdMs: reply.createdMs, ...(owner ? { seq: reply.seq } : {}) }, value);
         return 0;
       }
       case 'routing-table': {
@@ -155,6 +176,34 @@ async function runClient(command: 'put' | 'get' | 'routing-table' | 'stats', arg
   } finally {
     client.close();
   }
+}
+
+type ClientValues = ReturnType<typeof parseArgs<{ options: typeof CLIENT_OPTIONS; allowPositionals: true; strict: true }>>['values'];
+
+function wholeNumber(raw: string, flag: string): number {
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new ConfigError(`--${flag} must be a non-negative integer, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+/** The owner's public key: --owner HEX, or the one of --identity FILE. */
+function ownerOf(values: ClientValues): Uint8Array | undefined {
+  if (values.owner !== undefined) {
+    if (!/^[0-9a-fA-F]{64}$/.test(values.owner)) throw new ConfigError('--owner must be a 32-byte public key in hex (64 digits)');
+    return Buffer.from(values.owner, 'hex');
+  }
+  return values.identity ? readKeyFile(values.identity).publicKey : undefined;
+}
+
+/** An owned Put: the given --seq (and --expected-seq), or else one above the seq held now,
+ * swapped against it, so two writers never overwrite each other unseen. */
+async function putOwned(client: DhtClient, identity: SigningKey, key: string, value: string, values: ClientValues, options: { timeoutMs?: number; ttlMs?: number }) {
+  if (values.seq !== undefined) {
+    const expected = values['expected-seq'] === undefined ? {} : { expectedSeq: wholeNumber(values['expected-seq'], 'expected-seq') };
+    return client.putOwned(identity, key, value, { ...options, ...expected, seq: wholeNumber(values.seq, 'seq') });
+  }
+  const held = await client.get(key, { owner: identity.publicKey, quorum: 3, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
+  return held.found ? client.putOwned(identity, key, value, { ...options, seq: held.seq + 1, expectedSeq: held.seq }) : client.putOwned(identity, key, value, { ...options, seq: 1 });
 }
 
 function print(json: boolean | undefined, data: object, text: string): void {

@@ -7,6 +7,8 @@
  * table through a fresh join.
  */
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
@@ -58,9 +60,11 @@ describe('actor faults - one actor of a split node killed and started again', ()
       await rejectsUnavailable(node.client.get(owed[0]!, { timeoutMs: 10_000 }), 'storage');
       assert.deepEqual((await readBack([cluster.nodes[0]!], owed, valueOf)).failed, [], 'the other holders still serve its records');
 
+      // A split node keeps its key in its data dir; its records go, so storage starts empty.
+      rmSync(join(node.dataDir!, 'records'), { recursive: true, force: true });
       cluster.restartActor(node, 'storage');
       await waitFor(`${node.name}'s storage actor to answer`, async () => (await node.client.stats({ timeoutMs: 2_000 })).records >= 0);
-      // In memory, so it starts empty; its reads reach the peers, which hand it back its share.
+      // Its reads reach the peers, which hand it back its share.
       assert.deepEqual((await readBack([node], keys, valueOf)).failed, [], 'every record read through the node');
       await waitForHolding(census, node.address, owed, `${node.name} to hold again the ${owed.length} records it is among the k closest for (logs in ${cluster.logDir})`, {
         timeoutMs: 10 * REPLICATE_MS,

@@ -17,6 +17,8 @@ import { freePorts } from '../testkit/free-port.js';
 import { healthStatus, rawPeerClient } from '../testkit/grpc-probe.js';
 import { KAD_CLI, ProcessCluster } from '../testkit/process-cluster.js';
 import { waitFor } from '../testkit/wait-for.js';
+import { signedWireRecord } from '../testkit/records.js';
+import { join } from 'node:path';
 
 const K = 3;
 const MAX_VALUE = 64 * 1024;
@@ -200,7 +202,7 @@ describe('bad input - clients and peers', () => {
     const peer = rawPeerClient(address);
     const [foreignPort, friendPort] = await freePorts(2);
     const foreign = contact(randomBytes(32), `127.0.0.1:${foreignPort}`);
-    const record = { key: Buffer.from('sent-by-another-network'), value: Buffer.from('v'), publisher: foreign.id, createdMs: Date.now(), expiresMs: Date.now() + 60_000 };
+    const record = signedWireRecord({ key: 'sent-by-another-network', value: 'v' });
     try {
       for (const network of ['another-dht', '']) {
         await rejectsWith(unary(peer, peer.Ping, { sender: foreign, network }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
@@ -254,7 +256,7 @@ describe('bad input - clients and peers', () => {
     // A node with only its routing-table and transport actors: no lookup-coordinator answers.
     const [port] = await freePorts(1);
     const partial = `127.0.0.1:${port}`;
-    const env = { ...process.env, KAD_NODE: 'partial', KAD_LISTEN: partial, KAD_ADVERTISE: partial, KAD_NATS_URL: cluster.natsUrl, KAD_LOG_LEVEL: 'warn' };
+    const env = { ...process.env, KAD_NODE: 'partial', KAD_LISTEN: partial, KAD_ADVERTISE: partial, KAD_NATS_URL: cluster.natsUrl, KAD_DATA_DIR: join(cluster.logDir, 'data', 'partial'), KAD_LOG_LEVEL: 'warn' };
     const children: ChildProcess[] = ['routing-table', 'transport'].map((actor) => killOnExit(spawn(process.execPath, [KAD_CLI, 'actor', actor], { env, stdio: 'ignore' })));
     const client = new DhtClient(partial);
     try {

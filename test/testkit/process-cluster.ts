@@ -33,9 +33,12 @@ export interface ProcessClusterOptions {
   readonly natsUrl?: string;
   /** Indexes of nodes that run as four actor processes. */
   readonly split?: readonly number[];
-  /** Give every node a data dir (identity, records, routing snapshot). */
+  /** Give every node a data dir (identity, records, routing snapshot). A split node always has
+   * one: its actors share the node's key there. */
   readonly dataDirs?: boolean;
   readonly env?: Readonly<Record<string, string>>;
+  /** Settings for one node on top of `env` (a clock offset, say). */
+  readonly nodeEnv?: (index: number) => Readonly<Record<string, string>>;
   /** Addresses every node also bootstraps from, after the cluster's own first node. */
   readonly extraBootstrap?: readonly string[];
   /** Where nodes run (default: loopback, this network namespace). */
@@ -105,7 +108,7 @@ export class ProcessCluster {
 
   private createNode(index: number, address: string, bootstrap: string, split: boolean): ProcessNode {
     const name = `node-${index}`;
-    const dataDir = this.options.dataDirs ? join(this.logDir, 'data', name) : undefined;
+    const dataDir = this.options.dataDirs || split ? join(this.logDir, 'data', name) : undefined;
     const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], client: new DhtClient(address), alive: true, frozen: false };
     this.nodes.push(node);
     this.spawnProcesses(node);
@@ -132,6 +135,7 @@ export class ProcessCluster {
       KAD_LOG_LEVEL: process.env['KAD_LOG_LEVEL'] ?? 'info',
       ...(node.dataDir ? { KAD_DATA_DIR: node.dataDir } : {}),
       ...this.options.env,
+      ...this.options.nodeEnv?.(this.nodes.indexOf(node)),
     };
     const log = openSync(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`), 'a');
     try {
