@@ -4,7 +4,8 @@
  * `kad` CLI, the tests and the benchmarks.
  */
 import * as grpc from '@grpc/grpc-js';
-import { verifyEd25519, type SigningKey } from '../identity/ed25519.js';
+import { verifyEd25519 } from '../identity/ed25519.js';
+import type { RecordSigner } from '../kademlia/record.js';
 import { ownerSigningBytes } from '../kademlia/record-signature.js';
 import { channelOptions, kademliaPackage, unary } from '../proto/grpc-package.js';
 import type * as v1 from '../proto/v1.js';
@@ -50,7 +51,7 @@ export class DhtClient {
    * client's key, so only a higher `seq` signed by the same key replaces it. `expectedSeq`: a
    * compare-and-swap on the sequence held. A stale seq or a failed swap is FAILED_PRECONDITION.
    */
-  putOwned(owner: SigningKey, key: Uint8Array | string, value: Uint8Array | string, options: OwnedPutOptions): Promise<v1.PutResponse__Output> {
+  putOwned(owner: RecordSigner, key: Uint8Array | string, value: Uint8Array | string, options: OwnedPutOptions): Promise<v1.PutResponse__Output> {
     const fields = { key: toBytes(key), value: toBytes(value), seq: options.seq, expiresMs: options.expiresMs ?? Date.now() + (options.ttlMs ?? DEFAULT_OWNED_TTL_MS) };
     const request: v1.PutRequest = { ...fields, owner: Buffer.from(owner.publicKey), signature: Buffer.from(owner.sign(ownerSigningBytes(fields))) };
     if (options.expectedSeq !== undefined) request.expectedSeq = options.expectedSeq;

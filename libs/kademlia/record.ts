@@ -8,8 +8,9 @@
  *   signed it, and a record whose signature does not verify is never stored or served;
  * - versions come from the publisher's hybrid logical clock (hybrid-clock.ts), so replicas
  *   converge on one version by a deterministic total order (compareRecords) that no clock can
- *   break: a version more than MAX_CLOCK_SKEW_MS past the receiver's clock is refused, so none can
- *   pin a key for longer;
+ *   break: a replica that keeps a later version answers with it and the publisher outbids it, so
+ *   no version pins a key, and one more than MAX_CLOCK_SKEW_MS past the receiver's clock is
+ *   refused outright;
  * - a record may be owned by a client key (BEP 44 mutable items): it then lives at an id derived
  *   from that key, and only a higher sequence signed by the same key replaces it;
  * - a record carries its own absolute expiry, signed, at most one record lifetime ahead.
@@ -69,11 +70,14 @@ export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxKeyBytes: 1024, maxValue
 
 /**
  * How far past the receiver's clock a version or creation time may lie, and an expiry past the
- * receiver's clock plus its record lifetime. Design choice: NTP keeps honest clocks within a
- * second; 60 s tolerates a badly kept one, and a forged future version pins a key for 60 s at
- * most, after which every honest Put is later.
+ * receiver's clock plus its record lifetime: 2 h, Bitcoin's bound on block times
+ * (MAX_FUTURE_BLOCK_TIME). Design choice: it tolerates honest clocks an hour off either way (a
+ * wrong time zone or daylight-saving setting, the common real skew), with nodes an hour apart
+ * both writing and accepting each other's records. A version inside the bound cannot pin a key
+ * (the publisher outbids it, hybrid-clock.ts); the bound only refuses absurd ones, such as ten
+ * years ahead, and limits how far a forger can drag the network's versions ahead of real time.
  */
-export const MAX_CLOCK_SKEW_MS = 60_000;
+export const MAX_CLOCK_SKEW_MS = 2 * 60 * 60 * 1000;
 
 /**
  * Bytes charged per record beyond key and value: publisher id and key (64), signature (64), the

@@ -5,6 +5,7 @@ import {
   compareRecords,
   DEFAULT_RECORD_LIMITS,
   isExpired,
+  MAX_CLOCK_SKEW_MS,
   RECORD_OVERHEAD_BYTES,
   recordSize,
   validateKey,
@@ -61,8 +62,8 @@ describe('record rules', () => {
       { logical: 2 ** 32 },
       { publisherKey: new Uint8Array(31) },
       { signature: new Uint8Array(63) },
-      { createdMs: 2000 + 60_001, expiresMs: 70_000 }, // more than 60 s past the receiver's clock
-      { expiresMs: 2000 + 10_000 + 60_001 }, // more than a lifetime and 60 s ahead
+      { createdMs: 2000 + MAX_CLOCK_SKEW_MS + 1, expiresMs: 2000 + MAX_CLOCK_SKEW_MS + 5000 }, // past the receiver's clock and the skew
+      { expiresMs: 2000 + 10_000 + MAX_CLOCK_SKEW_MS + 1 }, // more than a lifetime and the skew ahead
       { owner: { publicKey: new Uint8Array(31), seq: 1, signature: new Uint8Array(64) } },
       { owner: { publicKey: new Uint8Array(32), seq: -1, signature: new Uint8Array(64) } },
     ];
@@ -80,7 +81,7 @@ describe('record rules', () => {
   });
 
   test('validateRecord: the bounds themselves are accepted', () => {
-    assert.equal(validateRecord(record({ createdMs: 2000 + 60_000, expiresMs: 2000 + 10_000 + 60_000 }), rules, 2000), undefined);
+    assert.equal(validateRecord(record({ createdMs: 2000 + MAX_CLOCK_SKEW_MS, expiresMs: 2000 + 10_000 + MAX_CLOCK_SKEW_MS }), rules, 2000), undefined);
   });
 
   test('compareRecords: owned over plain, then seq, then createdMs, logical, publisher, value', () => {
