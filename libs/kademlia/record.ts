@@ -137,6 +137,11 @@ export function validateOwnedFields(
   if (!isBytes(owner.signature, SIGNATURE_BYTES)) return problem(`the owner's signature must be ${SIGNATURE_BYTES} bytes`);
   if (!isTime(owner.seq)) return problem(`seq must be a non-negative integer, got ${owner.seq}`);
   if (!isTime(expiresMs)) return problem(`expiresMs must be a non-negative integer, got ${expiresMs}`);
+  return expiryProblem(expiresMs, rules, nowMs);
+}
+
+/** An expiry that has passed, or lies beyond latestExpiryMs. */
+function expiryProblem(expiresMs: number, rules: RecordRules, nowMs: number): RecordProblem | undefined {
   if (expiresMs <= nowMs) return problem(`record expired at ${expiresMs} (now ${nowMs})`);
   if (expiresMs > latestExpiryMs(rules, nowMs)) {
     return problem(`expiresMs ${expiresMs} is more than the record lifetime (${rules.expireMs} ms) and ${MAX_CLOCK_SKEW_MS} ms past this node's clock (${nowMs})`);
@@ -164,10 +169,8 @@ export function validateRecord(record: KadRecord, rules: RecordRules, nowMs: num
   if (record.expiresMs <= record.createdMs) {
     return problem(`expiresMs (${record.expiresMs}) must be after createdMs (${record.createdMs})`);
   }
-  if (isExpired(record, nowMs)) return problem(`record expired at ${record.expiresMs} (now ${nowMs})`);
-  if (record.expiresMs > latestExpiryMs(rules, nowMs)) {
-    return problem(`expiresMs ${record.expiresMs} is more than the record lifetime (${rules.expireMs} ms) and ${MAX_CLOCK_SKEW_MS} ms past this node's clock (${nowMs})`);
-  }
+  const expiry = expiryProblem(record.expiresMs, rules, nowMs);
+  if (expiry) return expiry;
   const owner = record.owner;
   if (owner) {
     if (!isBytes(owner.publicKey, PUBLIC_KEY_BYTES)) return problem(`owner public_key must be ${PUBLIC_KEY_BYTES} bytes`);
