@@ -7,7 +7,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type VerifySignature } from '../kademlia/record-signature.js';
 
-
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the raw key follows. */
 const SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 

@@ -114,7 +114,7 @@ const isBytes = (b: unknown, length: number): b is Uint8Array => b instanceof Ui
  * The latest expiry a receiver accepts at nowMs: one record lifetime ahead, plus the clock skew
  * it tolerates.
  */
-export function latestExpiryMs(rules: RecordRules, nowMs: number): number {
+function latestExpiryMs(rules: RecordRules, nowMs: number): number {
   return nowMs + rules.expireMs + MAX_CLOCK_SKEW_MS;
 }
 
@@ -122,22 +122,6 @@ export function latestExpiryMs(rules: RecordRules, nowMs: number): number {
 export function validateOwnerKey(owner: Uint8Array | null | undefined): RecordProblem | undefined {
   const length = owner?.length ?? 0;
   return length === 0 || length === PUBLIC_KEY_BYTES ? undefined : problem(`owner must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key, got ${length} bytes`);
-}
-
-/** An owned Put's fields before a node publishes them: sizes, the sequence and the expiry. */
-export function validateOwnedFields(
-  fields: { key: Uint8Array; value: Uint8Array; owner: RecordOwner; expiresMs: number },
-  rules: RecordRules,
-  nowMs: number,
-): RecordProblem | undefined {
-  const { owner, expiresMs } = fields;
-  const sizes = validateKey(fields.key, rules.limits) ?? validateValue(fields.value, rules.limits);
-  if (sizes) return sizes;
-  if (!isBytes(owner.publicKey, PUBLIC_KEY_BYTES)) return problem(`owner must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key`);
-  if (!isBytes(owner.signature, SIGNATURE_BYTES)) return problem(`the owner's signature must be ${SIGNATURE_BYTES} bytes`);
-  if (!isTime(owner.seq)) return problem(`seq must be a non-negative integer, got ${owner.seq}`);
-  if (!isTime(expiresMs)) return problem(`expiresMs must be a non-negative integer, got ${expiresMs}`);
-  return expiryProblem(expiresMs, rules, nowMs);
 }
 
 /** An expiry that has passed, or lies beyond latestExpiryMs. */
@@ -222,7 +206,7 @@ export function signRecord(fields: Omit<KadRecord, 'publisher' | 'publisherKey' 
 }
 
 /** Lexicographic byte order; a proper prefix sorts first. */
-export function compareBytes(a: Uint8Array, b: Uint8Array): number {
+function compareBytes(a: Uint8Array, b: Uint8Array): number {
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     const x = a[i] ?? 0;

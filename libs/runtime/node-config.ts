@@ -73,21 +73,16 @@ export function settingValues(flags: Readonly<Record<string, unknown>>, env: Nod
   return values;
 }
 
-function positiveInt(values: SettingValues, flag: SettingFlag, fallback: number): number {
+/** The setting as an integer of at least `min` (1: a positive integer), or the fallback when unset. */
+function integer(values: SettingValues, flag: SettingFlag, fallback: number, min = Number.MIN_SAFE_INTEGER): number {
   const raw = values[flag];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new ConfigError(`--${flag} must be a positive integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${flag} must be ${min === 1 ? 'a positive' : 'an'} integer, got ${JSON.stringify(raw)}`);
   return n;
 }
 
-function integer(values: SettingValues, flag: SettingFlag, fallback: number): number {
-  const raw = values[flag];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isSafeInteger(n)) throw new ConfigError(`--${flag} must be an integer, got ${JSON.stringify(raw)}`);
-  return n;
-}
+const positiveInt = (values: SettingValues, flag: SettingFlag, fallback: number): number => integer(values, flag, fallback, 1);
 
 function addressList(raw: string | undefined, flag: string): string[] {
   const list = (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);

@@ -17,13 +17,11 @@ import {
   recordIdFor,
   signRecord,
   validateKey,
-  validateOwnedFields,
   validateOwnerKey,
   validateValue,
   type KadRecord,
   type RecordOwner,
 } from '../../libs/kademlia/record.js';
-import { ownerSigningBytes } from '../../libs/kademlia/record-signature.js';
 import { planGetRepairs } from '../../libs/kademlia/record-placement.js';
 import { verifyEd25519, type SigningKey } from '../../libs/identity/ed25519.js';
 import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
@@ -154,7 +152,7 @@ export class DhtOperations {
     record: KadRecord,
     budgetMs: number,
     options: { expectedSeq?: number; versioned?: boolean } = {},
-  ): Promise<{ record: KadRecord; acknowledged: number; attempted: number; refusals: KadRecord[]; errors: string[] }> {
+  ): Promise<{ acknowledged: number; attempted: number; refusals: KadRecord[]; errors: string[] }> {
     const { clock, self } = this.deps;
     const deadline = clock() + budgetMs;
     const storeTimeoutMs = Math.min(this.kad.rpcTimeoutMs, Math.floor(budgetMs / 3));
@@ -171,7 +169,7 @@ export class DhtOperations {
       const refusals = [...outcome.refusals, ...(own?.refusals ?? [])];
       const newer = refusals.filter((held) => compareRecords(held, record) > 0);
       if (!options.versioned || newer.length === 0 || round === MAX_STORE_ROUNDS || clock() >= deadline) {
-        return { record, acknowledged: outcome.acknowledged, attempted: replicas.length, refusals, errors: outcome.errors };
+        return { acknowledged: outcome.acknowledged, attempted: replicas.length, refusals, errors: outcome.errors };
       }
       for (const held of newer) this.versions.observe({ wallMs: held.createdMs, logical: held.logical });
       const version = this.versions.tick(clock());
@@ -205,14 +203,12 @@ export class DhtOperations {
     let record: KadRecord;
     if (owned) {
       const owner: RecordOwner = { publicKey: Uint8Array.from(bytesOf(request.owner)), seq: request.seq, signature: Uint8Array.from(bytesOf(request.signature)) };
-      const fieldsProblem = validateOwnedFields({ key, value, owner, expiresMs: request.expiresMs }, this.kad, now);
-      if (fieldsProblem) throw invalidArgument(fieldsProblem.message);
-      if (!verifyEd25519(owner.publicKey, ownerSigningBytes({ key, value, seq: owner.seq, expiresMs: request.expiresMs }), owner.signature)) {
-        throw invalidArgument("the owner's signature does not verify over (key, seq, expires_ms, value)");
-      }
-      mustOutlive(request.expiresMs - now, budgetMs, 'expires_ms');
-      if (request.expiresMs <= version.wallMs) throw invalidArgument(`expires_ms ${request.expiresMs} is not after this node's version time ${version.wallMs}`);
       record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs: request.expiresMs, owner });
+      // The rules every receiver applies, the owner's signature among them: refused here, before
+      // a lookup, rather than by every replica after it.
+      const ownedProblem = checkRecord(record, this.kad, now, verifyEd25519);
+      if (ownedProblem) throw invalidArgument(ownedProblem.message);
+      mustOutlive(request.expiresMs - now, budgetMs, 'expires_ms');
     } else {
       if (request.ttlMs > 0) mustOutlive(request.ttlMs, budgetMs, 'ttl_ms');
       const ttlMs = request.ttlMs > 0 ? Math.min(request.ttlMs, this.kad.expireMs) : this.kad.expireMs;
