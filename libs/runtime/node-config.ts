@@ -23,7 +23,63 @@ export interface NodeConfig {
   readonly logLevel: string;
   /** Added to the machine's clock: a test hook for clock skew (0 in production). */
   readonly clockOffsetMs: number;
+  /** How the node authenticates to NATS beyond credentials in the URL. */
+  readonly natsAuth: NatsAuthConfig;
+  /** undefined: plaintext gRPC (the laptop default). */
+  readonly tls: TlsConfig | undefined;
+  readonly peerLimits: PeerLimits;
 }
+
+export interface NatsAuthConfig {
+  /** A NATS .creds file (user JWT and nkey seed). */
+  readonly credsFile: string | undefined;
+  /** A PEM CA bundle: the connection to NATS uses TLS and trusts this CA. */
+  readonly tlsCaFile: string | undefined;
+}
+
+/** PEM files. With a CA, peers and clients must present a certificate it signed (mutual TLS). */
+export interface TlsConfig {
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly caFile: string | undefined;
+}
+
+/** What one remote may cost this node (docs/SECURITY.md states each default). */
+export interface PeerLimits {
+  /** Calls per second one remote may make (token bucket refill); 0: no rate limit. */
+  readonly rateLimitRps: number;
+  /** Calls one remote may make in a burst (bucket size). */
+  readonly rateLimitBurst: number;
+  /** HTTP/2 streams one connection may have open at once. */
+  readonly maxStreamsPerConnection: number;
+  /** A connection with no call for this long is closed. */
+  readonly idleTimeoutMs: number;
+  /** Connections one remote host may hold open at once. */
+  readonly maxConnectionsPerHost: number;
+  /** Keepalive pings closer together than this (without calls) are a strike; two close the connection. */
+  readonly minPingIntervalMs: number;
+  /** Records one storing peer may have stored here. */
+  readonly quotaRecords: number;
+  /** Key and value bytes one storing peer may have stored here. */
+  readonly quotaBytes: number;
+  /** Key and value bytes this node stores at most, beside KAD_MAX_RECORDS. */
+  readonly maxStoreBytes: number;
+  /** Routing-table contacts per IP group (/24, /48) at most; 0: no cap. Loopback and private ranges are exempt. */
+  readonly maxContactsPerIpGroup: number;
+}
+
+export const DEFAULT_PEER_LIMITS: PeerLimits = {
+  rateLimitRps: 1_000,
+  rateLimitBurst: 2_000,
+  maxStreamsPerConnection: 100,
+  idleTimeoutMs: 5 * 60_000,
+  maxConnectionsPerHost: 128,
+  minPingIntervalMs: 60_000,
+  quotaRecords: 10_000,
+  quotaBytes: 64 * 1024 * 1024,
+  maxStoreBytes: 1024 * 1024 * 1024,
+  maxContactsPerIpGroup: 0,
+};
 
 export const DEFAULT_NETWORK = 'kad';
 
@@ -53,6 +109,21 @@ export const SETTINGS = [
   { flag: 'max-records', env: 'KAD_MAX_RECORDS', help: `records one node holds at most (default ${DEFAULT_CONFIG.maxRecords})` },
   { flag: 'log-level', env: 'KAD_LOG_LEVEL', help: 'pino level: trace, debug, info, warn, error (default info)' },
   { flag: 'clock-offset-ms', env: 'KAD_CLOCK_OFFSET_MS', help: "test hook: ms added to this node's clock, may be negative (default 0)" },
+  { flag: 'nats-creds', env: 'KAD_NATS_CREDS', help: 'NATS .creds file (user JWT and nkey seed) to authenticate with' },
+  { flag: 'nats-tls-ca', env: 'KAD_NATS_TLS_CA', help: 'PEM CA bundle: connect to NATS over TLS, trusting this CA' },
+  { flag: 'tls-cert', env: 'KAD_TLS_CERT', help: "PEM certificate for gRPC over TLS; its key is the node's key (needs --tls-key)" },
+  { flag: 'tls-key', env: 'KAD_TLS_KEY', help: "PEM Ed25519 private key of --tls-cert: the node's identity key" },
+  { flag: 'tls-ca', env: 'KAD_TLS_CA', help: 'PEM CA bundle: peers and clients must present a certificate it signed (mutual TLS)' },
+  { flag: 'rate-limit-rps', env: 'KAD_RATE_LIMIT_RPS', help: `calls per second one remote may make, 0: unlimited (default ${DEFAULT_PEER_LIMITS.rateLimitRps})` },
+  { flag: 'rate-limit-burst', env: 'KAD_RATE_LIMIT_BURST', help: `calls one remote may make in a burst (default ${DEFAULT_PEER_LIMITS.rateLimitBurst})` },
+  { flag: 'max-streams', env: 'KAD_MAX_STREAMS', help: `concurrent HTTP/2 streams per connection (default ${DEFAULT_PEER_LIMITS.maxStreamsPerConnection})` },
+  { flag: 'idle-timeout-ms', env: 'KAD_IDLE_TIMEOUT_MS', help: `close a connection idle this long (default ${DEFAULT_PEER_LIMITS.idleTimeoutMs})` },
+  { flag: 'max-connections-per-host', env: 'KAD_MAX_CONNECTIONS_PER_HOST', help: `open connections per remote host (default ${DEFAULT_PEER_LIMITS.maxConnectionsPerHost})` },
+  { flag: 'min-ping-interval-ms', env: 'KAD_MIN_PING_INTERVAL_MS', help: `keepalive pings closer than this are refused (default ${DEFAULT_PEER_LIMITS.minPingIntervalMs})` },
+  { flag: 'peer-quota-records', env: 'KAD_PEER_QUOTA_RECORDS', help: `records one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaRecords})` },
+  { flag: 'peer-quota-bytes', env: 'KAD_PEER_QUOTA_BYTES', help: `bytes one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaBytes})` },
+  { flag: 'max-store-bytes', env: 'KAD_MAX_STORE_BYTES', help: `key and value bytes one node stores at most (default ${DEFAULT_PEER_LIMITS.maxStoreBytes})` },
+  { flag: 'max-contacts-per-ip-group', env: 'KAD_MAX_CONTACTS_PER_IP_GROUP', help: 'routing-table contacts per /24 or /48, 0: no cap; loopback and private exempt (default 0)' },
 ] as const satisfies readonly Setting[];
 
 export type SettingFlag = (typeof SETTINGS)[number]['flag'];
@@ -83,6 +154,35 @@ function integer(values: SettingValues, flag: SettingFlag, fallback: number, min
 }
 
 const positiveInt = (values: SettingValues, flag: SettingFlag, fallback: number): number => integer(values, flag, fallback, 1);
+const nonNegativeInt = (values: SettingValues, flag: SettingFlag, fallback: number): number => integer(values, flag, fallback, 0);
+
+function peerLimits(values: SettingValues): PeerLimits {
+  const d = DEFAULT_PEER_LIMITS;
+  return {
+    rateLimitRps: nonNegativeInt(values, 'rate-limit-rps', d.rateLimitRps),
+    rateLimitBurst: positiveInt(values, 'rate-limit-burst', d.rateLimitBurst),
+    maxStreamsPerConnection: positiveInt(values, 'max-streams', d.maxStreamsPerConnection),
+    idleTimeoutMs: positiveInt(values, 'idle-timeout-ms', d.idleTimeoutMs),
+    maxConnectionsPerHost: positiveInt(values, 'max-connections-per-host', d.maxConnectionsPerHost),
+    minPingIntervalMs: positiveInt(values, 'min-ping-interval-ms', d.minPingIntervalMs),
+    quotaRecords: positiveInt(values, 'peer-quota-records', d.quotaRecords),
+    quotaBytes: positiveInt(values, 'peer-quota-bytes', d.quotaBytes),
+    maxStoreBytes: positiveInt(values, 'max-store-bytes', d.maxStoreBytes),
+    maxContactsPerIpGroup: nonNegativeInt(values, 'max-contacts-per-ip-group', d.maxContactsPerIpGroup),
+  };
+}
+
+function tlsConfig(values: SettingValues): TlsConfig | undefined {
+  const certFile = values['tls-cert'];
+  const keyFile = values['tls-key'];
+  const caFile = values['tls-ca'];
+  if (certFile === undefined && keyFile === undefined) {
+    if (caFile !== undefined) throw new ConfigError('--tls-ca needs --tls-cert and --tls-key');
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) throw new ConfigError('--tls-cert and --tls-key go together');
+  return { certFile, keyFile, caFile };
+}
 
 function addressList(raw: string | undefined, flag: string): string[] {
   const list = (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
@@ -134,6 +234,9 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
     kad,
     logLevel: values['log-level'] ?? 'info',
     clockOffsetMs: integer(values, 'clock-offset-ms', 0),
+    natsAuth: { credsFile: values['nats-creds'], tlsCaFile: values['nats-tls-ca'] },
+    tls: tlsConfig(values),
+    peerLimits: peerLimits(values),
   };
 }
 
