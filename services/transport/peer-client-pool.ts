@@ -13,6 +13,7 @@ export class PeerClientPool {
   constructor(
     private readonly maxChannels: number,
     private readonly maxMessageBytes: number,
+    private readonly credentials: grpc.ChannelCredentials,
   ) {}
 
   get(address: string): PeerClient {
@@ -20,7 +21,7 @@ export class PeerClientPool {
     if (client) {
       this.clients.delete(address);
     } else {
-      client = new this.Peer(address, grpc.credentials.createInsecure(), channelOptions(this.maxMessageBytes));
+      client = new this.Peer(address, this.credentials, channelOptions(this.maxMessageBytes));
       if (this.clients.size >= this.maxChannels) {
         const [oldest, stale] = this.clients.entries().next().value as [string, PeerClient];
         this.clients.delete(oldest);

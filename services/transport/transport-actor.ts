@@ -19,6 +19,7 @@ import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './in
 import { OutboundRpcs } from './outbound-rpcs.js';
 import { PeerClientPool } from './peer-client-pool.js';
 import { InboundLimiter } from './inbound-limiter.js';
+import { peerChannelCredentials, serverCredentials } from './tls-credentials.js';
 
 /** Outbound RPCs in flight at most, and waiting beyond that, before RESOURCE_EXHAUSTED. */
 const MAILBOX = { capacity: 4_096, concurrency: 512 } as const;
@@ -49,9 +50,9 @@ export class TransportActor implements RunningActor {
     const limit = maxMessageBytes(config.kad);
     const server = new grpc.Server(serverOptions(limit));
     const bound = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(config.listen, grpc.ServerCredentials.createInsecure(), (err, port) => (err ? reject(err) : resolve(port))),
+      server.bindAsync(config.listen, serverCredentials(config), (err, port) => (err ? reject(err) : resolve(port))),
     );
-    const pool = new PeerClientPool(MAX_CHANNELS, limit);
+    const pool = new PeerClientPool(MAX_CHANNELS, limit, peerChannelCredentials(config));
     const actor = new TransportActor(server, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${bound}`);
     actor.health.addToServer(server);
     new ReflectionService(packageDefinition()).addToServer(server);
