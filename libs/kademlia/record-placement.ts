@@ -11,6 +11,8 @@
  *   shorten it. The cached copy keeps the record's own expiry, and the cache holder, which is not
  *   among the k closest, hands it on and forgets it at its next re-replication
  *   (KAD_REPLICATE_MS), which bounds the over-caching the decay was there to prevent.
+ * - `isResponsible`: whether a node is among the k closest to a record, of the contacts it knows
+ *   (its routing table: contacts that proved their ids, never a lookup's unproven answers).
  * - `shouldHandOff` when a node learns of a newcomer (paper §2.5): a holder that is itself among
  *   the k closest to a record stores it on the newcomer if the newcomer is among them too.
  * - `successorOnLeave` when a node leaves gracefully (OpenDHT does this; in the paper nodes just
@@ -83,6 +85,12 @@ export function planGetRepairs(options: {
   return { newest, stores };
 }
 
+/** Whether `self` is among the k closest to `recordId` of itself and the contacts it knows. */
+export function isResponsible(recordId: NodeId, self: Contact, known: readonly Contact[], k: number): boolean {
+  const others = known.filter((c) => !idEquals(c.id, self.id));
+  return closestContacts(recordId, [...others, self], k).some((c) => idEquals(c.id, self.id));
+}
+
 export function shouldHandOff(options: {
   readonly recordId: NodeId;
   readonly self: Contact;
@@ -103,6 +111,5 @@ export function shouldHandOff(options: {
 export function successorOnLeave(options: { readonly recordId: NodeId; readonly self: Contact; readonly known: readonly Contact[]; readonly k: number }): Contact | undefined {
   const { recordId, self, k } = options;
   const others = options.known.filter((c) => !idEquals(c.id, self.id));
-  const responsible = closestContacts(recordId, [...others, self], k).some((c) => idEquals(c.id, self.id));
-  return responsible ? closestContacts(recordId, others, k)[k - 1] : undefined;
+  return isResponsible(recordId, self, others, k) ? closestContacts(recordId, others, k)[k - 1] : undefined;
 }

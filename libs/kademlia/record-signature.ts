@@ -76,7 +76,7 @@ export function recordSigningBytes(fields: PublisherSignedFields): Uint8Array {
   ]);
 }
 
-function u32(n: number): Uint8Array {
+export function u32(n: number): Uint8Array {
   const b = new Uint8Array(4);
   new DataView(b.buffer).setUint32(0, n);
   return b;
@@ -88,7 +88,7 @@ function u64(n: number): Uint8Array {
   return b;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   let length = 0;
   for (const p of parts) length += p.length;
   const out = new Uint8Array(length);

@@ -3,6 +3,10 @@
  * id (idOfRecord). It keeps the winning version of each record (storeDecision) so that replicas
  * converge whatever order versions arrive in, and never serves an expired record.
  * It does not validate: callers run checkRecord first.
+ *
+ * Ids are also kept in order, so a page of ids (`idsAfter`) and the ids nearest a node
+ * (`idsNear`, for a hand-off to a newcomer) cost a binary search and the page, never a pass over
+ * every record.
  */
 import { idToHex, type NodeId } from './id.js';
 import { idOfRecord, isExpired, recordSize, storeDecision, type KadRecord, type Refusal } from './record.js';
@@ -21,6 +25,8 @@ export class MemoryRecordStore {
   private readonly maxBytes: number;
   /** By hex record id. */
   private readonly records = new Map<string, KadRecord>();
+  /** The keys of `records`, sorted (hex order is byte order). */
+  private readonly sorted: string[] = [];
   private totalBytes = 0;
 
   constructor(options: MemoryRecordStoreOptions) {
@@ -56,6 +62,7 @@ export class MemoryRecordStore {
       if (!fits()) return { kind: 'full' };
     }
     this.totalBytes += recordSize(record) - heldBytes;
+    if (!held && !this.records.has(key)) this.sorted.splice(lowerBound(this.sorted, key), 0, key);
     this.records.set(key, record);
     return { kind: 'stored' };
   }
@@ -93,6 +100,36 @@ export class MemoryRecordStore {
     return this.totalBytes;
   }
 
+  /** Up to `limit` unexpired ids after `afterHex` (exclusive; '' from the start), in id order. */
+  idsAfter(afterHex: string, limit: number, nowMs: number): string[] {
+    const out: string[] = [];
+    let at = lowerBound(this.sorted, afterHex);
+    if (this.sorted[at] === afterHex) at++;
+    for (; at < this.sorted.length && out.length < limit; at++) {
+      const key = this.sorted[at]!;
+      if (!isExpired(this.records.get(key)!, nowMs)) out.push(key);
+    }
+    return out;
+  }
+
+  /**
+   * Up to `limit` unexpired ids nearest `targetHex` by XOR: longest common prefix first (ids
+   * sharing a prefix with the target sit together in id order, so this walks outwards from the
+   * target's place, to whichever side shares more of it).
+   */
+  idsNear(targetHex: string, limit: number, nowMs: number): string[] {
+    const out: string[] = [];
+    let right = lowerBound(this.sorted, targetHex);
+    let left = right - 1;
+    while (out.length < limit && (left >= 0 || right < this.sorted.length)) {
+      const l = left >= 0 ? commonPrefixBits(this.sorted[left]!, targetHex) : -1;
+      const r = right < this.sorted.length ? commonPrefixBits(this.sorted[right]!, targetHex) : -1;
+      const key = r >= l ? this.sorted[right++]! : this.sorted[left--]!;
+      if (!isExpired(this.records.get(key)!, nowMs)) out.push(key);
+    }
+    return out;
+  }
+
   /** Every record held, expired or not, by hex record id. */
   entries(): IterableIterator<[string, KadRecord]> {
     return this.records.entries();
@@ -100,6 +137,29 @@ export class MemoryRecordStore {
 
   private drop(key: string, record: KadRecord): void {
     this.records.delete(key);
+    const at = lowerBound(this.sorted, key);
+    if (this.sorted[at] === key) this.sorted.splice(at, 1);
     this.totalBytes -= recordSize(record);
   }
+}
+
+/** The first index whose key is not below `key`. */
+function lowerBound(sorted: readonly string[], key: string): number {
+  let lo = 0;
+  let hi = sorted.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (sorted[mid]! < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Leading bits two hex ids of equal length share. */
+function commonPrefixBits(a: string, b: string): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = parseInt(a[i]!, 16) ^ parseInt(b[i]!, 16);
+    if (x !== 0) return i * 4 + Math.clz32(x) - 28;
+  }
+  return a.length * 4;
 }

@@ -39,6 +39,8 @@ const MAX_STORE_ROUNDS = 3;
 /** What the replicas said to one STORE round. */
 export interface StoreOutcome {
   readonly acknowledged: number;
+  /** The replicas that acknowledged. */
+  readonly storedOn: Contact[];
   /** Verified versions that replicas kept instead (they win over the one sent). */
   readonly refusals: KadRecord[];
   readonly errors: string[];
@@ -122,8 +124,13 @@ export class DhtOperations {
       const held = this.keptInstead(record, r.value.held);
       if (held) refusals.push(held);
     }
+    const storedOn = replicas.filter((_, i) => {
+      const r = results[i];
+      return r?.status === 'fulfilled' && r.value.stored;
+    });
     return {
-      acknowledged: results.filter((r) => r.status === 'fulfilled' && r.value.stored).length,
+      acknowledged: storedOn.length,
+      storedOn,
       refusals,
       errors: results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : [])),
     };

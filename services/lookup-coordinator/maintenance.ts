@@ -11,14 +11,15 @@
  *   stored here within the interval), then forget those this node is no longer among the k
  *   closest for (unless it published them); republish this node's own (KAD_REPUBLISH_MS) with a
  *   fresh expiry, signed again (an owned record as its owner signed it);
- * - hand-off: when the table gains a contact, records for which it is now among the k closest
- *   (and this node too) are stored on it; and when this node leaves (SIGTERM), each record it is
+ * - hand-off: when the table gains a contact (one that proved its id), records for which it is
+ *   now among the k closest (and this node too) are stored on it, of the records nearest it, with
+ *   the work per newcomer and per pass bounded whatever the store holds; and when this node leaves (SIGTERM), each record it is
  *   among the k closest for goes to the node that takes its place, within LEAVE_BUDGET_MS.
  */
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { closestContacts, type Contact } from '../../libs/kademlia/contact.js';
+import type { Contact } from '../../libs/kademlia/contact.js';
 import { idEquals, idToHex } from '../../libs/kademlia/id.js';
-import { shouldHandOff, successorOnLeave } from '../../libs/kademlia/record-placement.js';
+import { isResponsible, shouldHandOff, successorOnLeave } from '../../libs/kademlia/record-placement.js';
 import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
 import type { Logger } from '../../libs/runtime/logger.js';
@@ -31,6 +32,12 @@ import type { DhtOperations } from './dht-operations.js';
 const REJOIN_CHECK_MS = 2_000;
 /** Newcomers seen within this window are handed records in one pass. */
 const HAND_OFF_BATCH_MS = 250;
+/** The work one pass may do, whatever the store holds: the newcomers it serves (later ones wait
+ * for the next pass, or for re-replication) and the records nearest each it considers. */
+const HAND_OFF_NEWCOMERS_PER_PASS = 16;
+const HAND_OFF_RECORDS_PER_NEWCOMER = 256;
+/** Newcomers waiting for a pass at most; past it they are left to re-replication. */
+const MAX_WAITING_NEWCOMERS = 1_024;
 /** Records replicated, republished or handed off in parallel at most. */
 const MAINTENANCE_PARALLELISM = 8;
 const MAX_RECORDS_PER_PASS = 4_096;
@@ -74,12 +81,21 @@ export class Maintenance {
   /** A contact new to the routing table: hand it the records it should now hold. */
   contactAdded(contact: Contact): void {
     if (this.stopping.signal.aborted) return;
+    if (this.newcomers.size >= MAX_WAITING_NEWCOMERS) return;
     this.newcomers.set(idToHex(contact.id), contact);
+    this.scheduleHandOff();
+  }
+
+  private scheduleHandOff(): void {
     this.handOffTimer ??= setTimeout(() => {
-      this.handOffTimer = undefined;
-      const batch = [...this.newcomers.values()];
-      this.newcomers.clear();
-      this.handOff(batch).catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'hand-off failed'));
+      const batch = [...this.newcomers.values()].slice(0, HAND_OFF_NEWCOMERS_PER_PASS);
+      for (const newcomer of batch) this.newcomers.delete(idToHex(newcomer.id));
+      this.handOff(batch)
+        .catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'hand-off failed'))
+        .finally(() => {
+          this.handOffTimer = undefined;
+          if (this.newcomers.size > 0 && !this.stopping.signal.aborted) this.scheduleHandOff();
+        });
     }, HAND_OFF_BATCH_MS);
   }
 
@@ -166,11 +182,16 @@ export class Maintenance {
       if (!record) return;
       const recordId = Uint8Array.from(bytesOf(due.replicate[i]));
       const closest = await ops.findNode(recordId, clock() + kad.lookupTimeoutMs);
-      const { acknowledged } = await ops.storeOn(closest.slice(0, kad.k), record, kad.rpcTimeoutMs);
+      const { storedOn } = await ops.storeOn(closest.slice(0, kad.k), record, kad.rpcTimeoutMs);
       // A holder that is no longer among the k closest (a former replica, a cached copy) hands
-      // the record on and forgets it; the publisher keeps its own to republish.
-      const responsible = closestContacts(recordId, [...closest, self], kad.k).some((c) => idEquals(c.id, self.id));
-      if (!responsible && acknowledged > 0 && !idEquals(record.publisher, self.id)) {
+      // the record on and forgets it; the publisher keeps its own to republish. Both judged by
+      // the routing table alone: a lookup's answers need not have proved their ids, and a sybil
+      // that claims to be closer must never make an honest holder drop its copy.
+      if (idEquals(record.publisher, self.id) || storedOn.length === 0) return;
+      const reply = await actors.ask('routing-table', 'closest', { target: Buffer.from(recordId), count: kad.k }, LOCAL_REQUEST_TIMEOUT_MS);
+      const proven = contactsFromWire(reply.contacts, reply.contacts.length).contacts;
+      const handedToProven = storedOn.some((c) => proven.some((p) => idEquals(p.id, c.id)));
+      if (handedToProven && !isResponsible(recordId, self, proven, kad.k)) {
         await actors.ask('storage', 'drop', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS);
       }
     });
@@ -189,12 +210,36 @@ export class Maintenance {
     return reply.record ? recordFromWire(reply.record) : undefined;
   }
 
+  /** Paper §2.5: each newcomer gets the records, of those nearest it, that it is now among the k
+   * closest for (and this node too). Bounded per newcomer: a newcomer with more such records than
+   * HAND_OFF_RECORDS_PER_NEWCOMER gets the rest from re-replication. */
   private async handOff(newcomers: readonly Contact[]): Promise<void> {
-    const { self, config } = this.deps;
-    const handed = await this.handRecords(Number.POSITIVE_INFINITY, (recordId, known) =>
-      newcomers.filter((newcomer) => shouldHandOff({ recordId, self, newcomer, known, k: config.kad.k })),
-    );
+    const { actors, ops, self, config } = this.deps;
+    const known = await this.knownContacts();
+    const work: { recordId: Uint8Array; contact: Contact }[] = [];
+    for (const newcomer of newcomers) {
+      const near = await actors.ask('storage', 'ids', { near: Buffer.from(newcomer.id), limit: HAND_OFF_RECORDS_PER_NEWCOMER }, LOCAL_REQUEST_TIMEOUT_MS);
+      for (const id of near.ids) {
+        const recordId = Uint8Array.from(bytesOf(id));
+        if (shouldHandOff({ recordId, self, newcomer, known, k: config.kad.k })) work.push({ recordId, contact: newcomer });
+      }
+    }
+    let handed = 0;
+    await runBounded(work.length, MAINTENANCE_PARALLELISM, async (i) => {
+      const { recordId, contact } = work[i]!;
+      const record = await this.held(recordId);
+      if (record) handed += (await ops.storeOn([contact], record, config.kad.rpcTimeoutMs)).acknowledged;
+    });
     if (handed > 0) this.deps.log.debug({ newcomers: newcomers.length, handed }, 'records handed off');
+  }
+
+  /** Every contact the routing table knows, replacement caches included (live nodes too). */
+  private async knownContacts(): Promise<Contact[]> {
+    const dump = await this.deps.actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS);
+    return dump.buckets.flatMap((b) => {
+      const wire = [...b.contacts, ...b.replacements];
+      return contactsFromWire(wire, wire.length).contacts;
+    });
   }
 
   /** A graceful leave: each record this node is among the k closest for goes to its successor,
@@ -209,15 +254,10 @@ export class Maintenance {
   }
 
   /** Stores every held record on the contacts `to` picks for it from the nodes the routing
-   * table knows (replacement caches included: they are live nodes too), until the deadline;
-   * returns how many stores were acknowledged. */
+   * table knows, until the deadline; returns how many stores were acknowledged. */
   private async handRecords(deadlineMs: number, to: (recordId: Uint8Array, known: readonly Contact[]) => readonly Contact[]): Promise<number> {
     const { actors, ops, config, clock } = this.deps;
-    const dump = await actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS);
-    const known = dump.buckets.flatMap((b) => {
-      const wire = [...b.contacts, ...b.replacements];
-      return contactsFromWire(wire, wire.length).contacts;
-    });
+    const known = await this.knownContacts();
     let after = Buffer.alloc(0);
     let handed = 0;
     while (clock() < deadlineMs) {

@@ -4,12 +4,17 @@
  * carries out the table's one decision that needs the network: when a bucket is full it pings
  * the least-recently-seen contact through the transport and feeds the answer back to the table
  * (paper §2.2). One message at a time: the table is never touched concurrently.
+ *
+ * Only contacts that proved their id enter the table (`seen` with `verified`: the transport
+ * checked their answer to a challenge Ping this node sent). Any other contact is a candidate the
+ * actor has challenged, within the bounds of libs/kademlia Admission.
  */
 import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
 import type { ServiceHandle } from '../../libs/bus/bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
 import { idToHex, randomIdWithPrefix, type NodeId } from '../../libs/kademlia/id.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
+import { Admission } from '../../libs/kademlia/admission.js';
 import { RoutingTable } from '../../libs/kademlia/routing-table.js';
 import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
@@ -26,6 +31,7 @@ export class RoutingTableActor implements RunningActor {
   private readonly actors: ActorClient;
   private readonly mailbox: Mailbox;
   private readonly pinging = new Set<string>();
+  private readonly admission = new Admission();
   private service: ServiceHandle | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private changed = false;
@@ -129,6 +135,10 @@ export class RoutingTableActor implements RunningActor {
       this.ctx.log.warn('ignored a seen contact with a malformed id or address');
       return;
     }
+    if (!event.verified) {
+      this.challenge(contact);
+      return;
+    }
     const result = this.table.observe(contact, this.ctx.clock());
     if (result.kind === 'pending') this.pingLeastRecentlySeen(result.ping);
     if (result.kind === 'inserted') {
@@ -140,8 +150,26 @@ export class RoutingTableActor implements RunningActor {
   private failed(event: v1.ContactEvent__Output): void {
     const contact = contactFromWire(event.contact);
     if (!contact) return;
+    // A failure at another address than the table's says nothing about the contact it holds:
+    // it is someone who named that id as theirs (and could not prove it).
+    const held = this.table.get(contact.id);
+    if (held && held.address !== contact.address) return;
     const { evicted, promoted } = event.drop ? this.table.remove(contact.id) : this.table.onFailure(contact.id, this.ctx.clock());
     this.logChange(evicted, promoted, event.drop ? 'dropped' : 'failed');
+  }
+
+  /** An unproven candidate: challenged (the transport reports it `seen`, verified, if it proves
+   * its id), unless the table already holds it at that address or Admission says not now. */
+  private challenge(contact: Contact): void {
+    if (this.table.get(contact.id)?.address === contact.address) return;
+    const key = `${idToHex(contact.id)}@${contact.address}`;
+    if (!this.admission.begin(key, this.ctx.clock())) return;
+    const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
+    // The bookkeeping is synchronous, outside the mailbox: a full mailbox must not leak the slot.
+    this.actors.ask('transport', 'ping', { peer: contactToWire(contact), timeoutMs }, timeoutMs + BUS_SLACK_MS).then(
+      () => this.admission.done(key, true, this.ctx.clock()),
+      () => this.admission.done(key, false, this.ctx.clock()),
+    );
   }
 
   /** Paper §2.2: a full bucket keeps its least-recently-seen contact if it still answers. */

@@ -131,14 +131,12 @@ export class StorageActor implements RunningActor {
   }
 
   private ids(request: v1.StorageIdsRequest__Output): v1.StorageIdsResponse {
-    const after = bytesOf(request.after).length > 0 ? idToHex(idFromWire(request.after, 'after')) : '';
     const limit = Math.min(request.limit || MAX_IDS_PER_REPLY, MAX_IDS_PER_REPLY);
     const now = this.ctx.clock();
-    const ids = [...this.store.entries()]
-      .filter(([hex, record]) => hex > after && record.expiresMs > now)
-      .map(([hex]) => hex)
-      .sort()
-      .slice(0, limit);
+    const ids =
+      bytesOf(request.near).length > 0
+        ? this.store.idsNear(idToHex(idFromWire(request.near, 'near')), limit, now)
+        : this.store.idsAfter(bytesOf(request.after).length > 0 ? idToHex(idFromWire(request.after, 'after')) : '', limit, now);
     return { ids: ids.map((hex) => Buffer.from(hex, 'hex')) };
   }
 

@@ -2,11 +2,16 @@
  * Inbound gRPC: every peer RPC and client call becomes messages to the node's other actors.
  * Inputs are validated here, at the edge, so a bad request gets a precise INVALID_ARGUMENT
  * before anything is forwarded. A peer that names itself (`sender`) is reported to the
- * routing table; client calls (Dht, and Peer calls with no sender) never are.
+ * routing table, as proven only if it proved its id at that address before (VerifiedPeers): an
+ * unproven sender is a candidate the routing table challenges, never a contact on its word.
+ * Client calls (Dht, and Peer calls with no sender) are never reported. A Ping with a challenge
+ * is answered with this node's proof of its own id (libs/kademlia/peer-proof.ts).
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { idEquals } from '../../libs/kademlia/id.js';
+import { CHALLENGE_BYTES, pingProofBytes } from '../../libs/kademlia/peer-proof.js';
+import type { SigningKey } from '../../libs/identity/ed25519.js';
 import { recordIdFor, validateKey, validateOwnerKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
 import { contactFromWire, contactToWire, foundRecord, idFromWire, recordFromWire } from '../../libs/proto/convert.js';
@@ -20,11 +25,15 @@ import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.
 import type { Logger } from '../../libs/runtime/logger.js';
 import { toGrpcStatus } from './grpc-status.js';
 import type { InboundLimiter } from './inbound-limiter.js';
+import type { VerifiedPeers } from './verified-peers.js';
 
 export interface InboundDeps {
   readonly limiter: InboundLimiter;
   readonly actors: ActorClient;
   readonly self: Contact;
+  /** This node's key: it answers challenges with it. */
+  readonly key: SigningKey;
+  readonly verified: VerifiedPeers;
   /** This node's network name: peers of another are refused. */
   readonly network: string;
   readonly kad: KademliaConfig;
@@ -83,7 +92,7 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
       throw failedPrecondition(`this node is of network ${JSON.stringify(deps.network)}, the sender of ${JSON.stringify(network.slice(0, 64))}`);
     }
     if (idEquals(contact.id, self.id)) return undefined;
-    actors.tell('routing-table', 'seen', { contact: contactToWire(contact) });
+    actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified: deps.verified.has(contact.id, contact.address) });
     return contact;
   };
   const closestTo = async (target: Uint8Array, sender: Contact | undefined): Promise<v1.Contact[]> => {
@@ -93,8 +102,14 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
 
   return {
     Ping: unaryHandler(deps, 'Ping', async (request: v1.PingRequest__Output) => {
+      const challenge = request.challenge;
+      if (challenge.length !== 0 && challenge.length !== CHALLENGE_BYTES) {
+        throw invalidArgument(`challenge must be ${CHALLENGE_BYTES} bytes, got ${challenge.length}`);
+      }
       noteSender(request);
-      return { responder };
+      if (challenge.length === 0) return { responder };
+      const proof = deps.key.sign(pingProofBytes(deps.network, challenge, self.address));
+      return { responder, publicKey: Buffer.from(deps.key.publicKey), proof: Buffer.from(proof) };
     }),
     FindNode: unaryHandler(deps, 'FindNode', async (request: v1.FindNodeRequest__Output) => {
       const target = idFromWire(request.target, 'target');

@@ -2,14 +2,18 @@
  * Outbound peer RPCs, asked for on the bus ("send this RPC to that peer"). Every reply is
  * checked before anyone sees it: the responder must be the node we meant to reach, contacts are
  * validated and cut to k, a record must match the id asked for. Answers and failures are
- * reported to the routing table (paper §2.2: every message refreshes its sender's bucket).
+ * reported to the routing table (paper §2.2: every message refreshes its sender's bucket), as
+ * proven only when the responder proved its id at that address: every Ping carries a challenge
+ * (libs/kademlia/peer-proof.ts), and the peers that answered one are kept in VerifiedPeers.
  */
+import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import type { KademliaConfig } from '../../libs/kademlia/config.js';
 import { idEquals, idToHex, isNodeId, type NodeId } from '../../libs/kademlia/id.js';
 import { isValidAddress, type Contact } from '../../libs/kademlia/contact.js';
 import { checkRecord, idOfRecord } from '../../libs/kademlia/record.js';
+import { CHALLENGE_BYTES, checkPingProof } from '../../libs/kademlia/peer-proof.js';
 import { verifyEd25519 } from '../../libs/identity/ed25519.js';
 import { bytesOf, contactFromWire, contactToWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import { unary } from '../../libs/proto/grpc-package.js';
@@ -19,10 +23,12 @@ import { ErrorCode, KadError, invalidArgument, unavailable } from '../../libs/ru
 import type { Logger } from '../../libs/runtime/logger.js';
 import { fromGrpcError } from './grpc-status.js';
 import type { PeerClientPool } from './peer-client-pool.js';
+import type { VerifiedPeers } from './verified-peers.js';
 
 export interface OutboundDeps {
   readonly actors: ActorClient;
   readonly pool: PeerClientPool;
+  readonly verified: VerifiedPeers;
   readonly self: Contact;
   readonly network: string;
   readonly kad: KademliaConfig;
@@ -54,10 +60,30 @@ export class OutboundRpcs {
     this.sender = contactToWire(deps.self);
   }
 
+  /** A Ping with a challenge: the answer must prove the responder's id (peer-proof.ts). */
   async ping(request: v1.OutboundPing__Output): Promise<v1.PingResponse> {
     const target = targetFrom(request.peer);
-    const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, { sender: this.sender, network: this.deps.network });
-    return { responder: contactToWire(this.confirm(target, reply.responder)) };
+    const challenge = randomBytes(CHALLENGE_BYTES);
+    const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, { sender: this.sender, network: this.deps.network, challenge });
+    const claimed = contactFromWire(reply.responder);
+    if (!claimed) throw unavailable(`${target.address} answered without a valid responder id`);
+    const proof = { network: this.deps.network, challenge, id: claimed.id, publicKey: bytesOf(reply.publicKey), proof: bytesOf(reply.proof) };
+    const problem = checkPingProof({ ...proof, dialled: target.address }, verifyEd25519);
+    if (problem === undefined) {
+      this.deps.verified.add(claimed.id, target.address);
+      this.deps.pool.promote(target.address);
+      return { responder: contactToWire(this.confirm(target, reply.responder)) };
+    }
+    // A node reached under another name than the one it advertises (a bootstrap address through a
+    // load balancer or an alias) proves its id for its own address: it answered, and the routing
+    // table challenges it there before it may enter.
+    if (target.id === undefined && claimed.address !== target.address && checkPingProof({ ...proof, dialled: claimed.address }, verifyEd25519) === undefined) {
+      if (!idEquals(claimed.id, this.deps.self.id)) this.deps.actors.tell('routing-table', 'seen', { contact: contactToWire(claimed), verified: false });
+      return { responder: contactToWire(claimed) };
+    }
+    if (target.id) this.reportFailure({ id: target.id, address: target.address }, `could not prove its id: ${problem}`, true);
+    else this.deps.log.warn({ peer: target.address, why: problem }, 'peer could not prove its id');
+    throw unavailable(`${target.address} did not prove its id: ${problem}`);
   }
 
   async findNode(request: v1.OutboundFindNode__Output): Promise<v1.FindNodeResponse> {
@@ -114,7 +140,8 @@ export class OutboundRpcs {
     }
   }
 
-  /** The responder must be a well-formed contact with the id we expected; it is then seen. */
+  /** The responder must be a well-formed contact with the id we expected; it is then seen (as
+   * proven when it proved that id at this address). */
   private confirm(target: Target, responder: v1.Contact__Output | null): Contact {
     const claimed = contactFromWire(responder);
     if (!claimed) throw unavailable(`${target.address} answered without a valid responder id`);
@@ -123,7 +150,10 @@ export class OutboundRpcs {
       throw new KadError(ErrorCode.Unavailable, `${target.address} answered with a different node id than expected`);
     }
     const contact = { id: claimed.id, address: target.address };
-    if (!idEquals(contact.id, this.deps.self.id)) this.deps.actors.tell('routing-table', 'seen', { contact: contactToWire(contact) });
+    if (!idEquals(contact.id, this.deps.self.id)) {
+      const verified = this.deps.verified.has(contact.id, contact.address);
+      this.deps.actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified });
+    }
     return contact;
   }
 
@@ -139,6 +169,7 @@ export class OutboundRpcs {
   /** A misbehaving peer counts as failed; one that is not who we thought (`drop`) goes at once. */
   private reportFailure(contact: Contact, why: string, drop = false): void {
     this.deps.log.warn({ peer: contact.address, why }, 'peer misbehaved');
+    if (drop && this.deps.verified.has(contact.id, contact.address)) this.deps.verified.forget(contact.id);
     this.deps.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
   }
 }

@@ -19,11 +19,14 @@ import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './in
 import { OutboundRpcs } from './outbound-rpcs.js';
 import { PeerClientPool } from './peer-client-pool.js';
 import { InboundLimiter } from './inbound-limiter.js';
+import { VerifiedPeers } from './verified-peers.js';
 import { peerChannelCredentials, serverCredentials } from './tls-credentials.js';
 
 /** Outbound RPCs in flight at most, and waiting beyond that, before RESOURCE_EXHAUSTED. */
 const MAILBOX = { capacity: 4_096, concurrency: 512 } as const;
 const MAX_CHANNELS = 1_024;
+/** Peers remembered as having proved their id (more than any routing table holds). */
+const MAX_VERIFIED_PEERS = 8_192;
 /** Inbound calls one remote host may have in flight (reliability.md: requests per peer). */
 const MAX_INBOUND_PER_HOST = 256;
 /** Room around a record for the rest of a message: ids, addresses, up to k contacts. */
@@ -60,13 +63,14 @@ export class TransportActor implements RunningActor {
     const selfId = await waitForRoutingTable(actors, ctx.identity, ctx.log, actor.stopping.signal);
     const self: Contact = { id: selfId, address: config.advertise };
     const limiter = new InboundLimiter(MAX_INBOUND_PER_HOST);
-    const deps: InboundDeps = { limiter, actors, self, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const verified = new VerifiedPeers(MAX_VERIFIED_PEERS);
+    const deps: InboundDeps = { limiter, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
     server.addService(pkg.Admin.service, adminHandlers(deps));
 
-    const outbound = new OutboundRpcs({ ...deps, pool });
+    const outbound = new OutboundRpcs({ ...deps, pool, verified });
     actor.service = await serveActor(
       ctx.bus,
       config.node,

@@ -5,9 +5,11 @@ import type { Contact as _kademlia_v1_Contact, Contact__Output as _kademlia_v1_C
 export interface ContactEvent {
   'contact'?: (_kademlia_v1_Contact | null);
   'drop'?: (boolean);
+  'verified'?: (boolean);
 }
 
 export interface ContactEvent__Output {
   'contact': (_kademlia_v1_Contact__Output | null);
   'drop': (boolean);
+  'verified': (boolean);
 }

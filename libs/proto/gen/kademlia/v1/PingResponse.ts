@@ -4,8 +4,12 @@ import type { Contact as _kademlia_v1_Contact, Contact__Output as _kademlia_v1_C
 
 export interface PingResponse {
   'responder'?: (_kademlia_v1_Contact | null);
+  'publicKey'?: (Buffer | Uint8Array | string);
+  'proof'?: (Buffer | Uint8Array | string);
 }
 
 export interface PingResponse__Output {
   'responder': (_kademlia_v1_Contact__Output | null);
+  'publicKey': (Buffer);
+  'proof': (Buffer);
 }

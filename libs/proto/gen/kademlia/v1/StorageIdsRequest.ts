@@ -4,9 +4,11 @@
 export interface StorageIdsRequest {
   'after'?: (Buffer | Uint8Array | string);
   'limit'?: (number);
+  'near'?: (Buffer | Uint8Array | string);
 }
 
 export interface StorageIdsRequest__Output {
   'after': (Buffer);
   'limit': (number);
+  'near': (Buffer);
 }

@@ -6,11 +6,13 @@ import type { Long } from '@grpc/proto-loader';
 export interface StoragePutRequest {
   'record'?: (_kademlia_v1_Record | null);
   'expectedSeq'?: (number | string | Long);
+  'quotaKey'?: (string);
   '_expectedSeq'?: "expectedSeq";
 }
 
 export interface StoragePutRequest__Output {
   'record': (_kademlia_v1_Record__Output | null);
   'expectedSeq'?: (number);
+  'quotaKey': (string);
   '_expectedSeq'?: "expectedSeq";
 }

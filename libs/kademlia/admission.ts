@@ -1,0 +1,52 @@
+/**
+ * Which unproven contacts a routing table challenges, and when (go-libp2p-kad-dht's rule: a peer
+ * enters the table after a successful query of our own, never on its word). A contact that names
+ * itself as a sender, or answers a lookup without having proved its id, is only a candidate: the
+ * node sends it a challenge Ping (peer-proof.ts) and admits it if the proof holds.
+ *
+ * Bounded against floods of made-up senders: at most `maxProbes` challenges in flight (the rest
+ * are not challenged now; a real node is heard from again), a candidate that failed is not
+ * challenged again for `retryAfterMs`, and the memory of failures holds `maxRemembered` entries.
+ * Pure: the caller sends the Pings and reports how they went.
+ */
+export interface AdmissionOptions {
+  readonly maxProbes: number;
+  readonly retryAfterMs: number;
+  readonly maxRemembered: number;
+}
+
+export const DEFAULT_ADMISSION: AdmissionOptions = { maxProbes: 16, retryAfterMs: 60_000, maxRemembered: 4_096 };
+
+export class Admission {
+  private readonly probing = new Set<string>();
+  /** Candidate -> when it may be challenged again; in insertion order, oldest first. */
+  private readonly failedUntil = new Map<string, number>();
+
+  constructor(private readonly options: AdmissionOptions = DEFAULT_ADMISSION) {}
+
+  /** True when the candidate (`key`: its id and address) should be challenged now; the caller
+   * then must call `done(key, …)` once the challenge is over. */
+  begin(key: string, nowMs: number): boolean {
+    if (this.probing.has(key) || this.probing.size >= this.options.maxProbes) return false;
+    const until = this.failedUntil.get(key);
+    if (until !== undefined) {
+      if (nowMs < until) return false;
+      this.failedUntil.delete(key);
+    }
+    this.probing.add(key);
+    return true;
+  }
+
+  done(key: string, proved: boolean, nowMs: number): void {
+    if (!this.probing.delete(key) || proved) return;
+    if (this.failedUntil.size >= this.options.maxRemembered) {
+      const oldest = this.failedUntil.keys().next().value;
+      if (oldest !== undefined) this.failedUntil.delete(oldest);
+    }
+    this.failedUntil.set(key, nowMs + this.options.retryAfterMs);
+  }
+
+  get inFlight(): number {
+    return this.probing.size;
+  }
+}
