@@ -15,8 +15,14 @@
  *       discovery subject every actor answers) and be healthy when the actor of this node
  *       (metadata node = KAD_NODE) answers. Needs KAD_NATS_URL and KAD_NODE.
  *
+ * With TLS (KAD_TLS_CERT and KAD_TLS_KEY set, as for the node) the gRPC probe uses TLS: with
+ * KAD_TLS_CA it trusts that CA (no host name check: a node's identity is its key) and presents
+ * the node's own certificate (mutual TLS); without, it accepts the node's certificate unverified
+ * (it only asks a loopback port whether it serves, and sends nothing secret).
+ *
  * KAD_HEALTH_TIMEOUT_MS bounds the whole probe (default 3000).
  */
+import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
 import { service as healthService } from 'grpc-health-check';
 
@@ -38,9 +44,31 @@ function grpcTarget() {
   return `${wildcard ? '127.0.0.1' : host}:${port}`;
 }
 
+function readPem(variable) {
+  try {
+    return readFileSync(process.env[variable]);
+  } catch (err) {
+    fail(`${variable}: ${err.message}`);
+  }
+}
+
+/** Credentials and channel options as the node's TLS settings imply. */
+function grpcCredentials() {
+  const { KAD_TLS_CERT: cert, KAD_TLS_KEY: key, KAD_TLS_CA: ca } = process.env;
+  if (!cert && !key) return { credentials: grpc.credentials.createInsecure(), options: {} };
+  if (!cert || !key) fail('KAD_TLS_CERT and KAD_TLS_KEY go together');
+  const verify = ca ? { checkServerIdentity: () => undefined } : { rejectUnauthorized: false };
+  const credentials = ca
+    ? grpc.credentials.createSsl(readPem('KAD_TLS_CA'), readPem('KAD_TLS_KEY'), readPem('KAD_TLS_CERT'), verify)
+    : grpc.credentials.createSsl(null, null, null, verify);
+  // No host name is checked, and an IP is no TLS server name: send a fixed one.
+  return { credentials, options: { 'grpc.ssl_target_name_override': 'kad-node' } };
+}
+
 function checkGrpc(target) {
   const Health = grpc.makeGenericClientConstructor(healthService, 'grpc.health.v1.Health');
-  const client = new Health(target, grpc.credentials.createInsecure());
+  const { credentials, options } = grpcCredentials();
+  const client = new Health(target, credentials, options);
   return new Promise((resolve, reject) => {
     client.Check({ service: '' }, new grpc.Metadata(), { deadline: Date.now() + timeoutMs }, (err, reply) => {
       client.close();

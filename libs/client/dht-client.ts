@@ -3,7 +3,10 @@
  * (signed here, verified here on the way back), plus the node's inspection calls. Used by the
  * `kad` CLI, the tests and the benchmarks.
  */
+import { isIP } from 'node:net';
+import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
+import { ed25519KeyOfCertificate } from '../identity/certificate.js';
 import { verifyEd25519 } from '../identity/ed25519.js';
 import type { RecordSigner } from '../kademlia/record.js';
 import { ownerSigningBytes } from '../kademlia/record-signature.js';
@@ -31,15 +34,46 @@ export interface OwnedPutOptions extends CallOptions {
 }
 const CLIENT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
+/**
+ * TLS to the node (PEM bytes). `ca`: the cluster's CA; the node's certificate must chain to it
+ * and carry an Ed25519 key, whatever host name it was dialled by (a node's identity is its key).
+ * Without `ca`, the system roots and the host name are checked, as any TLS client does.
+ * `cert` and `key`: the client's own certificate, for nodes that require one (mutual TLS).
+ */
+export interface ClientTlsOptions {
+  readonly ca?: Buffer;
+  readonly cert?: Buffer;
+  readonly key?: Buffer;
+}
+
+/** Credentials and channel options for a TLS client of `address`. */
+export function clientTlsCredentials(address: string, tls: ClientTlsOptions): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
+  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new TypeError('a client certificate and its key go together');
+  const verify: grpc.VerifyOptions = tls.ca === undefined ? {} : { checkServerIdentity: (_host, cert) => checkNodeCertificate(cert) };
+  const credentials = grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, verify);
+  // An IP is no server name (RFC 6066, and Node warns): with a CA no name is checked, so send a
+  // fixed one; without, the IP must be in the certificate and Node checks it as given.
+  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  const options: grpc.ChannelOptions = tls.ca !== undefined && isIP(host) !== 0 ? { 'grpc.ssl_target_name_override': 'kad-node' } : {};
+  return { credentials, options };
+}
+
+function checkNodeCertificate(cert: PeerCertificate): Error | undefined {
+  return ed25519KeyOfCertificate(cert) === undefined ? new Error('the node certificate carries no Ed25519 key') : undefined;
+}
+
 export class DhtClient {
   private readonly dht: DhtStub;
   private readonly admin: AdminClient;
 
-  constructor(readonly address: string) {
+  /** Plaintext without `tls`; TLS (and mutual TLS with `tls.cert`/`tls.key`) with it. */
+  constructor(readonly address: string, tls?: ClientTlsOptions) {
     const pkg = kademliaPackage();
-    const options = channelOptions(CLIENT_MAX_MESSAGE_BYTES);
-    this.dht = new pkg.Dht(address, grpc.credentials.createInsecure(), options);
-    this.admin = new pkg.Admin(address, grpc.credentials.createInsecure(), options);
+    const secure = tls === undefined ? undefined : clientTlsCredentials(address, tls);
+    const options = { ...channelOptions(CLIENT_MAX_MESSAGE_BYTES), ...secure?.options };
+    const credentials = secure?.credentials ?? grpc.credentials.createInsecure();
+    this.dht = new pkg.Dht(address, credentials, options);
+    this.admin = new pkg.Admin(address, credentials, options);
   }
 
   put(key: Uint8Array | string, value: Uint8Array | string, options: CallOptions & { ttlMs?: number } = {}): Promise<v1.PutResponse__Output> {

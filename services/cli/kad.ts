@@ -12,7 +12,8 @@
  *   kad routing-table | kad stats inspect a node
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { DhtClient } from '../../libs/client/dht-client.js';
+import { readFileSync } from 'node:fs';
+import { DhtClient, type ClientTlsOptions } from '../../libs/client/dht-client.js';
 import { isActorName, ACTORS } from '../../libs/bus/subjects.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
@@ -39,6 +40,9 @@ const CLIENT_OPTIONS = {
   owner: { type: 'string' },
   seq: { type: 'string' },
   'expected-seq': { type: 'string' },
+  'tls-ca': { type: 'string' },
+  'tls-cert': { type: 'string' },
+  'tls-key': { type: 'string' },
   json: { type: 'boolean' },
 } as const satisfies ParseArgsConfig['options'];
 const CLUSTER_OPTIONS = {
@@ -64,7 +68,9 @@ const USAGE = `usage: kad <command> [flags]
 
 node flags (each also an environment variable):
 ${SETTINGS.map((s) => `  --${s.flag.padEnd(18)} ${s.env.padEnd(22)} ${s.help}`).join('\n')}
-client flags: --target (KAD_TARGET, default 127.0.0.1:7400), --timeout-ms, --json`;
+client flags: --target (KAD_TARGET, default 127.0.0.1:7400), --timeout-ms, --json,
+  --tls-ca FILE (KAD_TLS_CA)        TLS to the node, trusting this CA (any host name; the node's key is its identity)
+  --tls-cert FILE --tls-key FILE    (KAD_TLS_CERT, KAD_TLS_KEY) TLS with this client certificate (mutual TLS)`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -130,7 +136,7 @@ async function runClient(command: 'put' | 'get' | 'routing-table' | 'stats', arg
   const { values, positionals } = parseArgs({ args, options: CLIENT_OPTIONS, strict: true, allowPositionals: true });
   const target = values.target ?? process.env['KAD_TARGET'] ?? '127.0.0.1:7400';
   const timeoutMs = values['timeout-ms'] ? Number(values['timeout-ms']) : undefined;
-  const client = new DhtClient(target);
+  const client = new DhtClient(target, clientTls(values));
   try {
     switch (command) {
       case 'put': {
@@ -176,6 +182,28 @@ async function runClient(command: 'put' | 'get' | 'routing-table' | 'stats', arg
   } finally {
     client.close();
   }
+}
+
+/** TLS to the node when any of --tls-ca, --tls-cert, --tls-key (or KAD_TLS_CA, KAD_TLS_CERT,
+ * KAD_TLS_KEY) is set; plaintext otherwise. */
+function clientTls(values: { 'tls-ca'?: string | undefined; 'tls-cert'?: string | undefined; 'tls-key'?: string | undefined }): ClientTlsOptions | undefined {
+  const setting = (flag: 'tls-ca' | 'tls-cert' | 'tls-key', env: string) => values[flag] ?? (process.env[env] || undefined);
+  const ca = setting('tls-ca', 'KAD_TLS_CA');
+  const cert = setting('tls-cert', 'KAD_TLS_CERT');
+  const key = setting('tls-key', 'KAD_TLS_KEY');
+  if (ca === undefined && cert === undefined && key === undefined) return undefined;
+  if ((cert === undefined) !== (key === undefined)) throw new ConfigError('--tls-cert and --tls-key go together');
+  const read = (file: string, flag: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new ConfigError(`--${flag}: cannot read ${file}: ${(err as Error).message}`);
+    }
+  };
+  return {
+    ...(ca !== undefined ? { ca: read(ca, 'tls-ca') } : {}),
+    ...(cert !== undefined && key !== undefined ? { cert: read(cert, 'tls-cert'), key: read(key, 'tls-key') } : {}),
+  };
 }
 
 type ClientValues = ReturnType<typeof parseArgs<{ options: typeof CLIENT_OPTIONS; allowPositionals: true; strict: true }>>['values'];

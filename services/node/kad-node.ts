@@ -41,7 +41,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   if (names.length < ACTORS.length && config.dataDir === undefined) {
     throw new ConfigError('the actors of a split node share its key through their data dir: set --data-dir (KAD_DATA_DIR)');
   }
-  const identity = loadNodeIdentity(config.dataDir);
+  const identity = loadNodeIdentity(config.dataDir, config.tls);
   const clock = config.clockOffsetMs === 0 ? systemClock : () => systemClock() + config.clockOffsetMs;
   const ownsBus = config.natsUrl !== undefined || options.memoryBus === undefined;
   const bus: Bus = config.natsUrl

@@ -1,16 +1,59 @@
 /**
  * gRPC credentials of a node: plaintext by default; TLS, and mutual TLS with a CA, from the
  * node's TlsConfig (KAD_TLS_CERT, KAD_TLS_KEY, KAD_TLS_CA).
+ *
+ * The certificate's key is the node's Ed25519 identity key (libs/identity/certificate.ts), so
+ * a certificate names a node id. Trust is decided thus:
+ * - with a CA (mutual TLS): the server asks every caller (peer or client) for a certificate the
+ *   CA signed and refuses the handshake without one; the node's channels to peers present its
+ *   own certificate and accept a server whose chain ends at the CA and whose key is Ed25519.
+ *   Host names are not checked: peers are dialled by whatever host:port they advertise (often
+ *   an IP), and a peer's identity is its key, which the challenge Ping (and the inbound
+ *   handlers, through `peerIdOfCall`) check against its node id.
+ * - without a CA (server TLS only): callers need no certificate; the node's channels to peers
+ *   verify the peer's chain against the system roots (or NODE_EXTRA_CA_CERTS) and its host
+ *   name, as any TLS client does, and require an Ed25519 key.
  */
+import { checkServerIdentity as checkHostName, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
+import { ed25519KeyOfCertificate, loadTlsMaterial, peerIdOfCertificate } from '../../libs/identity/certificate.js';
+import type { NodeId } from '../../libs/kademlia/id.js';
 import type { NodeConfig } from '../../libs/runtime/node-config.js';
 
+export { peerIdOfCertificate };
+
 /** The credentials the node's gRPC server binds with. */
-export function serverCredentials(_config: NodeConfig): grpc.ServerCredentials {
-  return grpc.ServerCredentials.createInsecure();
+export function serverCredentials(config: NodeConfig): grpc.ServerCredentials {
+  if (config.tls === undefined) return grpc.ServerCredentials.createInsecure();
+  const tls = loadTlsMaterial(config.tls);
+  return grpc.ServerCredentials.createSsl(tls.caPem ?? null, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], tls.caPem !== undefined);
 }
 
 /** The credentials of the node's outbound channels to its peers. */
-export function peerChannelCredentials(_config: NodeConfig): grpc.ChannelCredentials {
-  return grpc.credentials.createInsecure();
+export function peerChannelCredentials(config: NodeConfig): grpc.ChannelCredentials {
+  if (config.tls === undefined) return grpc.credentials.createInsecure();
+  const tls = loadTlsMaterial(config.tls);
+  return grpc.credentials.createSsl(tls.caPem ?? null, tls.keyPem, tls.certPem, {
+    checkServerIdentity: tls.caPem === undefined ? checkHostNameAndKey : checkEd25519Key,
+  });
+}
+
+/** Called once the chain has verified against the CA: the peer's key must be an Ed25519 node
+ * key; the host name it was dialled by does not matter. */
+export function checkEd25519Key(_host: string, cert: PeerCertificate): Error | undefined {
+  return ed25519KeyOfCertificate(cert) === undefined ? new Error('the peer certificate carries no Ed25519 key, so it names no node id') : undefined;
+}
+
+function checkHostNameAndKey(host: string, cert: PeerCertificate): Error | undefined {
+  return checkHostName(host, cert) ?? checkEd25519Key(host, cert);
+}
+
+/**
+ * The node id of the caller, from the certificate it presented in the TLS handshake; undefined
+ * on a plaintext connection, when no certificate was asked for (no CA) or verified, or when it
+ * carries no Ed25519 key. A peer's claimed sender id can be checked against it.
+ */
+export function peerIdOfCall(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext'>): NodeId | undefined {
+  const cert = call.getAuthContext().sslPeerCertificate;
+  return cert === undefined ? undefined : peerIdOfCertificate(cert);
 }

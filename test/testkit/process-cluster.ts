@@ -13,7 +13,7 @@ import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DhtClient } from '../../libs/client/dht-client.js';
+import { DhtClient, type ClientTlsOptions } from '../../libs/client/dht-client.js';
 import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
@@ -43,6 +43,9 @@ export interface ProcessClusterOptions {
   readonly extraBootstrap?: readonly string[];
   /** Where nodes run (default: loopback, this network namespace). */
   readonly placement?: NodePlacement;
+  /** TLS for the cluster's own clients (each node's `client`, the health probe) when the
+   * nodes serve TLS (KAD_TLS_* in `env` or `nodeEnv`); default plaintext. */
+  readonly clientTls?: ClientTlsOptions;
 }
 
 /** Where a cluster's nodes run: their addresses and how their processes start. */
@@ -109,10 +112,14 @@ export class ProcessCluster {
   private createNode(index: number, address: string, bootstrap: string, split: boolean): ProcessNode {
     const name = `node-${index}`;
     const dataDir = this.options.dataDirs || split ? join(this.logDir, 'data', name) : undefined;
-    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], client: new DhtClient(address), alive: true, frozen: false };
+    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], client: this.newClient(address), alive: true, frozen: false };
     this.nodes.push(node);
     this.spawnProcesses(node);
     return node;
+  }
+
+  private newClient(address: string): DhtClient {
+    return new DhtClient(address, this.options.clientTls);
   }
 
   private spawnProcesses(node: ProcessNode): void {
@@ -178,7 +185,7 @@ export class ProcessCluster {
       for (const child of node.processes) {
         if (child.exitCode !== null) throw new Error(`${node.name} exited with ${child.exitCode}`);
       }
-      return (await healthStatus(node.address)) === 'SERVING';
+      return (await healthStatus(node.address, 1_000, this.options.clientTls)) === 'SERVING';
     }, { timeoutMs: 20_000 + 2_000 * this.processCount, intervalMs: 100 });
   }
 
@@ -209,7 +216,7 @@ export class ProcessCluster {
   /** Starts a stopped node again: same name, port and data dir. */
   async restart(node: ProcessNode): Promise<void> {
     node.client.close();
-    node.client = new DhtClient(node.address);
+    node.client = this.newClient(node.address);
     this.spawnProcesses(node);
     await this.waitHealthy(node);
   }
