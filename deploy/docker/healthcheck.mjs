@@ -11,9 +11,9 @@
  *       host (0.0.0.0, [::]) replaced by loopback, else 127.0.0.1:7400.
  *
  *   node deploy/docker/healthcheck.mjs --actor <routing-table|storage|lookup-coordinator>
- *       a split actor has no gRPC port: ask NATS ($SRV.PING.kad-<actor>, the NATS micro
- *       discovery subject every actor answers) and be healthy when the actor of this node
- *       (metadata node = KAD_NODE) answers. Needs KAD_NATS_URL and KAD_NODE.
+ *       a split actor has no gRPC port: send it a read-only request on its node's own subject
+ *       (kad.<KAD_NODE>.<actor>.<verb>, as the node's NATS user) and be healthy when it answers.
+ *       Needs KAD_NATS_URL (and KAD_NATS_CREDS / KAD_NATS_TLS_CA as the node has) and KAD_NODE.
  *
  * With TLS (KAD_TLS_CERT and KAD_TLS_KEY set, as for the node) the gRPC probe uses TLS: with
  * KAD_TLS_CA it trusts that CA (no host name check: a node's identity is its key) and presents
@@ -78,30 +78,35 @@ function checkGrpc(target) {
   });
 }
 
+// A split actor's probe: a request on its own node's subjects (the only ones the node's NATS
+// user may use: deploy/nats/nats-server.conf), with the node's URL credentials, creds file, TLS
+// CA and inbox prefix. Any answer, an actor error included (find-node with no target is refused
+// INVALID_ARGUMENT before any lookup), shows the actor's endpoint and mailbox serve; no
+// responders or no answer in time is unhealthy. Read-only verbs: nothing changes state.
+const PROBE_VERBS = { 'routing-table': 'self', storage: 'stats', 'lookup-coordinator': 'find-node' };
+
 async function checkActor(actor) {
   const node = process.env.KAD_NODE;
   const servers = (process.env.KAD_NATS_URL || '').split(',').map((s) => s.trim()).filter(Boolean);
   if (!node) fail('--actor needs KAD_NODE');
   if (servers.length === 0) fail('--actor needs KAD_NATS_URL');
-  const { connect, createInbox } = await import('@nats-io/transport-node');
-  const nc = await connect({ servers, name: `kad-healthcheck:${node}:${actor}`, timeout: timeoutMs });
+  const { connect } = await import('@nats-io/transport-node');
+  // The node's own connect options (dist/ is in the image beside this file).
+  const { natsConnectOptions, inboxPrefixFor } = await import('../../dist/libs/bus/nats-bus.js');
+  const options = natsConnectOptions({
+    servers,
+    name: `kad-healthcheck:${node}:${actor}`,
+    credsFile: process.env.KAD_NATS_CREDS || undefined,
+    tlsCaFile: process.env.KAD_NATS_TLS_CA || undefined,
+    inboxPrefix: inboxPrefixFor(node),
+  });
+  const nc = await connect({ ...options, timeout: timeoutMs });
   try {
-    // Every node's actor of that kind answers the PING (one NATS may carry many nodes):
-    // collect answers until ours arrives or the deadline ends the subscription.
-    const inbox = createInbox();
-    const sub = nc.subscribe(inbox);
-    const timer = setTimeout(() => sub.unsubscribe(), timeoutMs);
-    try {
-      nc.publish(`$SRV.PING.kad-${actor}`, new Uint8Array(), { reply: inbox });
-      for await (const msg of sub) {
-        if (msg.data.length === 0) continue; // a "no responders" status, not an answer
-        const ping = JSON.parse(new TextDecoder().decode(msg.data));
-        if (ping?.metadata?.node === node && ping?.metadata?.actor === actor) return true;
-      }
-      return false;
-    } finally {
-      clearTimeout(timer);
-    }
+    await nc.request(`kad.${node}.${actor}.${PROBE_VERBS[actor]}`, new Uint8Array(), { timeout: timeoutMs });
+    return true;
+  } catch (err) {
+    console.error(`healthcheck: ${err.message}`);
+    return false;
   } finally {
     await nc.close();
   }
@@ -114,7 +119,7 @@ async function main(argv) {
     if (!ACTORS.includes(actor)) fail(`--actor needs one of ${ACTORS.join(', ')}`);
     // The transport actor owns the gRPC server: its health service is the better signal.
     if (actor === 'transport') return main([]);
-    if (!(await checkActor(actor))) fail(`no ${actor} actor of node ${process.env.KAD_NODE} answered $SRV.PING.kad-${actor} within ${timeoutMs} ms`);
+    if (!(await checkActor(actor))) fail(`no ${actor} actor of node ${process.env.KAD_NODE} answered kad.${process.env.KAD_NODE}.${actor}.${PROBE_VERBS[actor]} within ${timeoutMs} ms`);
     return;
   }
   const status = await checkGrpc(grpcTarget());

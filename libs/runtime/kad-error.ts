@@ -13,20 +13,29 @@ export const ErrorCode = {
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
+export interface KadErrorOptions extends ErrorOptions {
+  /** RESOURCE_EXHAUSTED from a rate limit: when the caller may try again (the gRPC trailer
+   * `retry-after-ms`). */
+  readonly retryAfterMs?: number;
+}
+
 export class KadError extends Error {
   override readonly name = 'KadError';
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
-    options?: ErrorOptions,
+    options?: KadErrorOptions,
   ) {
     super(message, options);
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 
 export const invalidArgument = (message: string): KadError => new KadError(ErrorCode.InvalidArgument, message);
 export const failedPrecondition = (message: string): KadError => new KadError(ErrorCode.FailedPrecondition, message);
-export const resourceExhausted = (message: string): KadError => new KadError(ErrorCode.ResourceExhausted, message);
+export const resourceExhausted = (message: string, retryAfterMs?: number): KadError =>
+  new KadError(ErrorCode.ResourceExhausted, message, retryAfterMs === undefined ? undefined : { retryAfterMs });
 export const unavailable = (message: string, cause?: unknown): KadError =>
   new KadError(ErrorCode.Unavailable, message, cause === undefined ? undefined : { cause });
 

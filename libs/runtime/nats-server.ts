@@ -20,11 +20,14 @@ export function natsServerInstalled(binary = 'nats-server'): boolean {
   return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
 }
 
-/** Listens on `host` (default 127.0.0.1) and `port` (default: a free one). */
-export function startNatsServer(options: { binary?: string; host?: string; port?: number } = {}): Promise<NatsServerProcess> {
+/** Listens on `host` (default 127.0.0.1) and `port` (default: a free one). With `configFile`, the
+ * server also reads that configuration (users, permissions, operator mode); host and port given
+ * here still win over the file's. */
+export function startNatsServer(options: { binary?: string; host?: string; port?: number; configFile?: string } = {}): Promise<NatsServerProcess> {
   const host = options.host ?? '127.0.0.1';
+  const config = options.configFile === undefined ? [] : ['-c', options.configFile];
   const child = killOnExit(
-    spawn(options.binary ?? 'nats-server', ['-a', host, '-p', String(options.port ?? -1)], {
+    spawn(options.binary ?? 'nats-server', [...config, '-a', host, '-p', String(options.port ?? -1)], {
       stdio: ['ignore', 'ignore', 'pipe'],
     }),
   );

@@ -56,8 +56,8 @@ export interface PeerLimits {
   readonly idleTimeoutMs: number;
   /** Connections one remote host may hold open at once. */
   readonly maxConnectionsPerHost: number;
-  /** Keepalive pings closer together than this (without calls) are a strike; two close the connection. */
-  readonly minPingIntervalMs: number;
+  /** The server pings each connection this often; one that does not answer within 20 s is closed. */
+  readonly keepaliveMs: number;
   /** Records one storing peer may have stored here. */
   readonly quotaRecords: number;
   /** Key and value bytes one storing peer may have stored here. */
@@ -74,7 +74,7 @@ export const DEFAULT_PEER_LIMITS: PeerLimits = {
   maxStreamsPerConnection: 100,
   idleTimeoutMs: 5 * 60_000,
   maxConnectionsPerHost: 128,
-  minPingIntervalMs: 60_000,
+  keepaliveMs: 60_000,
   quotaRecords: 10_000,
   quotaBytes: 64 * 1024 * 1024,
   maxStoreBytes: 1024 * 1024 * 1024,
@@ -119,7 +119,7 @@ export const SETTINGS = [
   { flag: 'max-streams', env: 'KAD_MAX_STREAMS', help: `concurrent HTTP/2 streams per connection (default ${DEFAULT_PEER_LIMITS.maxStreamsPerConnection})` },
   { flag: 'idle-timeout-ms', env: 'KAD_IDLE_TIMEOUT_MS', help: `close a connection idle this long (default ${DEFAULT_PEER_LIMITS.idleTimeoutMs})` },
   { flag: 'max-connections-per-host', env: 'KAD_MAX_CONNECTIONS_PER_HOST', help: `open connections per remote host (default ${DEFAULT_PEER_LIMITS.maxConnectionsPerHost})` },
-  { flag: 'min-ping-interval-ms', env: 'KAD_MIN_PING_INTERVAL_MS', help: `keepalive pings closer than this are refused (default ${DEFAULT_PEER_LIMITS.minPingIntervalMs})` },
+  { flag: 'keepalive-ms', env: 'KAD_KEEPALIVE_MS', help: `the server pings each connection this often, and closes it unanswered (default ${DEFAULT_PEER_LIMITS.keepaliveMs})` },
   { flag: 'peer-quota-records', env: 'KAD_PEER_QUOTA_RECORDS', help: `records one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaRecords})` },
   { flag: 'peer-quota-bytes', env: 'KAD_PEER_QUOTA_BYTES', help: `bytes one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaBytes})` },
   { flag: 'max-store-bytes', env: 'KAD_MAX_STORE_BYTES', help: `key and value bytes one node stores at most (default ${DEFAULT_PEER_LIMITS.maxStoreBytes})` },
@@ -164,7 +164,7 @@ function peerLimits(values: SettingValues): PeerLimits {
     maxStreamsPerConnection: positiveInt(values, 'max-streams', d.maxStreamsPerConnection),
     idleTimeoutMs: positiveInt(values, 'idle-timeout-ms', d.idleTimeoutMs),
     maxConnectionsPerHost: positiveInt(values, 'max-connections-per-host', d.maxConnectionsPerHost),
-    minPingIntervalMs: positiveInt(values, 'min-ping-interval-ms', d.minPingIntervalMs),
+    keepaliveMs: positiveInt(values, 'keepalive-ms', d.keepaliveMs),
     quotaRecords: positiveInt(values, 'peer-quota-records', d.quotaRecords),
     quotaBytes: positiveInt(values, 'peer-quota-bytes', d.quotaBytes),
     maxStoreBytes: positiveInt(values, 'max-store-bytes', d.maxStoreBytes),

@@ -7,6 +7,7 @@
  */
 import { join } from 'node:path';
 import { MemoryBus } from '../../libs/bus/memory-bus.js';
+import { redactNatsUrls } from '../../libs/bus/nats-bus.js';
 import { createRootLogger } from '../../libs/runtime/logger.js';
 import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { ConfigError, resolveNodeConfig, settingValues, type SettingValues } from '../../libs/runtime/node-config.js';
@@ -46,7 +47,7 @@ export async function runCluster(values: Readonly<Record<string, string | boolea
       });
       nodes.push(await startNode(config, root, memoryBus ? { memoryBus } : {}));
     }
-    console.log(`kad cluster: ${count} nodes, bus: ${natsUrl ? `NATS ${natsUrl}` : 'in-process'}`);
+    console.log(`kad cluster: ${count} nodes, bus: ${natsUrl ? `NATS ${redactNatsUrls(natsUrl)}` : 'in-process'}`);
     for (const node of nodes) console.log(`  ${node.config.node.padEnd(10)} ${node.config.advertise}`);
     console.log(`try: npx kad put hello world --target ${first} && npx kad get hello --target 127.0.0.1:${basePort + count - 1}`);
     console.log('Ctrl-C stops the cluster.');

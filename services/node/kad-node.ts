@@ -5,7 +5,7 @@
  */
 import type { Bus } from '../../libs/bus/bus.js';
 import { MemoryBus } from '../../libs/bus/memory-bus.js';
-import { NatsBus } from '../../libs/bus/nats-bus.js';
+import { NatsBus, inboxPrefixFor } from '../../libs/bus/nats-bus.js';
 import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
 import type { ActorContext, RunningActor } from '../../libs/runtime/actor-context.js';
 import { actorLogger, type Logger } from '../../libs/runtime/logger.js';
@@ -45,7 +45,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const clock = config.clockOffsetMs === 0 ? systemClock : () => systemClock() + config.clockOffsetMs;
   const ownsBus = config.natsUrl !== undefined || options.memoryBus === undefined;
   const bus: Bus = config.natsUrl
-    ? await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}` })
+    ? await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}`, ...config.natsAuth, inboxPrefix: inboxPrefixFor(config.node) })
     : (options.memoryBus ?? new MemoryBus());
   const started: RunningActor[] = [];
   const stop = async (): Promise<void> => {

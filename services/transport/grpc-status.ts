@@ -1,9 +1,11 @@
 /**
  * Domain errors <-> gRPC status, in one place. A client sees INVALID_ARGUMENT,
  * FAILED_PRECONDITION, RESOURCE_EXHAUSTED, UNAVAILABLE, DEADLINE_EXCEEDED or INTERNAL with the
- * actor's message.
+ * actor's message. A rate limit's RESOURCE_EXHAUSTED carries the trailer `retry-after-ms`.
  */
-import { status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
+
+export const RETRY_AFTER_TRAILER = 'retry-after-ms';
+import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { ErrorCode, KadError, asKadError } from '../../libs/runtime/kad-error.js';
 
 const TO_STATUS: Record<ErrorCode, status> = {
@@ -17,7 +19,18 @@ const TO_STATUS: Record<ErrorCode, status> = {
 
 export function toGrpcStatus(err: unknown): Partial<StatusObject> {
   const kad = asKadError(err);
-  return { code: TO_STATUS[kad.code], details: kad.message };
+  if (kad.retryAfterMs === undefined) return { code: TO_STATUS[kad.code], details: kad.message };
+  const metadata = new Metadata();
+  metadata.set(RETRY_AFTER_TRAILER, String(kad.retryAfterMs));
+  return { code: TO_STATUS[kad.code], details: kad.message, metadata };
+}
+
+/** The `retry-after-ms` trailer of a failed call, if it has a sane one. */
+export function retryAfterMsOf(err: unknown): number | undefined {
+  const metadata = (err as Partial<ServiceError>).metadata;
+  const raw = metadata instanceof Metadata ? metadata.get(RETRY_AFTER_TRAILER)[0] : undefined;
+  const ms = typeof raw === 'string' ? Number(raw) : Number.NaN;
+  return Number.isSafeInteger(ms) && ms >= 0 && ms <= 3_600_000 ? ms : undefined;
 }
 
 /** A failed outbound call as a KadError: the peer's own status when it gave one. */
@@ -29,8 +42,10 @@ export function fromGrpcError(err: unknown, what: string): KadError {
       return new KadError(ErrorCode.InvalidArgument, `${what}: ${details}`);
     case status.FAILED_PRECONDITION:
       return new KadError(ErrorCode.FailedPrecondition, `${what}: ${details}`);
-    case status.RESOURCE_EXHAUSTED:
-      return new KadError(ErrorCode.ResourceExhausted, `${what}: ${details}`);
+    case status.RESOURCE_EXHAUSTED: {
+      const retryAfterMs = retryAfterMsOf(err);
+      return new KadError(ErrorCode.ResourceExhausted, `${what}: ${details}`, retryAfterMs === undefined ? undefined : { retryAfterMs });
+    }
     case status.DEADLINE_EXCEEDED:
       return new KadError(ErrorCode.DeadlineExceeded, `${what}: ${details}`);
     default:

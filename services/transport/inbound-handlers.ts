@@ -20,15 +20,17 @@ import type { DhtHandlers } from '../../libs/proto/gen/kademlia/v1/Dht.js';
 import type { PeerHandlers } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import { failedPrecondition, invalidArgument } from '../../libs/runtime/kad-error.js';
+import { failedPrecondition, invalidArgument, resourceExhausted } from '../../libs/runtime/kad-error.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { toGrpcStatus } from './grpc-status.js';
 import type { InboundLimiter } from './inbound-limiter.js';
+import type { RateLimiter } from './rate-limiter.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
 export interface InboundDeps {
   readonly limiter: InboundLimiter;
+  readonly rate: RateLimiter;
   readonly actors: ActorClient;
   readonly self: Contact;
   /** This node's key: it answers challenges with it. */
@@ -42,11 +44,11 @@ export interface InboundDeps {
 }
 
 /**
- * A unary handler from an async function: bounded per remote host, and errors become a gRPC
- * status, never a crash.
+ * A unary handler from an async function: rate-limited per connection, bounded in flight per
+ * remote host, and errors become a gRPC status, never a crash.
  */
 function unaryHandler<Req, Res>(
-  { log, limiter }: Pick<InboundDeps, 'log' | 'limiter'>,
+  { log, limiter, rate, clock }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock'>,
   method: string,
   fn: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
@@ -54,7 +56,10 @@ function unaryHandler<Req, Res>(
     let release = (): void => undefined;
     Promise.resolve()
       .then(() => {
-        release = limiter.acquire(call.getPeer());
+        const remote = call.getPeer();
+        const waitMs = rate.take(remote, clock());
+        if (waitMs > 0) throw resourceExhausted(`${remote} is over its rate limit: try again in ${waitMs} ms`, waitMs);
+        release = limiter.acquire(remote);
         return fn(call.request, call);
       })
       .finally(() => release())

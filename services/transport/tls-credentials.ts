@@ -14,6 +14,7 @@
  *   verify the peer's chain against the system roots (or NODE_EXTRA_CA_CERTS) and its host
  *   name, as any TLS client does, and require an Ed25519 key.
  */
+import { isIP } from 'node:net';
 import { checkServerIdentity as checkHostName, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
 import { ed25519KeyOfCertificate, loadTlsMaterial, peerIdOfCertificate } from '../../libs/identity/certificate.js';
@@ -37,6 +38,20 @@ export function peerChannelCredentials(config: NodeConfig): grpc.ChannelCredenti
     checkServerIdentity: tls.caPem === undefined ? checkHostNameAndKey : checkEd25519Key,
   });
 }
+
+/**
+ * Channel options for the node's channel to the peer at `address`, beside its credentials: with a
+ * CA no host name is checked, so a peer dialled by IP is sent a fixed TLS server name (an IP is
+ * none, RFC 6066, and Node warns once per process otherwise). Empty otherwise.
+ */
+export function peerChannelOptions(config: NodeConfig, address: string): grpc.ChannelOptions {
+  if (config.tls?.caFile === undefined) return {};
+  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
+  return isIP(host) === 0 ? {} : { 'grpc.ssl_target_name_override': PEER_TLS_SERVER_NAME };
+}
+
+/** The TLS server name sent to peers dialled by IP when a CA decides trust. */
+export const PEER_TLS_SERVER_NAME = 'kad-node';
 
 /** Called once the chain has verified against the CA: the peer's key must be an Ed25519 node
  * key; the host name it was dialled by does not matter. */

@@ -4,7 +4,6 @@
  * become bus messages (inbound-handlers.ts), and "send this RPC to that peer" requests from
  * the other actors become gRPC calls (outbound-rpcs.ts).
  */
-import * as grpc from '@grpc/grpc-js';
 import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
@@ -13,12 +12,14 @@ import { Mailbox } from '../../libs/bus/mailbox.js';
 import type { KademliaConfig } from '../../libs/kademlia/config.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
-import { kademliaPackage, packageDefinition, serverOptions } from '../../libs/proto/grpc-package.js';
+import { kademliaPackage, packageDefinition } from '../../libs/proto/grpc-package.js';
 import { waitForRoutingTable, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
 import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './inbound-handlers.js';
 import { OutboundRpcs } from './outbound-rpcs.js';
 import { PeerClientPool } from './peer-client-pool.js';
 import { InboundLimiter } from './inbound-limiter.js';
+import { startGrpcServer, type GrpcServer } from './grpc-server.js';
+import { RateLimiter } from './rate-limiter.js';
 import { VerifiedPeers } from './verified-peers.js';
 import { peerChannelCredentials, serverCredentials } from './tls-credentials.js';
 
@@ -42,7 +43,7 @@ export class TransportActor implements RunningActor {
   private readonly stopping = new AbortController();
 
   private constructor(
-    private readonly server: grpc.Server,
+    private readonly grpcServer: GrpcServer,
     private readonly pool: PeerClientPool,
     readonly boundAddress: string,
   ) {}
@@ -51,12 +52,10 @@ export class TransportActor implements RunningActor {
     const { config } = ctx;
     const actors = new ActorClient(ctx.bus, config.node);
     const limit = maxMessageBytes(config.kad);
-    const server = new grpc.Server(serverOptions(limit));
-    const bound = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(config.listen, serverCredentials(config), (err, port) => (err ? reject(err) : resolve(port))),
-    );
+    const grpcServer = await startGrpcServer({ listen: config.listen, credentials: serverCredentials(config), maxMessageBytes: limit, limits: config.peerLimits, log: ctx.log });
+    const server = grpcServer.server;
     const pool = new PeerClientPool(MAX_CHANNELS, limit, peerChannelCredentials(config));
-    const actor = new TransportActor(server, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${bound}`);
+    const actor = new TransportActor(grpcServer, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${grpcServer.port}`);
     actor.health.addToServer(server);
     new ReflectionService(packageDefinition()).addToServer(server);
 
@@ -64,7 +63,8 @@ export class TransportActor implements RunningActor {
     const self: Contact = { id: selfId, address: config.advertise };
     const limiter = new InboundLimiter(MAX_INBOUND_PER_HOST);
     const verified = new VerifiedPeers(MAX_VERIFIED_PEERS);
-    const deps: InboundDeps = { limiter, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const rate = new RateLimiter(config.peerLimits.rateLimitRps, config.peerLimits.rateLimitBurst);
+    const deps: InboundDeps = { limiter, rate, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
@@ -93,16 +93,7 @@ export class TransportActor implements RunningActor {
     this.stopping.abort();
     this.health.setStatus('', 'NOT_SERVING');
     await this.service?.stop();
-    await new Promise<void>((resolve) => {
-      const force = setTimeout(() => {
-        this.server.forceShutdown();
-        resolve();
-      }, 1_000);
-      this.server.tryShutdown(() => {
-        clearTimeout(force);
-        resolve();
-      });
-    });
+    await this.grpcServer.stop(1_000);
     this.pool.close();
   }
 }

