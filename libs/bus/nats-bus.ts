@@ -50,7 +50,7 @@ export class NatsBus implements Bus {
         noAsyncTraces: true,
       });
     } catch (err) {
-      const servers = (connectOptions.servers as string[]).join(',');
+      const servers = connectOptions.servers.join(',');
       throw new Error(`cannot connect to NATS at ${servers}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     return new NatsBus(nc);
@@ -95,6 +95,13 @@ export class NatsBus implements Bus {
           );
         },
       });
+    }
+    // A subscription the server's permissions refuse stops the service (the refusal arrives
+    // before the flush's PONG): fail now, not serve nothing while looking up.
+    await this.nc.flush();
+    if (service.isStopped) {
+      const reason = await service.stopped;
+      throw new KadError(ErrorCode.Unavailable, `NATS refused the ${spec.actor} service of node ${spec.node}: ${reason instanceof Error ? reason.message : 'stopped'}`);
     }
     return { stop: async () => void (await service.stop()) };
   }

@@ -179,6 +179,12 @@ describe('bus auth - per-node NATS users with the deploy permission scheme', () 
     assert.match(run.stderr, /cannot connect to NATS at nats:\/\/127\.0\.0\.1:\d+: .*Authorization Violation/i);
     assert.ok(!`${run.stderr}${run.stdout}`.includes(secret), 'the password is not printed');
   });
+
+  test("a node started with another node's user is refused its subscriptions and exits", async () => {
+    const run = await runKadNode({ KAD_NODE: 'node-1', KAD_NATS_URL: urlOf(nats.url, USERS[0]!.user, USERS[0]!.password) });
+    assert.notEqual(run.code, 0);
+    assert.match(run.stderr, /NATS refused the \S+ service of node node-1: .*Permissions Violation for Subscription to "kad\.node-1\./);
+  });
 });
 
 describe('bus auth - a .creds file on an operator-mode nats-server, over TLS', () => {
