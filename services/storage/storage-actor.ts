@@ -3,15 +3,18 @@
  * their expiry, and the schedule of which are due for re-replication and republishing. With a
  * data dir every change is written through to LevelDB (record-db.ts) before the actor answers,
  * and the records are read back on start. Answers get / put / stats / due / ids / drop; drops expired
- * records on a timer. Every record is validated here too, whoever sent it.
+ * records on a timer. Every record is validated here too, whoever sent it. A record a peer
+ * stores (`quota_key` set by the transport) counts against that peer's quota (StoreQuota), and
+ * the store as a whole is bounded by KAD_MAX_RECORDS and KAD_MAX_STORE_BYTES.
  */
 import { serveActor } from '../../libs/bus/actor-runtime.js';
 import type { ServiceHandle } from '../../libs/bus/bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
 import { idToHex } from '../../libs/kademlia/id.js';
-import { checkRecord, idOfRecord } from '../../libs/kademlia/record.js';
+import { checkRecord, idOfRecord, recordSize } from '../../libs/kademlia/record.js';
 import { verifyEd25519 } from '../../libs/identity/ed25519.js';
 import { MemoryRecordStore } from '../../libs/kademlia/record-store.js';
+import { StoreQuota } from '../../libs/kademlia/store-quota.js';
 import { ReplicationSchedule } from '../../libs/kademlia/replication-schedule.js';
 import { bytesOf, idFromWire, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
@@ -28,6 +31,7 @@ const expirySweepMs = (expireMs: number): number => Math.max(250, Math.min(60_00
 export class StorageActor implements RunningActor {
   private readonly store: MemoryRecordStore;
   private readonly schedule = new ReplicationSchedule();
+  private readonly quota: StoreQuota;
   private readonly mailbox: Mailbox;
   private service: ServiceHandle | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -36,7 +40,9 @@ export class StorageActor implements RunningActor {
     private readonly ctx: ActorContext,
     private readonly db: RecordDb | undefined,
   ) {
-    this.store = new MemoryRecordStore({ maxRecords: ctx.config.kad.maxRecords });
+    const limits = ctx.config.peerLimits;
+    this.store = new MemoryRecordStore({ maxRecords: ctx.config.kad.maxRecords, maxBytes: limits.maxStoreBytes });
+    this.quota = new StoreQuota({ records: limits.quotaRecords, bytes: limits.quotaBytes });
     this.mailbox = new Mailbox(`${ctx.config.node}/storage`, MAILBOX);
   }
 
@@ -106,10 +112,23 @@ export class StorageActor implements RunningActor {
       this.ctx.log.warn({ err: problem.message }, 'refused a record that fails its checks');
       throw invalidArgument(problem.message);
     }
-    const outcome = this.store.put(record, now, request.expectedSeq);
-    if (outcome.kind === 'full') throw resourceExhausted(`this node holds its maximum of ${this.ctx.config.kad.maxRecords} records`);
-    if (outcome.kind === 'refused') return { stored: false, held: recordToWire(outcome.held) };
     const id = idOfRecord(record);
+    const storer = request.quotaKey;
+    const isNew = storer !== '' && this.store.get(id, now) === undefined;
+    if (isNew) {
+      const refusal = this.quota.refusal(storer, recordSize(record));
+      if (refusal) {
+        this.ctx.log.warn({ storer, err: refusal }, 'refused a store over its quota');
+        throw resourceExhausted(refusal);
+      }
+    }
+    const outcome = this.store.put(record, now, request.expectedSeq);
+    if (outcome.kind === 'full') {
+      const { maxRecords } = this.ctx.config.kad;
+      throw resourceExhausted(`this node holds its maximum of ${maxRecords} records or ${this.ctx.config.peerLimits.maxStoreBytes} bytes`);
+    }
+    if (outcome.kind === 'refused') return { stored: false, held: recordToWire(outcome.held) };
+    if (isNew) this.quota.charge(idToHex(id), storer, recordSize(record));
     this.schedule.noteStored(idToHex(id), now);
     // What is held now: the new record, or the same version with the later expiry.
     const held = this.store.get(id, now);
@@ -145,6 +164,7 @@ export class StorageActor implements RunningActor {
     const dropped = this.store.delete(id);
     if (dropped) {
       this.schedule.forget(idToHex(id));
+      this.quota.release(idToHex(id));
       await this.db?.remove(idToHex(id));
     }
     return { dropped };
@@ -155,6 +175,7 @@ export class StorageActor implements RunningActor {
     for (const record of expired) {
       const idHex = idToHex(idOfRecord(record));
       this.schedule.forget(idHex);
+      this.quota.release(idHex);
       await this.db?.remove(idHex);
     }
     if (expired.length > 0) this.ctx.log.debug({ expired: expired.length }, 'records expired');

@@ -19,6 +19,8 @@ export interface GrpcServer {
   readonly port: number;
   /** Connections open now. */
   connections(): number;
+  /** Closes the connection of `remote` (`ip:port`, as grpc-js' call.getPeer() says). */
+  disconnect(remote: string): void;
   stop(graceMs: number): Promise<void>;
 }
 
@@ -43,7 +45,7 @@ export async function startGrpcServer(options: {
   const server = new grpc.Server(grpcServerOptions(options.maxMessageBytes, limits));
   const injector = server.createConnectionInjector(options.credentials);
   const perHost = new Map<string, number>();
-  const open = new Set<Socket>();
+  const open = new Map<string, Socket>();
   let refusedSince = 0;
   const listener: NetServer = createServer({ noDelay: true }, (socket) => {
     const host = socket.remoteAddress ?? 'unknown';
@@ -54,18 +56,20 @@ export async function startGrpcServer(options: {
       return;
     }
     perHost.set(host, count + 1);
-    open.add(socket);
+    const remote = `${host}:${socket.remotePort}`;
+    open.set(remote, socket);
     socket.once('close', () => {
-      open.delete(socket);
+      open.delete(remote);
       const left = (perHost.get(host) ?? 1) - 1;
       if (left <= 0) perHost.delete(host);
       else perHost.set(host, left);
     });
     socket.on('error', () => undefined);
-    // A socket that says nothing at all (no HTTP/2, no TLS, no keepalive answer) for the idle
-    // timeout goes; HTTP/2 sessions without calls are closed by grpc-js' own idle timeout.
-    socket.setTimeout(limits.idleTimeoutMs, () => socket.destroy());
     injector.injectConnection(socket);
+    // HTTP/2 sessions without calls are closed (GOAWAY) by grpc-js' idle timeout; a socket with
+    // no traffic at all for twice as long (a stalled TLS handshake, a client that answers
+    // nothing) is destroyed. Set after the injection, which resets the socket's timeout.
+    socket.setTimeout(2 * limits.idleTimeoutMs, () => socket.destroy());
   });
   const { host, port } = splitListen(options.listen);
   await new Promise<void>((resolve, reject) => {
@@ -81,6 +85,12 @@ export async function startGrpcServer(options: {
     server,
     port: bound,
     connections: () => open.size,
+    disconnect: (remote) => {
+      const socket = open.get(remote);
+      if (!socket) return;
+      log.warn({ remote }, 'closed the connection of a remote that ignores retry-after-ms');
+      socket.destroy();
+    },
     stop: async (graceMs) => {
       listener.close();
       await new Promise<void>((resolve) => {
@@ -94,7 +104,7 @@ export async function startGrpcServer(options: {
         });
       });
       injector.destroy();
-      for (const socket of open) socket.destroy();
+      for (const socket of open.values()) socket.destroy();
     },
   };
 }

@@ -9,7 +9,7 @@
  */
 import type * as grpc from '@grpc/grpc-js';
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { idEquals } from '../../libs/kademlia/id.js';
+import { idEquals, idToHex } from '../../libs/kademlia/id.js';
 import { CHALLENGE_BYTES, pingProofBytes } from '../../libs/kademlia/peer-proof.js';
 import type { SigningKey } from '../../libs/identity/ed25519.js';
 import { recordIdFor, validateKey, validateOwnerKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
@@ -24,13 +24,15 @@ import { failedPrecondition, invalidArgument, resourceExhausted } from '../../li
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { toGrpcStatus } from './grpc-status.js';
-import type { InboundLimiter } from './inbound-limiter.js';
+import { hostOf, type InboundLimiter } from './inbound-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
 export interface InboundDeps {
   readonly limiter: InboundLimiter;
   readonly rate: RateLimiter;
+  /** Closes the connection of a remote (`ip:port`). */
+  readonly disconnect: (remote: string) => void;
   readonly actors: ActorClient;
   readonly self: Contact;
   /** This node's key: it answers challenges with it. */
@@ -48,7 +50,7 @@ export interface InboundDeps {
  * remote host, and errors become a gRPC status, never a crash.
  */
 function unaryHandler<Req, Res>(
-  { log, limiter, rate, clock }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock'>,
+  { log, limiter, rate, clock, disconnect }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock' | 'disconnect'>,
   method: string,
   fn: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
@@ -57,8 +59,12 @@ function unaryHandler<Req, Res>(
     Promise.resolve()
       .then(() => {
         const remote = call.getPeer();
-        const waitMs = rate.take(remote, clock());
-        if (waitMs > 0) throw resourceExhausted(`${remote} is over its rate limit: try again in ${waitMs} ms`, waitMs);
+        const verdict = rate.take(remote, clock());
+        if (!verdict.ok) {
+          // One that ignores the trailer loses its connection, once this answer is out.
+          if (verdict.abusive) setImmediate(() => disconnect(remote));
+          throw resourceExhausted(`${remote} is over its rate limit: try again in ${verdict.retryAfterMs} ms`, verdict.retryAfterMs);
+        }
         release = limiter.acquire(remote);
         return fn(call.request, call);
       })
@@ -132,17 +138,25 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
       if (held.record) return { responder, record: held.record, closer: [] };
       return { responder, record: null, closer };
     }),
-    Store: unaryHandler(deps, 'Store', async (request: v1.StoreRequest__Output) => {
+    Store: unaryHandler(deps, 'Store', async (request: v1.StoreRequest__Output, call) => {
       // The cheap checks here, for a precise status before anything moves; the storage actor
       // verifies the signatures, since it must for anything the bus brings it too.
       const problem = validateRecord(recordFromWire(request.record), kad, deps.clock());
       if (problem) throw invalidArgument(problem.message);
-      noteSender(request);
+      const sender = noteSender(request);
       const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
-      const reply = await actors.ask('storage', 'put', { record: request.record, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);
+      const quotaKey = quotaKeyOf(sender, call.getPeer(), deps.verified);
+      const reply = await actors.ask('storage', 'put', { record: request.record, quotaKey, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);
       return { responder, stored: reply.stored, held: reply.held };
     }),
   };
+}
+
+/** Who a Store is charged to (StoreQuota): a sender that proved its id at its address, by id;
+ * anyone else by the host it calls from, which it cannot change by naming another sender. */
+function quotaKeyOf(sender: Contact | undefined, remote: string, verified: VerifiedPeers): string {
+  if (sender && verified.has(sender.id, sender.address)) return `peer ${idToHex(sender.id)}`;
+  return `host ${hostOf(remote)}`;
 }
 
 export function dhtHandlers(deps: InboundDeps): DhtHandlers {

@@ -4,37 +4,59 @@
  * a token is back: RESOURCE_EXHAUSTED with the `retry-after-ms` trailer, which this project's
  * lookups read as "busy, route around it", never as a failure that evicts the peer.
  *
- * Keyed by connection (the remote ip:port grpc-js reports), which no caller can forge; one host
- * holds at most KAD_MAX_CONNECTIONS_PER_HOST connections (grpc-server.ts), which bounds what it
- * may make of many. Bounded memory: past `maxRemotes` the least recently used bucket goes.
+ * A remote whose refusals outrun its accepted calls by `burst` (each accepted call takes one
+ * refusal off the count; one that waits as told is refused about once per call) ignores the
+ * trailer: it is
+ * `abusive`, the server closes its connection, and for `penaltyMs` every new connection from its
+ * host starts with an empty bucket, so reconnecting buys nothing.
+ *
+ * Keyed by connection (`ip:port`, as grpc-js reports the remote), which no caller can forge; one
+ * host holds at most KAD_MAX_CONNECTIONS_PER_HOST connections (grpc-server.ts). Bounded memory:
+ * past `maxRemotes` the least recently used entry goes.
  */
+import { hostOf } from './inbound-limiter.js';
+
+export type RateVerdict = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number; readonly abusive: boolean };
+
+const OK: RateVerdict = { ok: true };
+
 export class RateLimiter {
-  /** Remote -> tokens left and when they were counted, least recently used first. */
-  private readonly buckets = new Map<string, { tokens: number; atMs: number }>();
+  /** Remote -> tokens left, when they were counted, refusals not yet paid off; least recently used first. */
+  private readonly buckets = new Map<string, { tokens: number; atMs: number; refused: number }>();
+  /** Host -> until when its new connections start with no tokens. */
+  private readonly penalties = new Map<string, number>();
 
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst: number,
+    private readonly penaltyMs = 10_000,
     private readonly maxRemotes = 16_384,
   ) {}
 
-  /** Takes a token for `remote`: 0 when the call may go on, else the ms until one is back. */
-  take(remote: string, nowMs: number): number {
-    if (this.ratePerSecond <= 0) return 0;
-    const bucket = this.buckets.get(remote);
-    let tokens = this.burst;
-    if (bucket) {
-      this.buckets.delete(remote);
-      tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.atMs) * this.ratePerSecond) / 1000);
-    } else if (this.buckets.size >= this.maxRemotes) {
-      const oldest = this.buckets.keys().next().value;
-      if (oldest !== undefined) this.buckets.delete(oldest);
+  take(remote: string, nowMs: number): RateVerdict {
+    if (this.ratePerSecond <= 0) return OK;
+    const bucket = this.buckets.get(remote) ?? this.fresh(remote, nowMs);
+    this.buckets.delete(remote);
+    const tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.atMs) * this.ratePerSecond) / 1000);
+    if (tokens >= 1) {
+      this.buckets.set(remote, { tokens: tokens - 1, atMs: nowMs, refused: Math.max(0, bucket.refused - 1) });
+      return OK;
     }
-    if (tokens < 1) {
-      this.buckets.set(remote, { tokens, atMs: nowMs });
-      return Math.ceil(((1 - tokens) * 1000) / this.ratePerSecond);
+    const refused = bucket.refused + 1;
+    this.buckets.set(remote, { tokens, atMs: nowMs, refused });
+    const abusive = refused >= this.burst;
+    if (abusive) {
+      if (this.penalties.size >= this.maxRemotes) this.penalties.delete(this.penalties.keys().next().value as string);
+      this.penalties.set(hostOf(remote), nowMs + this.penaltyMs);
     }
-    this.buckets.set(remote, { tokens: tokens - 1, atMs: nowMs });
-    return 0;
+    return { ok: false, retryAfterMs: Math.ceil(((1 - tokens) * 1000) / this.ratePerSecond), abusive };
+  }
+
+  private fresh(remote: string, nowMs: number): { tokens: number; atMs: number; refused: number } {
+    if (this.buckets.size >= this.maxRemotes) this.buckets.delete(this.buckets.keys().next().value as string);
+    const host = hostOf(remote);
+    const until = this.penalties.get(host);
+    if (until !== undefined && until <= nowMs) this.penalties.delete(host);
+    return { tokens: until !== undefined && until > nowMs ? 0 : this.burst, atMs: nowMs, refused: 0 };
   }
 }

@@ -64,7 +64,8 @@ export class TransportActor implements RunningActor {
     const limiter = new InboundLimiter(MAX_INBOUND_PER_HOST);
     const verified = new VerifiedPeers(MAX_VERIFIED_PEERS);
     const rate = new RateLimiter(config.peerLimits.rateLimitRps, config.peerLimits.rateLimitBurst);
-    const deps: InboundDeps = { limiter, rate, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const disconnect = (remote: string): void => grpcServer.disconnect(remote);
+    const deps: InboundDeps = { limiter, rate, disconnect, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
