@@ -31,6 +31,8 @@ import type { VerifiedPeers } from './verified-peers.js';
 export interface InboundDeps {
   readonly limiter: InboundLimiter;
   readonly rate: RateLimiter;
+  /** The node id of the caller's TLS certificate (mutual TLS), else undefined. */
+  readonly certificateId: (call: grpc.ServerUnaryCall<unknown, unknown>) => Uint8Array | undefined;
   /** Closes the connection of a remote (`ip:port`). */
   readonly disconnect: (remote: string) => void;
   readonly actors: ActorClient;
@@ -95,10 +97,13 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
 
   /** Reports a serving peer to the routing table; a malformed sender, or one of another
    * network, is rejected before anything else is done. */
-  const noteSender = ({ sender, network }: { sender: v1.Contact__Output | null; network: string }): Contact | undefined => {
+  const noteSender = ({ sender, network }: { sender: v1.Contact__Output | null; network: string }, call: grpc.ServerUnaryCall<unknown, unknown>): Contact | undefined => {
     if (sender === null) return undefined;
     const contact = contactFromWire(sender);
     if (!contact) throw invalidArgument('sender must have a 32-byte id and a host:port address');
+    // Under mutual TLS the certificate names the caller: a sender id that is not its own is refused.
+    const certified = deps.certificateId(call);
+    if (certified && !idEquals(certified, contact.id)) throw invalidArgument("sender id is not the id of the caller's certificate");
     if (network !== deps.network) {
       throw failedPrecondition(`this node is of network ${JSON.stringify(deps.network)}, the sender of ${JSON.stringify(network.slice(0, 64))}`);
     }
@@ -112,24 +117,24 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
   };
 
   return {
-    Ping: unaryHandler(deps, 'Ping', async (request: v1.PingRequest__Output) => {
+    Ping: unaryHandler(deps, 'Ping', async (request: v1.PingRequest__Output, call) => {
       const challenge = request.challenge;
       if (challenge.length !== 0 && challenge.length !== CHALLENGE_BYTES) {
         throw invalidArgument(`challenge must be ${CHALLENGE_BYTES} bytes, got ${challenge.length}`);
       }
-      noteSender(request);
+      noteSender(request, call);
       if (challenge.length === 0) return { responder };
       const proof = deps.key.sign(pingProofBytes(deps.network, challenge, self.address));
       return { responder, publicKey: Buffer.from(deps.key.publicKey), proof: Buffer.from(proof) };
     }),
-    FindNode: unaryHandler(deps, 'FindNode', async (request: v1.FindNodeRequest__Output) => {
+    FindNode: unaryHandler(deps, 'FindNode', async (request: v1.FindNodeRequest__Output, call) => {
       const target = idFromWire(request.target, 'target');
-      const sender = noteSender(request);
+      const sender = noteSender(request, call);
       return { responder, closer: await closestTo(target, sender) };
     }),
-    FindValue: unaryHandler(deps, 'FindValue', async (request: v1.FindValueRequest__Output) => {
+    FindValue: unaryHandler(deps, 'FindValue', async (request: v1.FindValueRequest__Output, call) => {
       const recordId = idFromWire(request.recordId, 'record_id');
-      const sender = noteSender(request);
+      const sender = noteSender(request, call);
       // Both asks at once: most FIND_VALUEs miss, and then the contacts are needed too.
       const [held, closer] = await Promise.all([
         actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS),
@@ -143,7 +148,7 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
       // verifies the signatures, since it must for anything the bus brings it too.
       const problem = validateRecord(recordFromWire(request.record), kad, deps.clock());
       if (problem) throw invalidArgument(problem.message);
-      const sender = noteSender(request);
+      const sender = noteSender(request, call);
       const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
       const quotaKey = quotaKeyOf(sender, call.getPeer(), deps.verified);
       const reply = await actors.ask('storage', 'put', { record: request.record, quotaKey, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);

@@ -18,6 +18,8 @@ export class PeerClientPool {
     private readonly maxChannels: number,
     private readonly maxMessageBytes: number,
     private readonly credentials: grpc.ChannelCredentials,
+    /** Options for the channel to one address, beside the common ones (a TLS server name). */
+    private readonly optionsFor: (address: string) => grpc.ChannelOptions = () => ({}),
     private readonly maxProbation = 256,
   ) {}
 
@@ -26,7 +28,7 @@ export class PeerClientPool {
     if (proven) return touch(this.clients, address, proven);
     const candidate = this.probation.get(address);
     if (candidate) return touch(this.probation, address, candidate);
-    const client = new this.Peer(address, this.credentials, channelOptions(this.maxMessageBytes));
+    const client = new this.Peer(address, this.credentials, { ...channelOptions(this.maxMessageBytes), ...this.optionsFor(address) });
     insert(this.probation, address, client, this.maxProbation);
     return client;
   }

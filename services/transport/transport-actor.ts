@@ -21,7 +21,7 @@ import { InboundLimiter } from './inbound-limiter.js';
 import { startGrpcServer, type GrpcServer } from './grpc-server.js';
 import { RateLimiter } from './rate-limiter.js';
 import { VerifiedPeers } from './verified-peers.js';
-import { peerChannelCredentials, serverCredentials } from './tls-credentials.js';
+import { peerChannelCredentials, peerChannelOptions, peerIdOfCall, serverCredentials } from './tls-credentials.js';
 
 /** Outbound RPCs in flight at most, and waiting beyond that, before RESOURCE_EXHAUSTED. */
 const MAILBOX = { capacity: 4_096, concurrency: 512 } as const;
@@ -54,7 +54,7 @@ export class TransportActor implements RunningActor {
     const limit = maxMessageBytes(config.kad);
     const grpcServer = await startGrpcServer({ listen: config.listen, credentials: serverCredentials(config), maxMessageBytes: limit, limits: config.peerLimits, log: ctx.log });
     const server = grpcServer.server;
-    const pool = new PeerClientPool(MAX_CHANNELS, limit, peerChannelCredentials(config));
+    const pool = new PeerClientPool(MAX_CHANNELS, limit, peerChannelCredentials(config), (address) => peerChannelOptions(config, address));
     const actor = new TransportActor(grpcServer, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${grpcServer.port}`);
     actor.health.addToServer(server);
     new ReflectionService(packageDefinition()).addToServer(server);
@@ -65,7 +65,7 @@ export class TransportActor implements RunningActor {
     const verified = new VerifiedPeers(MAX_VERIFIED_PEERS);
     const rate = new RateLimiter(config.peerLimits.rateLimitRps, config.peerLimits.rateLimitBurst);
     const disconnect = (remote: string): void => grpcServer.disconnect(remote);
-    const deps: InboundDeps = { limiter, rate, disconnect, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
