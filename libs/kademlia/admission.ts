@@ -15,7 +15,7 @@ export interface AdmissionOptions {
   readonly maxRemembered: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionOptions = { maxProbes: 16, retryAfterMs: 60_000, maxRemembered: 4_096 };
+export const DEFAULT_ADMISSION: AdmissionOptions = { maxProbes: 16, retryAfterMs: 5_000, maxRemembered: 4_096 };
 
 export class Admission {
   private readonly probing = new Set<string>();

@@ -15,6 +15,7 @@
  *   `maxFailures` consecutive failures (§4.1 suggests 5).
  * - On a split, buckets with room take contacts from their replacement cache, most recent first.
  */
+import { ipGroupOf } from './ip-group.js';
 import { isValidAddress, type Contact } from './contact.js';
 import { bitAt, commonPrefixLength, compareDistance, compareIds, ID_BITS, idEquals, isNodeId, type NodeId } from './id.js';
 
@@ -25,6 +26,8 @@ export interface RoutingTableOptions {
   replacementCacheSize?: number;
   /** Consecutive failures before a contact is evicted with no replacement waiting; default 5. */
   maxFailures?: number;
+  /** Contacts per IP group (ip-group.ts: /24, /48; loopback and private exempt) at most; default no cap. */
+  maxPerIpGroup?: number;
 }
 
 /** Consecutive failed RPCs before a contact is stale: the paper's suggestion (§4.1). */
@@ -34,7 +37,7 @@ export type ObserveResult =
   | { kind: 'inserted' }
   | { kind: 'updated' }
   | { kind: 'pending'; ping: Contact }
-  | { kind: 'ignored'; reason: 'self' | 'invalid' | 'address-conflict' };
+  | { kind: 'ignored'; reason: 'self' | 'invalid' | 'address-conflict' | 'ip-group-full' };
 
 export interface TableChange {
   evicted?: Contact;
@@ -96,6 +99,7 @@ export class RoutingTable {
   private readonly k: number;
   private readonly replacementCacheSize: number;
   private readonly maxFailures: number;
+  private readonly maxPerIpGroup: number;
   /** Sorted by prefix; consecutive ranges covering the whole id space. */
   private readonly list: Bucket[];
 
@@ -105,6 +109,7 @@ export class RoutingTable {
     this.k = positiveInteger(options.k, 'k', 1);
     this.replacementCacheSize = positiveInteger(options.replacementCacheSize ?? options.k, 'replacementCacheSize', 0);
     this.maxFailures = positiveInteger(options.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures', 1);
+    this.maxPerIpGroup = options.maxPerIpGroup === undefined || options.maxPerIpGroup === 0 ? Number.POSITIVE_INFINITY : positiveInteger(options.maxPerIpGroup, 'maxPerIpGroup', 1);
     this.list = [{ depth: 0, prefix: new Uint8Array(32), entries: [], replacements: [], lastTouchedMs: 0 }];
   }
 
@@ -125,6 +130,7 @@ export class RoutingTable {
       bucket.lastTouchedMs = nowMs;
       return { kind: 'updated' };
     }
+    if (this.groupFull(contact.address)) return { kind: 'ignored', reason: 'ip-group-full' };
     removeContact(bucket.replacements, contact.id);
     while (bucket.entries.length >= this.k && this.canSplit(bucket, contact.id)) {
       this.split(index);
@@ -189,6 +195,16 @@ export class RoutingTable {
     return this.contacts()
       .sort((a, b) => compareDistance(target, a.id, b.id))
       .slice(0, count);
+  }
+
+  /** True when the address's IP group already has its cap of contacts. */
+  private groupFull(address: string): boolean {
+    if (this.maxPerIpGroup === Number.POSITIVE_INFINITY) return false;
+    const group = ipGroupOf(address);
+    if (group === undefined) return false;
+    let n = 0;
+    for (const bucket of this.list) for (const entry of bucket.entries) if (ipGroupOf(entry.contact.address) === group) n++;
+    return n >= this.maxPerIpGroup;
   }
 
   has(id: NodeId): boolean {

@@ -40,7 +40,7 @@ export class RoutingTableActor implements RunningActor {
     private readonly ctx: ActorContext,
     readonly selfId: NodeId,
   ) {
-    this.table = new RoutingTable(selfId, { k: ctx.config.kad.k });
+    this.table = new RoutingTable(selfId, { k: ctx.config.kad.k, maxPerIpGroup: ctx.config.peerLimits.maxContactsPerIpGroup });
     this.actors = new ActorClient(ctx.bus, ctx.config.node);
     this.mailbox = new Mailbox(`${ctx.config.node}/routing-table`, MAILBOX);
   }
