@@ -13,10 +13,12 @@ import { connect } from '@nats-io/transport-node';
 import { RequestError, TimeoutError, credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
 import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm, type ServiceMsg } from '@nats-io/services';
 import { ErrorCode, KadError, asKadError } from '../runtime/kad-error.js';
-import { ConfigError } from '../runtime/node-config.js';
+import { ConfigError, readSettingFile } from '../runtime/node-config.js';
 import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
 import { fromServiceError, serviceErrorCode } from './service-error.js';
 import { serviceNameFor } from './subjects.js';
+
+export { inboxPrefixFor } from './subjects.js';
 
 const SERVICE_VERSION = '0.1.0';
 
@@ -116,11 +118,6 @@ export class NatsBus implements Bus {
   }
 }
 
-/** The reply-inbox prefix of a node's connections: permissions grant each node `_INBOX_<node>.>`. */
-export function inboxPrefixFor(node: string): string {
-  return `_INBOX_${node}`;
-}
-
 /** One NATS URL split into the bare URL nats.js connects to and the credentials it carried. */
 export interface NatsUrlParts {
   readonly url: string;
@@ -170,15 +167,6 @@ export function redactNatsUrls(urls: string | readonly string[]): string {
   return (typeof urls === 'string' ? urls.split(',') : urls).map(redactNatsUrl).join(',');
 }
 
-function readSettingFile(file: string, what: string, flag: string): string {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new ConfigError(`--${flag}: cannot read the ${what} ${JSON.stringify(file)} (${reason})`);
-  }
-}
-
 const CREDS_BLOCK = /-{3,}[^\n]*-{3,}\n\s*(\S+)\s*\n\s*-{3,}[^\n]*-{3,}/g;
 
 /** The options nats.js connects with: bare server URLs, credentials from the URLs, a creds file
@@ -200,7 +188,7 @@ export function natsConnectOptions(options: NatsBusOptions): ConnectionOptions &
   if (options.credsFile !== undefined) {
     if (first) throw new ConfigError('--nats-creds and credentials in --nats-url exclude each other: use one');
     const file = options.credsFile;
-    let creds = readSettingFile(file, 'NATS credentials file', 'nats-creds');
+    let creds = readSettingFile(file, 'NATS credentials file', 'nats-creds').toString('utf8');
     if ([...creds.matchAll(CREDS_BLOCK)].length < 2) {
       throw new ConfigError(`--nats-creds: ${JSON.stringify(file)} is not a NATS .creds file (a user JWT block and an nkey seed block)`);
     }
@@ -215,7 +203,7 @@ export function natsConnectOptions(options: NatsBusOptions): ConnectionOptions &
     });
   }
   if (options.tlsCaFile !== undefined) {
-    const pem = readSettingFile(options.tlsCaFile, 'NATS TLS CA bundle', 'nats-tls-ca');
+    const pem = readSettingFile(options.tlsCaFile, 'NATS TLS CA bundle', 'nats-tls-ca').toString('utf8');
     if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`--nats-tls-ca: ${JSON.stringify(options.tlsCaFile)} holds no PEM certificate`);
     result.tls = { caFile: options.tlsCaFile };
   }

@@ -27,3 +27,9 @@ export function subjectFor(node: string, actor: ActorName, verb: string): string
 export function serviceNameFor(actor: ActorName): string {
   return `kad-${actor}`;
 }
+
+/** The reply-inbox prefix of a node's NATS connections: permissions grant each node
+ * `_INBOX_<node>.>` (libs/runtime/nats-permissions.ts). */
+export function inboxPrefixFor(node: string): string {
+  return `_INBOX_${node}`;
+}

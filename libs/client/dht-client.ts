@@ -3,10 +3,8 @@
  * (signed here, verified here on the way back), plus the node's inspection calls. Used by the
  * `kad` CLI, the tests and the benchmarks.
  */
-import { isIP } from 'node:net';
-import type { PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { ed25519KeyOfCertificate } from '../identity/certificate.js';
+import { checkNodeCertificate, serverNameOptions } from '../identity/certificate.js';
 import { verifyEd25519 } from '../identity/ed25519.js';
 import type { RecordSigner } from '../kademlia/record.js';
 import { ownerSigningBytes } from '../kademlia/record-signature.js';
@@ -51,15 +49,8 @@ export function clientTlsCredentials(address: string, tls: ClientTlsOptions): { 
   if ((tls.cert === undefined) !== (tls.key === undefined)) throw new TypeError('a client certificate and its key go together');
   const verify: grpc.VerifyOptions = tls.ca === undefined ? {} : { checkServerIdentity: (_host, cert) => checkNodeCertificate(cert) };
   const credentials = grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, verify);
-  // An IP is no server name (RFC 6066, and Node warns): with a CA no name is checked, so send a
-  // fixed one; without, the IP must be in the certificate and Node checks it as given.
-  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  const options: grpc.ChannelOptions = tls.ca !== undefined && isIP(host) !== 0 ? { 'grpc.ssl_target_name_override': 'kad-node' } : {};
-  return { credentials, options };
-}
-
-function checkNodeCertificate(cert: PeerCertificate): Error | undefined {
-  return ed25519KeyOfCertificate(cert) === undefined ? new Error('the node certificate carries no Ed25519 key') : undefined;
+  // With a CA no name is checked; without, the host must be in the certificate, as given.
+  return { credentials, options: tls.ca === undefined ? {} : serverNameOptions(address) };
 }
 
 export class DhtClient {

@@ -4,25 +4,15 @@
  * handshake proves the peer holds that id's key. The TLS files are read and checked here once,
  * at startup; anything missing or inconsistent is a ConfigError naming the file.
  */
-import { X509Certificate, type KeyObject } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import type { NodeId } from '../kademlia/id.js';
 import { publisherIdOf } from '../kademlia/record-signature.js';
-import { ConfigError } from '../runtime/node-config.js';
-import { SigningKey } from './ed25519.js';
+import { ConfigError, readSettingFile } from '../runtime/node-config.js';
+import { SigningKey, rawEd25519PublicKey } from './ed25519.js';
+import { splitAddress } from '../kademlia/contact.js';
 
-/** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the raw key follows. */
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
-
-/** The raw 32-byte public key of an Ed25519 key object; undefined for any other kind of key. */
-function rawEd25519(key: KeyObject): Uint8Array | undefined {
-  if (key.asymmetricKeyType !== 'ed25519') return undefined;
-  const spki = key.export({ format: 'der', type: 'spki' });
-  return spki.length === ED25519_SPKI_PREFIX.length + 32 && spki.subarray(0, ED25519_SPKI_PREFIX.length).equals(ED25519_SPKI_PREFIX)
-    ? new Uint8Array(spki.subarray(ED25519_SPKI_PREFIX.length))
-    : undefined;
-}
 
 /** A certificate as DER or PEM bytes, or as node:tls / grpc-js give a peer's (`.raw` is its DER). */
 export type CertificateInput = Buffer | Uint8Array | string | Pick<PeerCertificate, 'raw'>;
@@ -40,13 +30,30 @@ function x509(cert: CertificateInput): X509Certificate | undefined {
  * another kind of key (RSA, ECDSA). */
 export function ed25519KeyOfCertificate(cert: CertificateInput): Uint8Array | undefined {
   const parsed = x509(cert);
-  return parsed === undefined ? undefined : rawEd25519(parsed.publicKey);
+  return parsed === undefined ? undefined : rawEd25519PublicKey(parsed.publicKey);
 }
 
 /** The node id of an Ed25519 certificate (SHA-256 of its raw public key), or undefined. */
 export function peerIdOfCertificate(cert: CertificateInput): NodeId | undefined {
   const key = ed25519KeyOfCertificate(cert);
   return key === undefined ? undefined : publisherIdOf(key);
+}
+
+/** A node's certificate must carry an Ed25519 key, so that it names a node id (the check a TLS
+ * client runs once the chain has verified; the host name dialled does not matter). */
+export function checkNodeCertificate(cert: CertificateInput): Error | undefined {
+  return ed25519KeyOfCertificate(cert) === undefined ? new Error('the node certificate carries no Ed25519 key, so it names no node id') : undefined;
+}
+
+/** The TLS server name sent to a node dialled by IP when a CA decides trust. */
+export const NODE_TLS_SERVER_NAME = 'kad-node';
+
+/**
+ * gRPC channel options for TLS to `address` when a CA decides trust: an IP is no TLS server name
+ * (RFC 6066, and Node warns once per process), and no name is checked, so a fixed one is sent.
+ */
+export function serverNameOptions(address: string): { 'grpc.ssl_target_name_override'?: string } {
+  return isIP(splitAddress(address).host) === 0 ? {} : { 'grpc.ssl_target_name_override': NODE_TLS_SERVER_NAME };
 }
 
 /** A node's TLS files, read and checked. */
@@ -66,17 +73,9 @@ export interface TlsFiles {
   readonly caFile?: string | undefined;
 }
 
-function readFile(path: string, what: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (err) {
-    throw new ConfigError(`cannot read the ${what} ${path}: ${(err as Error).message}`);
-  }
-}
-
 /** The node's identity key from the TLS key file; a missing or non-Ed25519 file is a ConfigError. */
 export function readTlsKey(keyFile: string): { key: SigningKey; keyPem: Buffer } {
-  const keyPem = readFile(keyFile, 'TLS key (--tls-key, KAD_TLS_KEY)');
+  const keyPem = readSettingFile(keyFile, 'TLS key', 'tls-key');
   try {
     return { key: SigningKey.fromPem(keyPem.toString('utf8')), keyPem };
   } catch (err) {
@@ -109,9 +108,9 @@ export function loadTlsMaterial(tls: TlsFiles, now = Date.now()): TlsMaterial {
   const cached = loaded.get(tls);
   if (cached) return cached;
   const { key, keyPem } = readTlsKey(tls.keyFile);
-  const certPem = readFile(tls.certFile, 'TLS certificate (--tls-cert, KAD_TLS_CERT)');
+  const certPem = readSettingFile(tls.certFile, 'TLS certificate', 'tls-cert');
   const [leaf] = certificatesOf(certPem, tls.certFile, '--tls-cert');
-  const certKey = rawEd25519(leaf!.publicKey);
+  const certKey = rawEd25519PublicKey(leaf!.publicKey);
   if (certKey === undefined) {
     throw new ConfigError(`${tls.certFile} (--tls-cert) carries a ${leaf!.publicKey.asymmetricKeyType ?? 'non-Ed25519'} key: a node's certificate carries its Ed25519 identity key`);
   }
@@ -122,7 +121,7 @@ export function loadTlsMaterial(tls: TlsFiles, now = Date.now()): TlsMaterial {
   if (Date.parse(leaf!.validFrom) > now) throw new ConfigError(`${tls.certFile} (--tls-cert) is not valid before ${leaf!.validFrom}`);
   let caPem: Buffer | undefined;
   if (tls.caFile !== undefined) {
-    caPem = readFile(tls.caFile, 'TLS CA bundle (--tls-ca, KAD_TLS_CA)');
+    caPem = readSettingFile(tls.caFile, 'TLS CA bundle', 'tls-ca');
     certificatesOf(caPem, tls.caFile, '--tls-ca');
   }
   const material: TlsMaterial = { key, keyPem, certPem, caPem };

@@ -5,6 +5,7 @@
  * (`openssl pkey -in node-key -pubout`); public keys and signatures travel as raw bytes.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { BoundedMap } from '../kademlia/bounded-map.js';
 import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, type VerifySignature } from '../kademlia/record-signature.js';
 
 /** DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410 §4); the raw key follows. */
@@ -29,8 +30,7 @@ export class SigningKey {
   }
 
   private static of(privateKey: KeyObject): SigningKey {
-    const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-    return new SigningKey(privateKey, new Uint8Array(spki.subarray(SPKI_PREFIX.length)));
+    return new SigningKey(privateKey, rawEd25519PublicKey(createPublicKey(privateKey))!);
   }
 
   toPem(): string {
@@ -42,17 +42,23 @@ export class SigningKey {
   }
 }
 
+/** The raw 32-byte key of an Ed25519 public key object; undefined for any other kind of key. */
+export function rawEd25519PublicKey(key: KeyObject): Uint8Array | undefined {
+  if (key.asymmetricKeyType !== 'ed25519') return undefined;
+  const spki = key.export({ format: 'der', type: 'spki' });
+  const ok = spki.length === SPKI_PREFIX.length + PUBLIC_KEY_BYTES && spki.subarray(0, SPKI_PREFIX.length).equals(SPKI_PREFIX);
+  return ok ? new Uint8Array(spki.subarray(SPKI_PREFIX.length)) : undefined;
+}
+
 /** Parsed public keys by hex: most records come from a few publishers, and parsing one costs as
  * much as a verification. */
-const publicKeys = new Map<string, KeyObject>();
-const MAX_CACHED_KEYS = 4_096;
+const publicKeys = new BoundedMap<string, KeyObject>(4_096);
 
 function publicKeyObject(raw: Uint8Array): KeyObject {
   const hex = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString('hex');
   let key = publicKeys.get(hex);
   if (!key) {
     key = createPublicKey({ key: Buffer.concat([SPKI_PREFIX, raw]), format: 'der', type: 'spki' });
-    if (publicKeys.size >= MAX_CACHED_KEYS) publicKeys.delete(publicKeys.keys().next().value as string);
     publicKeys.set(hex, key);
   }
   return key;

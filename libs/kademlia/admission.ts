@@ -9,6 +9,8 @@
  * challenged again for `retryAfterMs`, and the memory of failures holds `maxRemembered` entries.
  * Pure: the caller sends the Pings and reports how they went.
  */
+import { BoundedMap } from './bounded-map.js';
+
 export interface AdmissionOptions {
   readonly maxProbes: number;
   readonly retryAfterMs: number;
@@ -19,10 +21,12 @@ export const DEFAULT_ADMISSION: AdmissionOptions = { maxProbes: 16, retryAfterMs
 
 export class Admission {
   private readonly probing = new Set<string>();
-  /** Candidate -> when it may be challenged again; in insertion order, oldest first. */
-  private readonly failedUntil = new Map<string, number>();
+  /** Candidate -> when it may be challenged again. */
+  private readonly failedUntil: BoundedMap<string, number>;
 
-  constructor(private readonly options: AdmissionOptions = DEFAULT_ADMISSION) {}
+  constructor(private readonly options: AdmissionOptions = DEFAULT_ADMISSION) {
+    this.failedUntil = new BoundedMap(options.maxRemembered);
+  }
 
   /** True when the candidate (`key`: its id and address) should be challenged now; the caller
    * then must call `done(key, …)` once the challenge is over. */
@@ -39,14 +43,6 @@ export class Admission {
 
   done(key: string, proved: boolean, nowMs: number): void {
     if (!this.probing.delete(key) || proved) return;
-    if (this.failedUntil.size >= this.options.maxRemembered) {
-      const oldest = this.failedUntil.keys().next().value;
-      if (oldest !== undefined) this.failedUntil.delete(oldest);
-    }
     this.failedUntil.set(key, nowMs + this.options.retryAfterMs);
-  }
-
-  get inFlight(): number {
-    return this.probing.size;
   }
 }

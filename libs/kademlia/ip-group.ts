@@ -3,8 +3,9 @@
  * diversity filter): an IPv4 /24 or an IPv6 /48. Loopback, private, link-local and unique-local
  * ranges, and host names (no IP to group by), have no group: they are exempt. Pure.
  */
+import { splitAddress } from './contact.js';
 export function ipGroupOf(address: string): string | undefined {
-  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[(.*)\]$/, '$1');
+  const { host } = splitAddress(address);
   const v4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(host);
   if (v4) {
     const [a, b] = [Number(v4[1]), Number(v4[2])];

@@ -86,8 +86,16 @@ export class MemoryRecordStore {
     const expired: KadRecord[] = [];
     for (const [key, record] of this.records) {
       if (!isExpired(record, nowMs)) continue;
-      this.drop(key, record);
+      this.records.delete(key);
+      this.totalBytes -= recordSize(record);
       expired.push(record);
+    }
+    // One pass over the order for the whole sweep, not a splice per record (which is quadratic
+    // when a large share expires at once).
+    if (expired.length > 0) {
+      let kept = 0;
+      for (const key of this.sorted) if (this.records.has(key)) this.sorted[kept++] = key;
+      this.sorted.length = kept;
     }
     return expired;
   }

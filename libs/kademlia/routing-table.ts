@@ -160,8 +160,13 @@ export class RoutingTable {
     return {};
   }
 
-  /** An RPC to `id` failed (§4.1). */
-  onFailure(id: NodeId, _nowMs: number): TableChange {
+  /**
+   * An RPC to `id` failed (§4.1). With `address`: a failure at another address than the entry's
+   * says nothing about the contact held (it is someone who named that id as theirs), so the entry
+   * is left alone; `remove` takes the same guard.
+   */
+  onFailure(id: NodeId, _nowMs: number, address?: string): TableChange {
+    if (this.heldElsewhere(id, address)) return {};
     const found = this.locate(id);
     if (!found) {
       if (isNodeId(id)) removeContact(this.at(this.indexOf(id)).replacements, id);
@@ -176,8 +181,8 @@ export class RoutingTable {
   }
 
   /** Drops `id` from the table (and from replacement caches); a replacement takes its place. */
-  remove(id: NodeId): TableChange {
-    if (!isNodeId(id)) return {};
+  remove(id: NodeId, address?: string): TableChange {
+    if (!isNodeId(id) || this.heldElsewhere(id, address)) return {};
     const found = this.locate(id);
     if (found) return this.evict(found.bucket, found.at);
     removeContact(this.at(this.indexOf(id)).replacements, id);
@@ -195,6 +200,12 @@ export class RoutingTable {
     return this.contacts()
       .sort((a, b) => compareDistance(target, a.id, b.id))
       .slice(0, count);
+  }
+
+  private heldElsewhere(id: NodeId, address: string | undefined): boolean {
+    if (address === undefined) return false;
+    const held = this.get(id);
+    return held !== undefined && held.address !== address;
   }
 
   /** True when the address's IP group already has its cap of contacts. */

@@ -15,7 +15,7 @@
  * `kad.<other>.storage.put`, receive that message and "reply" into the other node
  * (bus-auth.test.ts tries it). Every reply a node sends goes to an inbox it may publish to anyway.
  */
-import { isValidToken } from '../bus/subjects.js';
+import { inboxPrefixFor, isValidToken } from '../bus/subjects.js';
 
 export interface Permissions {
   readonly publish: readonly string[];
@@ -28,7 +28,7 @@ export const MONITOR_INBOX_PREFIX = '_KAD_MONITOR';
 
 export function nodePermissions(node: string): Permissions {
   if (!isValidToken(node)) throw new RangeError(`node name ${JSON.stringify(node)} is not a NATS subject token`);
-  const own = [`kad.${node}.>`, `_INBOX_${node}.>`];
+  const own = [`kad.${node}.>`, `${inboxPrefixFor(node)}.>`];
   return { publish: [...own, `${MONITOR_INBOX_PREFIX}.>`], subscribe: [...own, '$SRV.>'] };
 }
 

@@ -3,9 +3,10 @@
  * over its variable). One table holds every setting: its flag, its variable and its parser, so
  * the CLI help, the container env and the code cannot drift apart.
  */
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DEFAULT_CONFIG, validateConfig, type KademliaConfig } from '../kademlia/config.js';
-import { isValidAddress } from '../kademlia/contact.js';
+import { isValidAddress, splitAddress } from '../kademlia/contact.js';
 import { isValidToken } from '../bus/subjects.js';
 
 export interface NodeConfig {
@@ -133,6 +134,17 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** A file a setting names (a certificate, a key, a creds file), read; unreadable: a ConfigError
+ * naming the flag, the file and why. */
+export function readSettingFile(file: string, what: string, flag: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    throw new ConfigError(`--${flag}: cannot read the ${what} ${JSON.stringify(file)} (${reason})`);
+  }
+}
+
 /** Flags first, then the environment. */
 export function settingValues(flags: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): SettingValues {
   const values: SettingValues = {};
@@ -242,7 +254,6 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
 
 /** A wildcard bind address is not reachable: advertise the host name with the same port. */
 function defaultAdvertise(listen: string): string {
-  const port = listen.slice(listen.lastIndexOf(':') + 1);
-  const host = listen.slice(0, listen.lastIndexOf(':'));
-  return host === '0.0.0.0' || host === '[::]' ? `${hostname()}:${port}` : listen;
+  const { host, port } = splitAddress(listen);
+  return host === '0.0.0.0' || host === '::' ? `${hostname()}:${port}` : listen;
 }

@@ -12,13 +12,12 @@
  *   kad routing-table | kad stats inspect a node
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { readFileSync } from 'node:fs';
 import { DhtClient, type ClientTlsOptions } from '../../libs/client/dht-client.js';
 import { isActorName, ACTORS } from '../../libs/bus/subjects.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
 import { createRootLogger } from '../../libs/runtime/logger.js';
-import { ConfigError, SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
+import { ConfigError, SETTINGS, readSettingFile, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
 import { runCluster } from './cluster-command.js';
 import { startNode } from '../node/kad-node.js';
 import { untilSignal } from './signals.js';
@@ -193,13 +192,7 @@ function clientTls(values: { 'tls-ca'?: string | undefined; 'tls-cert'?: string 
   const key = setting('tls-key', 'KAD_TLS_KEY');
   if (ca === undefined && cert === undefined && key === undefined) return undefined;
   if ((cert === undefined) !== (key === undefined)) throw new ConfigError('--tls-cert and --tls-key go together');
-  const read = (file: string, flag: string): Buffer => {
-    try {
-      return readFileSync(file);
-    } catch (err) {
-      throw new ConfigError(`--${flag}: cannot read ${file}: ${(err as Error).message}`);
-    }
-  };
+  const read = (file: string, flag: string): Buffer => readSettingFile(file, 'file', flag);
   return {
     ...(ca !== undefined ? { ca: read(ca, 'tls-ca') } : {}),
     ...(cert !== undefined && key !== undefined ? { cert: read(cert, 'tls-cert'), key: read(key, 'tls-key') } : {}),

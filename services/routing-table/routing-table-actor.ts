@@ -150,11 +150,7 @@ export class RoutingTableActor implements RunningActor {
   private failed(event: v1.ContactEvent__Output): void {
     const contact = contactFromWire(event.contact);
     if (!contact) return;
-    // A failure at another address than the table's says nothing about the contact it holds:
-    // it is someone who named that id as theirs (and could not prove it).
-    const held = this.table.get(contact.id);
-    if (held && held.address !== contact.address) return;
-    const { evicted, promoted } = event.drop ? this.table.remove(contact.id) : this.table.onFailure(contact.id, this.ctx.clock());
+    const { evicted, promoted } = event.drop ? this.table.remove(contact.id, contact.address) : this.table.onFailure(contact.id, this.ctx.clock(), contact.address);
     this.logChange(evicted, promoted, event.drop ? 'dropped' : 'failed');
   }
 

@@ -7,9 +7,11 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
+import { splitAddress } from '../../libs/kademlia/contact.js';
 import { serverOptions } from '../../libs/proto/grpc-package.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import type { PeerLimits } from '../../libs/runtime/node-config.js';
+import { InboundLimiter } from './inbound-limiter.js';
 
 /** A connection's answer to a keepalive ping may take this long. */
 const KEEPALIVE_TIMEOUT_MS = 20_000;
@@ -17,8 +19,6 @@ const KEEPALIVE_TIMEOUT_MS = 20_000;
 export interface GrpcServer {
   readonly server: grpc.Server;
   readonly port: number;
-  /** Connections open now. */
-  connections(): number;
   /** Closes the connection of `remote` (`ip:port`, as grpc-js' call.getPeer() says). */
   disconnect(remote: string): void;
   stop(graceMs: number): Promise<void>;
@@ -44,25 +44,24 @@ export async function startGrpcServer(options: {
   const { limits, log } = options;
   const server = new grpc.Server(grpcServerOptions(options.maxMessageBytes, limits));
   const injector = server.createConnectionInjector(options.credentials);
-  const perHost = new Map<string, number>();
+  const perHost = new InboundLimiter(limits.maxConnectionsPerHost);
   const open = new Map<string, Socket>();
   let refusedSince = 0;
   const listener: NetServer = createServer({ noDelay: true }, (socket) => {
-    const host = socket.remoteAddress ?? 'unknown';
-    const count = perHost.get(host) ?? 0;
-    if (count >= limits.maxConnectionsPerHost) {
-      if (refusedSince++ % 100 === 0) log.warn({ host, max: limits.maxConnectionsPerHost, refused: refusedSince }, 'refused a connection: too many from this host');
+    // The key grpc-js' call.getPeer() gives the same connection.
+    const remote = `${socket.remoteAddress ?? 'unknown'}:${socket.remotePort}`;
+    let release: () => void;
+    try {
+      release = perHost.acquire(remote);
+    } catch {
+      if (refusedSince++ % 100 === 0) log.warn({ host: socket.remoteAddress, max: limits.maxConnectionsPerHost, refused: refusedSince }, 'refused a connection: too many from this host');
       socket.destroy();
       return;
     }
-    perHost.set(host, count + 1);
-    const remote = `${host}:${socket.remotePort}`;
     open.set(remote, socket);
     socket.once('close', () => {
       open.delete(remote);
-      const left = (perHost.get(host) ?? 1) - 1;
-      if (left <= 0) perHost.delete(host);
-      else perHost.set(host, left);
+      release();
     });
     socket.on('error', () => undefined);
     injector.injectConnection(socket);
@@ -71,7 +70,8 @@ export async function startGrpcServer(options: {
     // nothing) is destroyed. Set after the injection, which resets the socket's timeout.
     socket.setTimeout(2 * limits.idleTimeoutMs, () => socket.destroy());
   });
-  const { host, port } = splitListen(options.listen);
+  const { host, port: portText } = splitAddress(options.listen);
+  const port = Number(portText);
   await new Promise<void>((resolve, reject) => {
     listener.once('error', reject);
     listener.listen({ host, port }, () => {
@@ -84,7 +84,6 @@ export async function startGrpcServer(options: {
   return {
     server,
     port: bound,
-    connections: () => open.size,
     disconnect: (remote) => {
       const socket = open.get(remote);
       if (!socket) return;
@@ -107,11 +106,4 @@ export async function startGrpcServer(options: {
       for (const socket of open.values()) socket.destroy();
     },
   };
-}
-
-/** `host:port`, `[v6]:port` -> the parts net.listen takes. */
-function splitListen(listen: string): { host: string; port: number } {
-  const colon = listen.lastIndexOf(':');
-  const host = listen.slice(0, colon).replace(/^\[(.*)\]$/, '$1');
-  return { host, port: Number(listen.slice(colon + 1)) };
 }

@@ -1,7 +1,7 @@
 /**
- * Bounds the inbound calls one remote host may have in flight (peer RPCs and client calls
- * alike): past the bound the call is refused at once with RESOURCE_EXHAUSTED instead of piling
- * work onto the node's actors. Keyed by the remote IP, not the port, so one host cannot
+ * Bounds what one remote host may hold at once: the inbound calls it has in flight (peer RPCs
+ * and client calls alike: past the bound the call is refused at once with RESOURCE_EXHAUSTED
+ * instead of piling work onto the node's actors), and, in grpc-server.ts, its open connections. Keyed by the remote IP, not the port, so one host cannot
  * sidestep it with many connections.
  */
 import { resourceExhausted } from '../../libs/runtime/kad-error.js';

@@ -6,30 +6,32 @@
  * real peers. Past either bound the least recently used channel is closed.
  */
 import * as grpc from '@grpc/grpc-js';
+import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
 import { channelOptions, kademliaPackage } from '../../libs/proto/grpc-package.js';
 import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 
 export class PeerClientPool {
-  private readonly clients = new Map<string, PeerClient>();
-  private readonly probation = new Map<string, PeerClient>();
+  private readonly clients: BoundedMap<string, PeerClient>;
+  private readonly probation: BoundedMap<string, PeerClient>;
   private readonly Peer = kademliaPackage().Peer;
 
   constructor(
-    private readonly maxChannels: number,
+    maxChannels: number,
     private readonly maxMessageBytes: number,
     private readonly credentials: grpc.ChannelCredentials,
     /** Options for the channel to one address, beside the common ones (a TLS server name). */
     private readonly optionsFor: (address: string) => grpc.ChannelOptions = () => ({}),
-    private readonly maxProbation = 256,
-  ) {}
+    maxProbation = 256,
+  ) {
+    this.clients = new BoundedMap(maxChannels);
+    this.probation = new BoundedMap(maxProbation);
+  }
 
   get(address: string): PeerClient {
-    const proven = this.clients.get(address);
-    if (proven) return touch(this.clients, address, proven);
-    const candidate = this.probation.get(address);
-    if (candidate) return touch(this.probation, address, candidate);
+    const known = this.clients.touch(address) ?? this.probation.touch(address);
+    if (known) return known;
     const client = new this.Peer(address, this.credentials, { ...channelOptions(this.maxMessageBytes), ...this.optionsFor(address) });
-    insert(this.probation, address, client, this.maxProbation);
+    this.probation.set(address, client)?.[1].close();
     return client;
   }
 
@@ -38,7 +40,7 @@ export class PeerClientPool {
     const client = this.probation.get(address);
     if (!client) return;
     this.probation.delete(address);
-    insert(this.clients, address, client, this.maxChannels);
+    this.clients.set(address, client)?.[1].close();
   }
 
   get size(): number {
@@ -50,19 +52,4 @@ export class PeerClientPool {
     this.clients.clear();
     this.probation.clear();
   }
-}
-
-function touch(pool: Map<string, PeerClient>, address: string, client: PeerClient): PeerClient {
-  pool.delete(address);
-  pool.set(address, client);
-  return client;
-}
-
-function insert(pool: Map<string, PeerClient>, address: string, client: PeerClient, max: number): void {
-  if (pool.size >= max) {
-    const [oldest, stale] = pool.entries().next().value as [string, PeerClient];
-    pool.delete(oldest);
-    stale.close();
-  }
-  pool.set(address, client);
 }

@@ -14,6 +14,7 @@
  * host holds at most KAD_MAX_CONNECTIONS_PER_HOST connections (grpc-server.ts). Bounded memory:
  * past `maxRemotes` the least recently used entry goes.
  */
+import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
 import { hostOf } from './inbound-limiter.js';
 
 export type RateVerdict = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number; readonly abusive: boolean };
@@ -21,22 +22,24 @@ export type RateVerdict = { readonly ok: true } | { readonly ok: false; readonly
 const OK: RateVerdict = { ok: true };
 
 export class RateLimiter {
-  /** Remote -> tokens left, when they were counted, refusals not yet paid off; least recently used first. */
-  private readonly buckets = new Map<string, { tokens: number; atMs: number; refused: number }>();
+  /** Remote -> tokens left, when they were counted, refusals not yet paid off. */
+  private readonly buckets: BoundedMap<string, { tokens: number; atMs: number; refused: number }>;
   /** Host -> until when its new connections start with no tokens. */
-  private readonly penalties = new Map<string, number>();
+  private readonly penalties: BoundedMap<string, number>;
 
   constructor(
     private readonly ratePerSecond: number,
     private readonly burst: number,
     private readonly penaltyMs = 10_000,
-    private readonly maxRemotes = 16_384,
-  ) {}
+    maxRemotes = 16_384,
+  ) {
+    this.buckets = new BoundedMap(maxRemotes);
+    this.penalties = new BoundedMap(maxRemotes);
+  }
 
   take(remote: string, nowMs: number): RateVerdict {
     if (this.ratePerSecond <= 0) return OK;
     const bucket = this.buckets.get(remote) ?? this.fresh(remote, nowMs);
-    this.buckets.delete(remote);
     const tokens = Math.min(this.burst, bucket.tokens + ((nowMs - bucket.atMs) * this.ratePerSecond) / 1000);
     if (tokens >= 1) {
       this.buckets.set(remote, { tokens: tokens - 1, atMs: nowMs, refused: Math.max(0, bucket.refused - 1) });
@@ -45,15 +48,11 @@ export class RateLimiter {
     const refused = bucket.refused + 1;
     this.buckets.set(remote, { tokens, atMs: nowMs, refused });
     const abusive = refused >= this.burst;
-    if (abusive) {
-      if (this.penalties.size >= this.maxRemotes) this.penalties.delete(this.penalties.keys().next().value as string);
-      this.penalties.set(hostOf(remote), nowMs + this.penaltyMs);
-    }
+    if (abusive) this.penalties.set(hostOf(remote), nowMs + this.penaltyMs);
     return { ok: false, retryAfterMs: Math.ceil(((1 - tokens) * 1000) / this.ratePerSecond), abusive };
   }
 
   private fresh(remote: string, nowMs: number): { tokens: number; atMs: number; refused: number } {
-    if (this.buckets.size >= this.maxRemotes) this.buckets.delete(this.buckets.keys().next().value as string);
     const host = hostOf(remote);
     const until = this.penalties.get(host);
     if (until !== undefined && until <= nowMs) this.penalties.delete(host);

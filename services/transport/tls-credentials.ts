@@ -14,10 +14,10 @@
  *   verify the peer's chain against the system roots (or NODE_EXTRA_CA_CERTS) and its host
  *   name, as any TLS client does, and require an Ed25519 key.
  */
-import { isIP } from 'node:net';
 import { checkServerIdentity as checkHostName, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { ed25519KeyOfCertificate, loadTlsMaterial, peerIdOfCertificate } from '../../libs/identity/certificate.js';
+import { checkNodeCertificate, loadTlsMaterial, peerIdOfCertificate, serverNameOptions } from '../../libs/identity/certificate.js';
+import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
 import type { NodeId } from '../../libs/kademlia/id.js';
 import type { NodeConfig } from '../../libs/runtime/node-config.js';
 
@@ -45,22 +45,16 @@ export function peerChannelCredentials(config: NodeConfig): grpc.ChannelCredenti
  * none, RFC 6066, and Node warns once per process otherwise). Empty otherwise.
  */
 export function peerChannelOptions(config: NodeConfig, address: string): grpc.ChannelOptions {
-  if (config.tls?.caFile === undefined) return {};
-  const host = address.slice(0, address.lastIndexOf(':')).replace(/^\[|\]$/g, '');
-  return isIP(host) === 0 ? {} : { 'grpc.ssl_target_name_override': PEER_TLS_SERVER_NAME };
+  return config.tls?.caFile === undefined ? {} : serverNameOptions(address);
 }
 
-/** The TLS server name sent to peers dialled by IP when a CA decides trust. */
-export const PEER_TLS_SERVER_NAME = 'kad-node';
-
-/** Called once the chain has verified against the CA: the peer's key must be an Ed25519 node
- * key; the host name it was dialled by does not matter. */
-export function checkEd25519Key(_host: string, cert: PeerCertificate): Error | undefined {
-  return ed25519KeyOfCertificate(cert) === undefined ? new Error('the peer certificate carries no Ed25519 key, so it names no node id') : undefined;
+/** Once the chain has verified against the CA: the peer's key must be an Ed25519 node key. */
+function checkEd25519Key(_host: string, cert: PeerCertificate): Error | undefined {
+  return checkNodeCertificate(cert);
 }
 
 function checkHostNameAndKey(host: string, cert: PeerCertificate): Error | undefined {
-  return checkHostName(host, cert) ?? checkEd25519Key(host, cert);
+  return checkHostName(host, cert) ?? checkNodeCertificate(cert);
 }
 
 /**
@@ -70,5 +64,14 @@ function checkHostNameAndKey(host: string, cert: PeerCertificate): Error | undef
  */
 export function peerIdOfCall(call: Pick<grpc.ServerUnaryCall<unknown, unknown>, 'getAuthContext'>): NodeId | undefined {
   const cert = call.getAuthContext().sslPeerCertificate;
-  return cert === undefined ? undefined : peerIdOfCertificate(cert);
+  if (cert === undefined) return undefined;
+  // Every peer call asks: parse each certificate once, not once per call.
+  const known = certificateIds.get(cert.fingerprint256);
+  if (known !== undefined) return known ?? undefined;
+  const id = peerIdOfCertificate(cert);
+  certificateIds.set(cert.fingerprint256, id ?? null);
+  return id;
 }
+
+/** SHA-256 fingerprint -> the node id it names (null: none). */
+const certificateIds = new BoundedMap<string, NodeId | null>(4_096);

@@ -3,22 +3,19 @@
  * peer-proof.ts), with the address they proved it at: what the transport consults to tell the
  * routing table whether a contact it heard from is proven. Bounded, least recently proven out.
  */
+import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
 import { idToHex, type NodeId } from '../../libs/kademlia/id.js';
 
 export class VerifiedPeers {
   /** Hex id -> address. */
-  private readonly peers = new Map<string, string>();
+  private readonly peers: BoundedMap<string, string>;
 
-  constructor(private readonly capacity: number) {}
+  constructor(capacity: number) {
+    this.peers = new BoundedMap(capacity);
+  }
 
   add(id: NodeId, address: string): void {
-    const key = idToHex(id);
-    this.peers.delete(key);
-    if (this.peers.size >= this.capacity) {
-      const oldest = this.peers.keys().next().value;
-      if (oldest !== undefined) this.peers.delete(oldest);
-    }
-    this.peers.set(key, address);
+    this.peers.set(idToHex(id), address);
   }
 
   /** True when `id` proved itself at `address`. */

@@ -14,15 +14,16 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
+import { splitAddress } from '../../libs/kademlia/contact.js';
 import { recordIdOf } from '../../libs/kademlia/id.js';
-import { unary } from '../../libs/proto/grpc-package.js';
+import { kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
 import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
 import { FakePeerIdentity, servePeer } from '../testkit/fake-peer.js';
 import { freePorts } from '../testkit/free-port.js';
 import { rawPeerClient } from '../testkit/grpc-probe.js';
-import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
+import { ProcessCluster, tableEntries, type ProcessNode } from '../testkit/process-cluster.js';
 import { signedWireRecord } from '../testkit/records.js';
 import { takeCensus } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
@@ -33,16 +34,8 @@ const FLOOD_SCRIPT = fileURLToPath(new URL('../testkit/flood.js', import.meta.ur
 
 /** Every contact in every live node's table and replacement cache. */
 async function tableAddresses(cluster: ProcessCluster): Promise<{ ids: Set<string>; addresses: Set<string> }> {
-  const ids = new Set<string>();
-  const addresses = new Set<string>();
-  for (const node of cluster.live()) {
-    const table = await node.client.routingTable();
-    for (const c of table.buckets.flatMap((b) => [...b.contacts, ...b.replacements])) {
-      ids.add(Buffer.from(c.id).toString('hex'));
-      addresses.add(c.address);
-    }
-  }
-  return { ids, addresses };
+  const entries = (await Promise.all(cluster.live().map((node) => tableEntries(node, { replacements: true })))).flat();
+  return { ids: new Set(entries.map((e) => e.idHex)), addresses: new Set(entries.map((e) => e.address)) };
 }
 
 /** Get latencies (ms) of `count` Gets of `keys` through `node`, one at a time. */
@@ -58,8 +51,24 @@ async function getLatencies(node: ProcessNode, keys: readonly string[], count: n
 
 /** A peer client on a connection of its own (grpc-js otherwise shares one per address). */
 function ownConnection(address: string): PeerClient {
-  const Peer = rawPeerClient(address).constructor as new (address: string, credentials: grpc.ChannelCredentials, options: grpc.ChannelOptions) => PeerClient;
-  return new Peer(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, 'grpc.enable_retries': 0 });
+  return new (kademliaPackage().Peer)(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, 'grpc.enable_retries': 0 });
+}
+
+/** The median of latency samples, to 0.01 ms. */
+const p50 = (samples: number[]): number => Math.round(percentile(samples, 50) * 100) / 100;
+
+/** Raw TCP connections to a node, read from so that the node's close is seen. */
+function rawConnections(address: string, count: number): { sockets: Socket[]; closed: () => number } {
+  const { host, port } = splitAddress(address);
+  let closed = 0;
+  const sockets = Array.from({ length: count }, () => {
+    const socket = netConnect({ host, port: Number(port) });
+    socket.on('error', () => undefined);
+    socket.on('close', () => closed++);
+    socket.resume();
+    return socket;
+  });
+  return { sockets, closed: () => closed };
 }
 
 function openFds(pid: number): number {
@@ -119,7 +128,6 @@ describe('peer trust - fabricated senders and a node holding 10 000 records', ()
     const afterFlood = await getLatencies(holder!, probeKeys, 100);
     const missAfter = await getLatencies(cluster.nodes[1]!, ['absent-a', 'absent-b'], 20);
 
-    const p50 = (s: number[]): number => Math.round(percentile(s, 50) * 100) / 100;
     t.diagnostic(`node-0 (10 000 records) Get p50: before ${p50(before)} ms, during the flood ${p50(during)} ms (${during.length} Gets), after ${p50(afterFlood)} ms`);
     t.diagnostic(`lookup (a miss through node-1) p50: before ${p50(missBefore)} ms, after ${p50(missAfter)} ms`);
     assert.ok(during.length > 0);
@@ -246,19 +254,10 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
     const node = cluster.nodes[1]!;
     const pid = node.processes[0]!.pid!;
     const fdsBefore = openFds(pid);
-    const [host, port] = [node.address.split(':')[0]!, Number(node.address.split(':')[1])];
-    const sockets: Socket[] = [];
-    let closed = 0;
-    for (let i = 0; i < 500; i++) {
-      const socket = netConnect({ host, port });
-      socket.on('error', () => undefined);
-      socket.on('close', () => closed++);
-      socket.resume(); // read what the server sends, so its close is seen
-      sockets.push(socket);
-    }
+    const { sockets, closed } = rawConnections(node.address, 500);
     await waitFor('500 connections open on the node', () => openFds(pid) >= fdsBefore + 450, { timeoutMs: 10_000 });
     const fdsOpen = openFds(pid);
-    await waitFor('the node to close all 500', () => closed === 500, { timeoutMs: 15_000 });
+    await waitFor('the node to close all 500', () => closed() === 500, { timeoutMs: 15_000 });
     await waitFor('its file descriptors back', () => openFds(pid) <= fdsBefore + 10, { timeoutMs: 5_000 });
     t.diagnostic(`node file descriptors: ${fdsBefore} -> ${fdsOpen} with 500 idle connections -> ${openFds(pid)} after the idle timeout`);
     for (const s of sockets) s.destroy();
@@ -266,21 +265,12 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
 
   test('one connection over the per-host limit is refused at once', async () => {
     const [first] = cluster.nodes;
-    const [host, port] = [first!.address.split(':')[0]!, Number(first!.address.split(':')[1])];
     const pid = first!.processes[0]!.pid!;
     const fdsBefore = openFds(pid);
-    const sockets: Socket[] = [];
-    let closed = 0;
+    const { sockets, closed } = rawConnections(first!.address, 650);
     try {
-      for (let i = 0; i < 650; i++) {
-        const socket = netConnect({ host, port });
-        socket.on('error', () => undefined);
-        socket.on('close', () => closed++);
-        socket.resume();
-        sockets.push(socket);
-      }
       // Well before the idle timeout, the ones over 600 (less the cluster's own) are gone.
-      await waitFor('the connections over the limit to be refused', () => closed >= 50, { timeoutMs: 1_200 });
+      await waitFor('the connections over the limit to be refused', () => closed() >= 50, { timeoutMs: 1_200 });
     } finally {
       for (const s of sockets) s.destroy();
     }
@@ -339,7 +329,6 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
     const [code] = (await exited) as [number | null];
     assert.equal(code, 0, 'the flood process failed');
     const { served, exhausted, dropped, retryAfterMs: retryAfter } = JSON.parse(output.slice('throttled\n'.length)) as { served: number; exhausted: number; dropped: number; retryAfterMs: number };
-    const p50 = (s: number[]): number => Math.round(percentile(s, 50) * 100) / 100;
     t.diagnostic(`flooder: ${served} served, ${exhausted} RESOURCE_EXHAUSTED, ${dropped} lost with its connection, retry-after-ms ${retryAfter}; other client's Get p50 ${p50(before)} ms before, ${p50(during)} ms during`);
     assert.ok(Number.isInteger(retryAfter) && retryAfter > 0, `retry-after-ms trailer: ${retryAfter}`);
     assert.ok(p50(during) <= 4 * p50(before) + 3, `Get p50 went from ${p50(before)} to ${p50(during)} ms`);

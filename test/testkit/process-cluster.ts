@@ -280,8 +280,16 @@ export async function nodeIdHex(node: ProcessNode): Promise<string> {
   return idToHex(Uint8Array.from(bytesOf((await node.client.stats({ timeoutMs: 5_000 })).self?.id)));
 }
 
-/** The ids (hex) in a node's routing table, as its Admin.RoutingTable reports them. */
-export async function tableIdsHex(node: ProcessNode): Promise<string[]> {
+/** The contacts (hex id, address) in a node's routing table, as its Admin.RoutingTable reports
+ * them; with `replacements`, its replacement caches' too. */
+export async function tableEntries(node: ProcessNode, options: { replacements?: boolean } = {}): Promise<{ idHex: string; address: string }[]> {
   const table = await node.client.routingTable({ timeoutMs: 5_000 });
-  return table.buckets.flatMap((bucket) => bucket.contacts).map((contact) => idToHex(Uint8Array.from(bytesOf(contact.id))));
+  return table.buckets
+    .flatMap((bucket) => (options.replacements ? [...bucket.contacts, ...bucket.replacements] : bucket.contacts))
+    .map((contact) => ({ idHex: idToHex(Uint8Array.from(bytesOf(contact.id))), address: contact.address }));
+}
+
+/** The ids (hex) in a node's routing table. */
+export async function tableIdsHex(node: ProcessNode): Promise<string[]> {
+  return (await tableEntries(node)).map((entry) => entry.idHex);
 }

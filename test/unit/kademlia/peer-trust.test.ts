@@ -127,3 +127,15 @@ describe('ids nearest a newcomer', () => {
     assert.deepEqual(store.idsAfter(sorted[9]!, 10, now), sorted.slice(10, 20));
   });
 });
+
+describe('failures at another address', () => {
+  test('leave the contact the table holds; at its own address they count', () => {
+    const table = new RoutingTable(randomBytes(32), { k: 20, maxFailures: 1 });
+    const held = { id: randomBytes(32), address: '127.0.0.1:7400' };
+    table.observe(held, 0);
+    assert.deepEqual(table.remove(held.id, '127.0.0.1:9999'), {});
+    assert.deepEqual(table.onFailure(held.id, 1, '127.0.0.1:9999'), {});
+    assert.ok(table.has(held.id));
+    assert.equal(table.onFailure(held.id, 2, held.address).evicted?.address, held.address);
+  });
+});
