@@ -5,19 +5,26 @@
  * node sends it a challenge Ping (peer-proof.ts) and admits it if the proof holds.
  *
  * Bounded against floods of made-up senders: at most `maxProbes` challenges in flight (the rest
- * are not challenged now; a real node is heard from again), a candidate that failed is not
- * challenged again for `retryAfterMs`, and the memory of failures holds `maxRemembered` entries.
+ * are not challenged now; a real node is heard from again), and the memory of failures holds
+ * `maxRemembered` entries. A candidate that answered and could not prove its id (another id, a
+ * bad proof, another network) is not challenged again for `refusedRetryMs`; one that could not be
+ * reached only for `unreachableRetryMs`, since a node that was restarting is back within a second
+ * and calls again (a rolling restart must not lock its nodes out of each other's tables).
  * Pure: the caller sends the Pings and reports how they went.
  */
 import { BoundedMap } from './bounded-map.js';
 
 export interface AdmissionOptions {
   readonly maxProbes: number;
-  readonly retryAfterMs: number;
+  readonly refusedRetryMs: number;
+  readonly unreachableRetryMs: number;
   readonly maxRemembered: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionOptions = { maxProbes: 16, retryAfterMs: 5_000, maxRemembered: 4_096 };
+export const DEFAULT_ADMISSION: AdmissionOptions = { maxProbes: 16, refusedRetryMs: 60_000, unreachableRetryMs: 1_000, maxRemembered: 4_096 };
+
+/** How a challenge went: proved, answered without a valid proof, or not reached at all. */
+export type ChallengeOutcome = 'proved' | 'refused' | 'unreachable';
 
 export class Admission {
   private readonly probing = new Set<string>();
@@ -41,8 +48,8 @@ export class Admission {
     return true;
   }
 
-  done(key: string, proved: boolean, nowMs: number): void {
-    if (!this.probing.delete(key) || proved) return;
-    this.failedUntil.set(key, nowMs + this.options.retryAfterMs);
+  done(key: string, outcome: ChallengeOutcome, nowMs: number): void {
+    if (!this.probing.delete(key) || outcome === 'proved') return;
+    this.failedUntil.set(key, nowMs + (outcome === 'refused' ? this.options.refusedRetryMs : this.options.unreachableRetryMs));
   }
 }

@@ -19,7 +19,7 @@ import { RoutingTable } from '../../libs/kademlia/routing-table.js';
 import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
-import { invalidArgument } from '../../libs/runtime/kad-error.js';
+import { ErrorCode, asKadError, invalidArgument } from '../../libs/runtime/kad-error.js';
 import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
@@ -163,8 +163,8 @@ export class RoutingTableActor implements RunningActor {
     const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
     // The bookkeeping is synchronous, outside the mailbox: a full mailbox must not leak the slot.
     this.actors.ask('transport', 'ping', { peer: contactToWire(contact), timeoutMs }, timeoutMs + BUS_SLACK_MS).then(
-      () => this.admission.done(key, true, this.ctx.clock()),
-      () => this.admission.done(key, false, this.ctx.clock()),
+      () => this.admission.done(key, 'proved', this.ctx.clock()),
+      (err: unknown) => this.admission.done(key, asKadError(err).code === ErrorCode.FailedPrecondition ? 'refused' : 'unreachable', this.ctx.clock()),
     );
   }
 

@@ -19,7 +19,7 @@ import { bytesOf, contactFromWire, contactToWire, contactsFromWire, recordFromWi
 import { unary } from '../../libs/proto/grpc-package.js';
 import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
-import { ErrorCode, KadError, invalidArgument, unavailable } from '../../libs/runtime/kad-error.js';
+import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/runtime/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { fromGrpcError } from './grpc-status.js';
 import type { PeerClientPool } from './peer-client-pool.js';
@@ -83,7 +83,8 @@ export class OutboundRpcs {
     }
     if (target.id) this.reportFailure({ id: target.id, address: target.address }, `could not prove its id: ${problem}`, true);
     else this.deps.log.warn({ peer: target.address, why: problem }, 'peer could not prove its id');
-    throw unavailable(`${target.address} did not prove its id: ${problem}`);
+    // FAILED_PRECONDITION, not UNAVAILABLE: it answered, and is not who it claims to be.
+    throw failedPrecondition(`${target.address} did not prove its id: ${problem}`);
   }
 
   async findNode(request: v1.OutboundFindNode__Output): Promise<v1.FindNodeResponse> {
@@ -147,7 +148,7 @@ export class OutboundRpcs {
     if (!claimed) throw unavailable(`${target.address} answered without a valid responder id`);
     if (target.id && !idEquals(claimed.id, target.id)) {
       this.reportFailure({ id: target.id, address: target.address }, `answered as ${idToHex(claimed.id)}`, true);
-      throw new KadError(ErrorCode.Unavailable, `${target.address} answered with a different node id than expected`);
+      throw failedPrecondition(`${target.address} answered with a different node id than expected`);
     }
     const contact = { id: claimed.id, address: target.address };
     if (!idEquals(contact.id, this.deps.self.id)) {

@@ -37,16 +37,23 @@ describe('ping proofs', () => {
 
 describe('admission', () => {
   test('bounded challenges in flight, no second challenge while one runs, a failure waits', () => {
-    const admission = new Admission({ maxProbes: 2, retryAfterMs: 1_000, maxRemembered: 2 });
+    const admission = new Admission({ maxProbes: 2, refusedRetryMs: 1_000, unreachableRetryMs: 100, maxRemembered: 2 });
     assert.ok(admission.begin('a', 0));
     assert.ok(!admission.begin('a', 0), 'the same candidate twice');
     assert.ok(admission.begin('b', 0));
     assert.ok(!admission.begin('c', 0), 'past maxProbes');
-    admission.done('a', false, 0);
-    assert.ok(!admission.begin('a', 500), 'failed: not again before retryAfterMs');
+    admission.done('a', 'refused', 0);
+    assert.ok(!admission.begin('a', 500), 'refused: not again before refusedRetryMs');
     assert.ok(admission.begin('a', 1_000));
-    admission.done('b', true, 0);
+    admission.done('b', 'proved', 0);
     assert.ok(admission.begin('b', 0), 'a proven one may be challenged again (it moved, say)');
+  });
+  test('one that could not be reached (restarting) is challenged again soon', () => {
+    const admission = new Admission({ maxProbes: 2, refusedRetryMs: 60_000, unreachableRetryMs: 1_000, maxRemembered: 8 });
+    assert.ok(admission.begin('restarting', 0));
+    admission.done('restarting', 'unreachable', 0);
+    assert.ok(!admission.begin('restarting', 500));
+    assert.ok(admission.begin('restarting', 1_000));
   });
 });
 
