@@ -40,6 +40,8 @@ export interface InboundDeps {
   /** This node's key: it answers challenges with it. */
   readonly key: SigningKey;
   readonly verified: VerifiedPeers;
+  /** A peer serving at `address` called this node (its channel there may start over). */
+  readonly heardFrom: (address: string) => void;
   /** This node's network name: peers of another are refused. */
   readonly network: string;
   readonly kad: KademliaConfig;
@@ -108,6 +110,7 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
       throw failedPrecondition(`this node is of network ${JSON.stringify(deps.network)}, the sender of ${JSON.stringify(network.slice(0, 64))}`);
     }
     if (idEquals(contact.id, self.id)) return undefined;
+    deps.heardFrom(contact.address);
     actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified: deps.verified.has(contact.id, contact.address) });
     return contact;
   };

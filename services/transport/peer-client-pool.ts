@@ -35,6 +35,20 @@ export class PeerClientPool {
     return client;
   }
 
+  /**
+   * The peer at `address` just called this node, so it is up: a channel to it still backing off
+   * from an earlier failure (it was down, or restarting) is closed, and the next call dials
+   * afresh. Otherwise a challenge of that caller would fail at once, as if it were unreachable.
+   */
+  revive(address: string): void {
+    for (const pool of [this.clients, this.probation]) {
+      const client = pool.get(address);
+      if (client?.getChannel().getConnectivityState(false) !== grpc.connectivityState.TRANSIENT_FAILURE) continue;
+      pool.delete(address);
+      client.close();
+    }
+  }
+
   /** The peer at `address` proved its id: its channel moves to the main pool. */
   promote(address: string): void {
     const client = this.probation.get(address);

@@ -65,7 +65,8 @@ export class TransportActor implements RunningActor {
     const verified = new VerifiedPeers(MAX_VERIFIED_PEERS);
     const rate = new RateLimiter(config.peerLimits.rateLimitRps, config.peerLimits.rateLimitBurst);
     const disconnect = (remote: string): void => grpcServer.disconnect(remote);
-    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const heardFrom = (address: string): void => pool.revive(address);
+    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
