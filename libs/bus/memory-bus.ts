@@ -10,6 +10,11 @@ export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, BusHandler>();
   private closed = false;
 
+  /** Whether an actor in this process answers on `subject`. */
+  serves(subject: string): boolean {
+    return !this.closed && this.handlers.has(subject);
+  }
+
   async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     await Promise.resolve();
     const handler = this.handlers.get(subject);

@@ -1,9 +1,11 @@
 /**
  * A node, or part of one, in this process: the chosen actors on one bus. `kad node` starts all
- * four; `kad actor <name>` starts one (split mode). With a NATS URL the actors use NATS; without,
- * they share an in-process MemoryBus (given, so many nodes can share one in a process).
+ * four; `kad actor <name>` starts one (split mode). With a NATS URL the actors are served on NATS
+ * and talk to each other in process where they share it (LocalFirstBus); without, they share an
+ * in-process MemoryBus (given, so many nodes can share one in a process).
  */
 import type { Bus } from '../../libs/bus/bus.js';
+import { LocalFirstBus } from '../../libs/bus/local-first-bus.js';
 import { MemoryBus } from '../../libs/bus/memory-bus.js';
 import { NatsBus, inboxPrefixFor } from '../../libs/bus/nats-bus.js';
 import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
@@ -44,8 +46,9 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const identity = loadNodeIdentity(config.dataDir, config.tls);
   const clock = config.clockOffsetMs === 0 ? systemClock : () => systemClock() + config.clockOffsetMs;
   const ownsBus = config.natsUrl !== undefined || options.memoryBus === undefined;
+  // With NATS, the actors of this process still talk in process; NATS carries the rest.
   const bus: Bus = config.natsUrl
-    ? await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}`, ...config.natsAuth, inboxPrefix: inboxPrefixFor(config.node) })
+    ? new LocalFirstBus(await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}`, ...config.natsAuth, inboxPrefix: inboxPrefixFor(config.node) }))
     : (options.memoryBus ?? new MemoryBus());
   const started: RunningActor[] = [];
   const stop = async (): Promise<void> => {

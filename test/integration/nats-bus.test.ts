@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { connect } from '@nats-io/transport-node';
 import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
+import { LocalFirstBus } from '../../libs/bus/local-first-bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
 import { NatsBus } from '../../libs/bus/nats-bus.js';
 import { ErrorCode, KadError, resourceExhausted } from '../../libs/runtime/kad-error.js';
@@ -45,6 +46,36 @@ test('nats bus - actors are discoverable NATS micro services with their node in 
     await assert.rejects(new ActorClient(bus, 'nobody').ask('storage', 'stats', {}, 5_000), (err: KadError) => err.code === ErrorCode.Unavailable);
   } finally {
     await nc.close();
+    await service.stop();
+    await bus.close();
+  }
+});
+
+test('local-first bus - messages between co-located actors never reach nats-server; from outside the actor is discovered and answers', async () => {
+  const bus = new LocalFirstBus(await NatsBus.connect({ servers: nats.url, name: 'local-first' }));
+  const service = await serveActor(bus, 'lf-1', 'storage', storageHandlers({ stats: () => ({ records: 7, bytes: 1 }) }), new Mailbox('lf-1/storage', { capacity: 8, concurrency: 1 }), () => undefined);
+  const watcher = await connect({ servers: nats.url });
+  const onNats: string[] = [];
+  const watch = watcher.subscribe('kad.lf-1.>', { callback: (_err, msg) => void onNats.push(msg.subject) });
+  await watcher.flush();
+  try {
+    const inProcess = new ActorClient(bus, 'lf-1');
+    for (let i = 0; i < 10; i++) assert.deepEqual(await inProcess.ask('storage', 'stats', {}, 2_000), { records: 7, bytes: 1 });
+
+    const outsider = await NatsBus.connect({ servers: nats.url, name: 'outsider' });
+    try {
+      assert.deepEqual(await new ActorClient(outsider, 'lf-1').ask('storage', 'stats', {}, 2_000), { records: 7, bytes: 1 });
+    } finally {
+      await outsider.close();
+    }
+    const info = await watcher.request('$SRV.INFO.kad-storage', new Uint8Array(0), { timeout: 2_000 });
+    assert.equal(info.json<{ metadata: Record<string, string> }>().metadata['node'], 'lf-1');
+    await watcher.flush();
+    // Only the outsider's request crossed nats-server.
+    assert.deepEqual(onNats, ['kad.lf-1.storage.stats']);
+  } finally {
+    watch.unsubscribe();
+    await watcher.close();
     await service.stop();
     await bus.close();
   }

@@ -1,0 +1,45 @@
+/**
+ * The bus of a node process that has a NATS URL: location transparency, as Akka and Erlang give
+ * actor references. An actor sends to a subject (node, actor, verb) and never knows where the
+ * actor runs:
+ * - one served in this process gets the message in process (a MemoryBus: no socket, no server);
+ * - any other gets it over NATS, on the same subject, in the same protobuf.
+ * Every actor served here is served on NATS too, so split actors in other processes, operators'
+ * tools (`nats micro ls`) and anything else that sends to its subjects still reach it there.
+ * Deadlines, mailbox bounds and "nobody serves it, so unavailable at once" hold on both paths.
+ */
+import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
+import { MemoryBus } from './memory-bus.js';
+
+export class LocalFirstBus implements Bus {
+  private readonly local = new MemoryBus();
+
+  constructor(private readonly remote: Bus) {}
+
+  request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    return (this.local.serves(subject) ? this.local : this.remote).request(subject, data, timeoutMs);
+  }
+
+  publish(subject: string, data: Uint8Array): void {
+    (this.local.serves(subject) ? this.local : this.remote).publish(subject, data);
+  }
+
+  async serve(spec: ServiceSpec): Promise<ServiceHandle> {
+    const remote = await this.remote.serve(spec);
+    const local = await this.local.serve(spec).catch(async (err: unknown) => {
+      await remote.stop();
+      throw err;
+    });
+    return {
+      stop: async () => {
+        await local.stop();
+        await remote.stop();
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.local.close();
+    await this.remote.close();
+  }
+}
