@@ -3,6 +3,7 @@
  * `ClusterResult` per (build, mode, N), wrapped in a `BenchReport` with the machine and the
  * parameters. Latencies are milliseconds, memory KiB.
  */
+import type { BusPerOp } from './bus-messages.js';
 
 export type ClusterMode = 'co-located' | 'split';
 
@@ -69,6 +70,8 @@ export interface ClusterResult {
   readonly preload: { readonly records: number; readonly stored: number; readonly ms: number; readonly errors: number; readonly meanAcknowledged: number };
   readonly floor: FloorResult;
   readonly put: LatencyStats;
+  /** Bus messages per sequential Put, the whole cluster's (nats-server's and in process). */
+  readonly busPerPut: BusPerOp;
   readonly get: LatencyStats;
   /** The warm-up Gets (the first Gets a fresh cluster serves), timed but not counted in `get`. */
   readonly getCold: LatencyStats;

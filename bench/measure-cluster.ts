@@ -7,6 +7,7 @@ import { rmSync } from 'node:fs';
 import { startNatsServer, type NatsServerProcess } from '../libs/runtime/nats-server.js';
 import { ProcessCluster } from '../test/testkit/process-cluster.js';
 import type { BuildInfo, ClusterMode, ClusterResult, ThroughputResult, WorkloadParameters } from './cluster-result.js';
+import { busPerOp, countBusMessages } from './bus-messages.js';
 import { ClusterWorkload } from './cluster-workload.js';
 import { round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
@@ -40,7 +41,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
   });
   let keepLogs = true;
   try {
-    nats = await startNatsServer();
+    nats = await startNatsServer({ monitor: true });
     const split = mode === 'split' ? Array.from({ length: nodes }, (_, i) => i) : [];
     cluster = await ProcessCluster.start({ cli: build.cliPath, nodes, split, natsUrl: nats.url, env: options.env });
     const startupMs = round(performance.now() - started, 0);
@@ -60,7 +61,11 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     // twice as slow at 32 nodes); they are timed and reported apart, not counted in `get`.
     const cold = await workload.sequentialGets(options.warmupPerNode * nodes, options.phaseLimitMs, true);
     if (options.warmupPerNode > 0) log(`  warm-up: ${cold.latency.n} Gets, p50 ${cold.latency.p50} ms`);
+    const clients = cluster.nodes.map((node) => node.client);
+    const busBefore = await countBusMessages(clients, nats.monitorUrl!);
     const put = await workload.sequentialPuts(options.ops, options.phaseLimitMs);
+    const busPerPut = busPerOp(busBefore, await countBusMessages(clients, nats.monitorUrl!), put.n + put.errors);
+    log(`  bus messages per Put: ${busPerPut.total} (${busPerPut.overNats} through nats-server, ${busPerPut.inProcess} in process)`);
     // The floor right before the Gets it is compared with, so both see the same machine (just
     // after start the nodes are still refreshing their buckets, which slows a ping too).
     const floor = await measureFloor(cluster.nodes.map((node) => node.address), nats.url, options.floorOps, options.seed);
@@ -97,6 +102,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
       cutShort,
       floor,
       put,
+      busPerPut,
       get: gets.latency,
       getCold: cold.latency,
       getLocal: gets.local,

@@ -112,6 +112,18 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
     results.map((r) => [...cell(r), ...levels.map(({ op, n }) => throughputCell(r.throughput.find((t) => t.op === op && t.inFlight === n)))]),
   ), '');
 
+  out.push('## Bus messages per sequential Put (the whole cluster; a request and its reply are two)', '');
+  out.push(table(
+    ['build', 'mode', 'N', 'total', 'through nats-server', 'in process', 'busiest verbs'],
+    results.map((r) => [
+      ...cell(r),
+      fixed(r.busPerPut.total),
+      fixed(r.busPerPut.overNats),
+      fixed(r.busPerPut.inProcess),
+      Object.entries(r.busPerPut.byVerb).map(([verb, n]) => `${verb} ${fixed(n)}`).join(', ') || 'n/a',
+    ]),
+  ), '');
+
   out.push('## Node memory (VmRSS; a split node is the sum of its four processes)', '');
   out.push(table(
     ['build', 'mode', 'N', 'total idle', 'total after', 'per node mean', 'per node max'],
@@ -138,6 +150,7 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
           'higher',
         ])),
         ['RSS per node (MiB)', b.rssAfter.meanPerNodeKiB / 1024, r.rssAfter.meanPerNodeKiB / 1024, 'lower'],
+        ['bus messages per Put', b.busPerPut.total, r.busPerPut.total, 'lower'],
       ];
       for (const [name, was, now] of metrics) rows.push([r.mode, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
     }

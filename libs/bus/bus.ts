@@ -4,6 +4,7 @@
  * process, no server). Failures surface as KadError: `unavailable` when no actor answers on a
  * subject, `deadline-exceeded` when it does not answer in time, or the code the actor replied.
  */
+import type { BusTally } from './bus-tally.js';
 import type { ActorName } from './subjects.js';
 
 /** Handles one message; returns the reply bytes, or undefined for a publish (no reply). */
@@ -33,4 +34,6 @@ export interface Bus {
   /** Serve an actor's endpoints (on NATS: one NATS micro service per actor). */
   serve(spec: ServiceSpec): Promise<ServiceHandle>;
   close(): Promise<void>;
+  /** What this process has sent, where the bus counts it. */
+  readonly tally?: BusTally;
 }

@@ -9,19 +9,27 @@
  * Deadlines, mailbox bounds and "nobody serves it, so unavailable at once" hold on both paths.
  */
 import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
+import { BusTally } from './bus-tally.js';
 import { MemoryBus } from './memory-bus.js';
 
 export class LocalFirstBus implements Bus {
+  readonly tally = new BusTally();
   private readonly local = new MemoryBus();
 
   constructor(private readonly remote: Bus) {}
 
   request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    return (this.local.serves(subject) ? this.local : this.remote).request(subject, data, timeoutMs);
+    return this.route(subject, true).request(subject, data, timeoutMs);
   }
 
   publish(subject: string, data: Uint8Array): void {
-    (this.local.serves(subject) ? this.local : this.remote).publish(subject, data);
+    this.route(subject, false).publish(subject, data);
+  }
+
+  private route(subject: string, request: boolean): Bus {
+    const here = this.local.serves(subject);
+    this.tally.note(subject, here, request);
+    return here ? this.local : this.remote;
   }
 
   async serve(spec: ServiceSpec): Promise<ServiceHandle> {

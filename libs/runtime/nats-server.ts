@@ -10,11 +10,14 @@ export interface NatsServerProcess {
   readonly url: string;
   readonly port: number;
   readonly process: ChildProcess;
+  /** With `monitor`: the HTTP monitoring endpoint (`/varz` counts every message). */
+  readonly monitorUrl: string | undefined;
   stop(): Promise<void>;
 }
 
 const READY_TIMEOUT_MS = 10_000;
 const LISTENING = /Listening for client connections on [^\s]*:(\d+)/;
+const MONITOR = /Starting http monitor on ([^\s]+)/;
 
 export function natsServerInstalled(binary = 'nats-server'): boolean {
   return spawnSync(binary, ['--version'], { stdio: 'ignore' }).status === 0;
@@ -22,10 +25,10 @@ export function natsServerInstalled(binary = 'nats-server'): boolean {
 
 /** Listens on `host` (default 127.0.0.1) and `port` (default: a free one). With `configFile`, the
  * server also reads that configuration (users, permissions, operator mode); host and port given
- * here still win over the file's. */
-export function startNatsServer(options: { binary?: string; host?: string; port?: number; configFile?: string } = {}): Promise<NatsServerProcess> {
+ * here still win over the file's. With `monitor`, it also serves HTTP monitoring on a free port. */
+export function startNatsServer(options: { binary?: string; host?: string; port?: number; configFile?: string; monitor?: boolean } = {}): Promise<NatsServerProcess> {
   const host = options.host ?? '127.0.0.1';
-  const config = options.configFile === undefined ? [] : ['-c', options.configFile];
+  const config = [...(options.configFile === undefined ? [] : ['-c', options.configFile]), ...(options.monitor ? ['-m', '-1'] : [])];
   const child = killOnExit(
     spawn(options.binary ?? 'nats-server', [...config, '-a', host, '-p', String(options.port ?? -1)], {
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -54,9 +57,11 @@ export function startNatsServer(options: { binary?: string; host?: string; port?
       child.stderr?.removeAllListeners('data');
       child.stderr?.resume();
       const port = Number(match[1]);
+      const monitor = MONITOR.exec(output)?.[1];
       resolve({
         url: `nats://${host}:${port}`,
         port,
+        monitorUrl: monitor === undefined ? undefined : `http://${monitor}`,
         process: child,
         stop: () => stopChild(child),
       });

@@ -26,6 +26,8 @@ import type { Logger } from '../../libs/runtime/logger.js';
 import { toGrpcStatus } from './grpc-status.js';
 import { hostOf, type InboundLimiter } from './inbound-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
+import type { BusTally } from '../../libs/bus/bus-tally.js';
+import type { ContactReports } from './contact-reports.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
 export interface InboundDeps {
@@ -40,6 +42,9 @@ export interface InboundDeps {
   /** This node's key: it answers challenges with it. */
   readonly key: SigningKey;
   readonly verified: VerifiedPeers;
+  readonly reports: ContactReports;
+  /** The bus messages this process sent, where the bus counts them (Admin Stats). */
+  readonly busTally: BusTally | undefined;
   /** A peer serving at `address` called this node (its channel there may start over). */
   readonly heardFrom: (address: string) => void;
   /** This node's network name: peers of another are refused. */
@@ -111,7 +116,7 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
     }
     if (idEquals(contact.id, self.id)) return undefined;
     deps.heardFrom(contact.address);
-    actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified: deps.verified.has(contact.id, contact.address) });
+    deps.reports.seen(contact);
     return contact;
   };
   const closestTo = async (target: Uint8Array, sender: Contact | undefined): Promise<v1.Contact[]> => {
@@ -202,7 +207,8 @@ export function adminHandlers(deps: InboundDeps): AdminHandlers {
         actors.ask('storage', 'stats', {}, LOCAL_REQUEST_TIMEOUT_MS),
       ]);
       const contacts = table.buckets.reduce((n, bucket) => n + bucket.contacts.length, 0);
-      return { self: contactToWire(self), node: actors.node, contacts, records: storage.records, recordBytes: storage.bytes };
+      const busMessages = deps.busTally?.counts() ?? [];
+      return { self: contactToWire(self), node: actors.node, contacts, records: storage.records, recordBytes: storage.bytes, busMessages };
     }),
   };
 }

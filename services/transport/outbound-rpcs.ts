@@ -23,12 +23,14 @@ import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../
 import type { Logger } from '../../libs/runtime/logger.js';
 import { fromGrpcError } from './grpc-status.js';
 import type { PeerClientPool } from './peer-client-pool.js';
+import type { ContactReports } from './contact-reports.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
 export interface OutboundDeps {
   readonly actors: ActorClient;
   readonly pool: PeerClientPool;
   readonly verified: VerifiedPeers;
+  readonly reports: ContactReports;
   readonly self: Contact;
   readonly network: string;
   readonly kad: KademliaConfig;
@@ -78,7 +80,7 @@ export class OutboundRpcs {
     // load balancer or an alias) proves its id for its own address: it answered, and the routing
     // table challenges it there before it may enter.
     if (target.id === undefined && claimed.address !== target.address && checkPingProof({ ...proof, dialled: claimed.address }, verifyEd25519) === undefined) {
-      if (!idEquals(claimed.id, this.deps.self.id)) this.deps.actors.tell('routing-table', 'seen', { contact: contactToWire(claimed), verified: false });
+      if (!idEquals(claimed.id, this.deps.self.id)) this.deps.reports.seen(claimed, false);
       return { responder: contactToWire(claimed) };
     }
     if (target.id) this.reportFailure({ id: target.id, address: target.address }, `could not prove its id: ${problem}`, true);
@@ -135,7 +137,7 @@ export class OutboundRpcs {
         // Of another network: it will never answer us, so it goes at once.
         this.reportFailure({ id: target.id, address: target.address }, kad.message, true);
       } else if (target.id && (kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded)) {
-        this.deps.actors.tell('routing-table', 'failed', { contact: { id: Buffer.from(target.id), address: target.address } });
+        this.deps.reports.failed({ id: target.id, address: target.address });
       }
       throw kad;
     }
@@ -151,10 +153,7 @@ export class OutboundRpcs {
       throw failedPrecondition(`${target.address} answered with a different node id than expected`);
     }
     const contact = { id: claimed.id, address: target.address };
-    if (!idEquals(contact.id, this.deps.self.id)) {
-      const verified = this.deps.verified.has(contact.id, contact.address);
-      this.deps.actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified });
-    }
+    if (!idEquals(contact.id, this.deps.self.id)) this.deps.reports.seen(contact);
     return contact;
   }
 
@@ -171,6 +170,6 @@ export class OutboundRpcs {
   private reportFailure(contact: Contact, why: string, drop = false): void {
     this.deps.log.warn({ peer: contact.address, why }, 'peer misbehaved');
     if (drop && this.deps.verified.has(contact.id, contact.address)) this.deps.verified.forget(contact.id);
-    this.deps.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
+    this.deps.reports.failed(contact, drop);
   }
 }

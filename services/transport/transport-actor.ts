@@ -21,6 +21,7 @@ import { InboundLimiter } from './inbound-limiter.js';
 import { startGrpcServer, type GrpcServer } from './grpc-server.js';
 import { RateLimiter } from './rate-limiter.js';
 import { VerifiedPeers } from './verified-peers.js';
+import { ContactReports } from './contact-reports.js';
 import { peerChannelCredentials, peerChannelOptions, peerIdOfCall, serverCredentials } from './tls-credentials.js';
 
 /** Outbound RPCs in flight at most, and waiting beyond that, before RESOURCE_EXHAUSTED. */
@@ -30,6 +31,8 @@ const MAX_CHANNELS = 1_024;
 const MAX_VERIFIED_PEERS = 8_192;
 /** Inbound calls one remote host may have in flight (reliability.md: requests per peer). */
 const MAX_INBOUND_PER_HOST = 256;
+/** The routing table hears of one contact at most this often (contact-reports.ts). */
+const CONTACT_REPORT_EVERY_MS = 1_000;
 /** Room around a record for the rest of a message: ids, addresses, up to k contacts. */
 const MESSAGE_OVERHEAD_BYTES = 64 * 1024;
 
@@ -66,7 +69,8 @@ export class TransportActor implements RunningActor {
     const rate = new RateLimiter(config.peerLimits.rateLimitRps, config.peerLimits.rateLimitBurst);
     const disconnect = (remote: string): void => grpcServer.disconnect(remote);
     const heardFrom = (address: string): void => pool.revive(address);
-    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const reports = new ContactReports(actors, verified, ctx.clock, CONTACT_REPORT_EVERY_MS);
+    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, reports, busTally: ctx.bus.tally, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));

@@ -3,6 +3,7 @@ import type { MessageTypeDefinition } from '@grpc/proto-loader';
 
 import type { AdminClient as _kademlia_v1_AdminClient, AdminDefinition as _kademlia_v1_AdminDefinition } from './kademlia/v1/Admin.js';
 import type { Bucket as _kademlia_v1_Bucket, Bucket__Output as _kademlia_v1_Bucket__Output } from './kademlia/v1/Bucket.js';
+import type { BusMessageCount as _kademlia_v1_BusMessageCount, BusMessageCount__Output as _kademlia_v1_BusMessageCount__Output } from './kademlia/v1/BusMessageCount.js';
 import type { Contact as _kademlia_v1_Contact, Contact__Output as _kademlia_v1_Contact__Output } from './kademlia/v1/Contact.js';
 import type { Record as _kademlia_v1_Record, Record__Output as _kademlia_v1_Record__Output } from './kademlia/v1/Record.js';
 import type { RecordOwner as _kademlia_v1_RecordOwner, RecordOwner__Output as _kademlia_v1_RecordOwner__Output } from './kademlia/v1/RecordOwner.js';
@@ -20,6 +21,7 @@ export interface ProtoGrpcType {
     v1: {
       Admin: SubtypeConstructor<typeof grpc.Client, _kademlia_v1_AdminClient> & { service: _kademlia_v1_AdminDefinition }
       Bucket: MessageTypeDefinition<_kademlia_v1_Bucket, _kademlia_v1_Bucket__Output>
+      BusMessageCount: MessageTypeDefinition<_kademlia_v1_BusMessageCount, _kademlia_v1_BusMessageCount__Output>
       Contact: MessageTypeDefinition<_kademlia_v1_Contact, _kademlia_v1_Contact__Output>
       Record: MessageTypeDefinition<_kademlia_v1_Record, _kademlia_v1_Record__Output>
       RecordOwner: MessageTypeDefinition<_kademlia_v1_RecordOwner, _kademlia_v1_RecordOwner__Output>

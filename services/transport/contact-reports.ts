@@ -1,0 +1,59 @@
+/**
+ * What the transport tells the routing table about the peers it hears from: `seen` (with whether
+ * the contact proved its id here) and `failed`. Coalesced: every inbound call and every reply is
+ * news of its peer, but the table learns nothing new from a second "seen" of the same contact a
+ * moment later, so a contact is reported seen at most once per `everyMs`, and failed at most once
+ * per `everyMs` (the table evicts after repeated failures: §4.1 means failures spread over time,
+ * not one burst of calls). A change of news is always reported at once: seen after failed,
+ * failed after seen, proven after unproven, and any `drop`.
+ */
+import type { ActorClient } from '../../libs/bus/actor-runtime.js';
+import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
+import type { Contact } from '../../libs/kademlia/contact.js';
+import { idToHex } from '../../libs/kademlia/id.js';
+import { contactToWire } from '../../libs/proto/convert.js';
+import type { VerifiedPeers } from './verified-peers.js';
+
+type News = 'seen' | 'seen-proven' | 'failed';
+
+export class ContactReports {
+  /** `id@address` -> the last news sent, and when. */
+  private readonly last: BoundedMap<string, { readonly news: News; readonly atMs: number }>;
+
+  constructor(
+    private readonly actors: ActorClient,
+    private readonly verified: VerifiedPeers,
+    private readonly clock: () => number,
+    private readonly everyMs: number,
+    capacity = 4_096,
+  ) {
+    this.last = new BoundedMap(capacity);
+  }
+
+  /** `contact` answered or called; proven when it proved its id at that address. */
+  seen(contact: Contact, proven = this.verified.has(contact.id, contact.address)): void {
+    if (this.fresh(contact, proven ? 'seen-proven' : 'seen')) this.actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified: proven });
+  }
+
+  /** A call to `contact` failed; `drop`: it is not who it claimed to be (it goes at once). */
+  failed(contact: Contact, drop = false): void {
+    if (drop) {
+      this.last.delete(keyOf(contact));
+      this.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
+      return;
+    }
+    if (this.fresh(contact, 'failed')) this.actors.tell('routing-table', 'failed', { contact: contactToWire(contact) });
+  }
+
+  /** Whether this news is worth sending now (and if so, notes it as sent). */
+  private fresh(contact: Contact, news: News): boolean {
+    const key = keyOf(contact);
+    const now = this.clock();
+    const last = this.last.get(key);
+    if (last && last.news === news && now - last.atMs < this.everyMs) return false;
+    this.last.set(key, { news, atMs: now });
+    return true;
+  }
+}
+
+const keyOf = (contact: Contact): string => `${idToHex(contact.id)}@${contact.address}`;
