@@ -41,7 +41,7 @@ export const PROTOCOL = {
     ping: { request: 'OutboundPing', reply: 'PingResponse' },
     'find-node': { request: 'OutboundFindNode', reply: 'FindNodeResponse' },
     'find-value': { request: 'OutboundFindValue', reply: 'FindValueResponse' },
-    store: { request: 'OutboundStore', reply: 'StoreResponse' },
+    store: { request: 'OutboundStore', reply: 'OutboundStoreResponse' },
   },
 } as const satisfies Record<ActorName, Record<string, RequestVerb | EventVerb>>;
 

@@ -42,6 +42,7 @@ export interface Messages {
   OutboundFindNode: [v1.OutboundFindNode, v1.OutboundFindNode__Output];
   OutboundFindValue: [v1.OutboundFindValue, v1.OutboundFindValue__Output];
   OutboundStore: [v1.OutboundStore, v1.OutboundStore__Output];
+  OutboundStoreResponse: [v1.OutboundStoreResponse, v1.OutboundStoreResponse__Output];
   CoordinatorPut: [v1.CoordinatorPut, v1.CoordinatorPut__Output];
   CoordinatorGet: [v1.CoordinatorGet, v1.CoordinatorGet__Output];
   CoordinatorFindNode: [v1.CoordinatorFindNode, v1.CoordinatorFindNode__Output];

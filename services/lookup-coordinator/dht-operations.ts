@@ -46,6 +46,9 @@ export interface StoreOutcome {
   readonly errors: string[];
 }
 
+/** One replica's answer to a STORE: stored, or the version it kept; or why it did not answer. */
+type StoreAnswer = { readonly stored: boolean; readonly held: v1.Record__Output | null } | { readonly error: string };
+
 export interface DhtOperationsDeps {
   readonly actors: ActorClient;
   readonly self: Contact;
@@ -110,30 +113,33 @@ export class DhtOperations {
   async storeOn(replicas: readonly Contact[], record: KadRecord, timeoutMs: number, expectedSeq?: number): Promise<StoreOutcome> {
     const wire = recordToWire(record);
     const cas = expectedSeq === undefined ? {} : { expectedSeq };
-    const results = await Promise.allSettled(
-      replicas.map(async (replica): Promise<{ stored: boolean; held: v1.Record__Output | null }> => {
-        if (idEquals(replica.id, this.deps.self.id)) {
-          return this.deps.actors.ask('storage', 'put', { record: wire, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);
-        }
-        return this.deps.actors.ask('transport', 'store', { peer: contactToWire(replica), record: wire, timeoutMs, ...cas }, timeoutMs + BUS_SLACK_MS);
-      }),
-    );
-    const refusals: KadRecord[] = [];
-    for (const r of results) {
-      if (r.status !== 'fulfilled' || r.value.stored || !r.value.held) continue;
-      const held = this.keptInstead(record, r.value.held);
-      if (held) refusals.push(held);
-    }
-    const storedOn = replicas.filter((_, i) => {
-      const r = results[i];
-      return r?.status === 'fulfilled' && r.value.stored;
-    });
-    return {
-      acknowledged: storedOn.length,
-      storedOn,
-      refusals,
-      errors: results.flatMap((r) => (r.status === 'rejected' ? [(r.reason as Error).message] : [])),
+    const isSelf = (replica: Contact): boolean => idEquals(replica.id, this.deps.self.id);
+    const others = replicas.filter((replica) => !isSelf(replica));
+    // This node's copy through its storage actor; every other replica in one transport request.
+    const [own, remote] = await Promise.allSettled([
+      others.length < replicas.length ? this.deps.actors.ask('storage', 'put', { record: wire, ...cas }, LOCAL_REQUEST_TIMEOUT_MS) : null,
+      others.length > 0 ? this.deps.actors.ask('transport', 'store', { peers: others.map(contactToWire), record: wire, timeoutMs, ...cas }, timeoutMs + BUS_SLACK_MS) : null,
+    ]);
+    const failed = (r: PromiseRejectedResult): StoreAnswer => ({ error: (r.reason as Error).message });
+    const ownAnswer: StoreAnswer = own.status === 'fulfilled' && own.value ? { stored: own.value.stored, held: own.value.held } : own.status === 'rejected' ? failed(own) : { error: 'not asked' };
+    const answerOf = (i: number): StoreAnswer => {
+      if (remote.status === 'rejected') return failed(remote);
+      const outcome = remote.value?.outcomes[i];
+      if (!outcome) return { error: `no store outcome for ${others[i]?.address}` };
+      return outcome.error === '' ? { stored: outcome.stored, held: outcome.held } : { error: outcome.error };
     };
+    const result: StoreOutcome = { acknowledged: 0, storedOn: [], refusals: [], errors: [] };
+    let next = 0;
+    for (const replica of replicas) {
+      const answer = isSelf(replica) ? ownAnswer : answerOf(next++);
+      if ('error' in answer) result.errors.push(answer.error);
+      else if (answer.stored) result.storedOn.push(replica);
+      else if (answer.held) {
+        const held = this.keptInstead(record, answer.held);
+        if (held) result.refusals.push(held);
+      }
+    }
+    return { ...result, acknowledged: result.storedOn.length };
   }
 
   /** A replica's claim that it holds a version that wins: believed only when it verifies and is

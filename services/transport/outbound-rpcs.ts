@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import type * as grpc from '@grpc/grpc-js';
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import type { KademliaConfig } from '../../libs/kademlia/config.js';
+import { MAX_K, type KademliaConfig } from '../../libs/kademlia/config.js';
 import { idEquals, idToHex, isNodeId, type NodeId } from '../../libs/kademlia/id.js';
 import { isValidAddress, type Contact } from '../../libs/kademlia/contact.js';
 import { checkRecord, idOfRecord } from '../../libs/kademlia/record.js';
@@ -45,6 +45,8 @@ interface Target {
 }
 
 const MAX_RPC_TIMEOUT_MS = 60_000;
+/** Peers one store request may name: a Put's replicas, at most k. */
+const MAX_STORE_PEERS = MAX_K;
 
 function targetFrom(peer: v1.Contact__Output | null): Target {
   if (!peer || !isValidAddress(peer.address)) throw invalidArgument('peer must have a host:port address');
@@ -113,11 +115,23 @@ export class OutboundRpcs {
     return { responder: contactToWire(responder), record: null, closer: this.closer(responder, reply.closer) };
   }
 
-  async store(request: v1.OutboundStore__Output): Promise<v1.StoreResponse> {
-    const target = targetFrom(request.peer);
+  /** One record to every peer asked, in parallel; one outcome per peer, in order. */
+  async store(request: v1.OutboundStore__Output): Promise<v1.OutboundStoreResponse> {
+    if (request.peers.length > MAX_STORE_PEERS) throw invalidArgument(`at most ${MAX_STORE_PEERS} peers per store, got ${request.peers.length}`);
+    const targets = request.peers.map(targetFrom);
     const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
-    const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, { sender: this.sender, network: this.deps.network, record: request.record, ...cas });
-    return { responder: contactToWire(this.confirm(target, reply.responder)), stored: reply.stored, held: reply.stored ? null : reply.held };
+    const message = { sender: this.sender, network: this.deps.network, record: request.record, ...cas };
+    const outcomes = await Promise.all(
+      targets.map(async (target): Promise<v1.StoreOutcome> => {
+        try {
+          const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, message);
+          return { responder: contactToWire(this.confirm(target, reply.responder)), stored: reply.stored, held: reply.stored ? null : reply.held };
+        } catch (err) {
+          return { responder: null, stored: false, held: null, error: (err as Error).message || 'store failed' };
+        }
+      }),
+    );
+    return { outcomes };
   }
 
   private async call<Req, Res>(

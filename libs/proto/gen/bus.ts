@@ -20,6 +20,7 @@ import type { OutboundFindNode as _kademlia_v1_OutboundFindNode, OutboundFindNod
 import type { OutboundFindValue as _kademlia_v1_OutboundFindValue, OutboundFindValue__Output as _kademlia_v1_OutboundFindValue__Output } from './kademlia/v1/OutboundFindValue.js';
 import type { OutboundPing as _kademlia_v1_OutboundPing, OutboundPing__Output as _kademlia_v1_OutboundPing__Output } from './kademlia/v1/OutboundPing.js';
 import type { OutboundStore as _kademlia_v1_OutboundStore, OutboundStore__Output as _kademlia_v1_OutboundStore__Output } from './kademlia/v1/OutboundStore.js';
+import type { OutboundStoreResponse as _kademlia_v1_OutboundStoreResponse, OutboundStoreResponse__Output as _kademlia_v1_OutboundStoreResponse__Output } from './kademlia/v1/OutboundStoreResponse.js';
 import type { PeerClient as _kademlia_v1_PeerClient, PeerDefinition as _kademlia_v1_PeerDefinition } from './kademlia/v1/Peer.js';
 import type { PingRequest as _kademlia_v1_PingRequest, PingRequest__Output as _kademlia_v1_PingRequest__Output } from './kademlia/v1/PingRequest.js';
 import type { PingResponse as _kademlia_v1_PingResponse, PingResponse__Output as _kademlia_v1_PingResponse__Output } from './kademlia/v1/PingResponse.js';
@@ -43,6 +44,7 @@ import type { StoragePutRequest as _kademlia_v1_StoragePutRequest, StoragePutReq
 import type { StoragePutResponse as _kademlia_v1_StoragePutResponse, StoragePutResponse__Output as _kademlia_v1_StoragePutResponse__Output } from './kademlia/v1/StoragePutResponse.js';
 import type { StorageStatsRequest as _kademlia_v1_StorageStatsRequest, StorageStatsRequest__Output as _kademlia_v1_StorageStatsRequest__Output } from './kademlia/v1/StorageStatsRequest.js';
 import type { StorageStatsResponse as _kademlia_v1_StorageStatsResponse, StorageStatsResponse__Output as _kademlia_v1_StorageStatsResponse__Output } from './kademlia/v1/StorageStatsResponse.js';
+import type { StoreOutcome as _kademlia_v1_StoreOutcome, StoreOutcome__Output as _kademlia_v1_StoreOutcome__Output } from './kademlia/v1/StoreOutcome.js';
 import type { StoreRequest as _kademlia_v1_StoreRequest, StoreRequest__Output as _kademlia_v1_StoreRequest__Output } from './kademlia/v1/StoreRequest.js';
 import type { StoreResponse as _kademlia_v1_StoreResponse, StoreResponse__Output as _kademlia_v1_StoreResponse__Output } from './kademlia/v1/StoreResponse.js';
 
@@ -72,6 +74,7 @@ export interface ProtoGrpcType {
       OutboundFindValue: MessageTypeDefinition<_kademlia_v1_OutboundFindValue, _kademlia_v1_OutboundFindValue__Output>
       OutboundPing: MessageTypeDefinition<_kademlia_v1_OutboundPing, _kademlia_v1_OutboundPing__Output>
       OutboundStore: MessageTypeDefinition<_kademlia_v1_OutboundStore, _kademlia_v1_OutboundStore__Output>
+      OutboundStoreResponse: MessageTypeDefinition<_kademlia_v1_OutboundStoreResponse, _kademlia_v1_OutboundStoreResponse__Output>
       Peer: SubtypeConstructor<typeof grpc.Client, _kademlia_v1_PeerClient> & { service: _kademlia_v1_PeerDefinition }
       PingRequest: MessageTypeDefinition<_kademlia_v1_PingRequest, _kademlia_v1_PingRequest__Output>
       PingResponse: MessageTypeDefinition<_kademlia_v1_PingResponse, _kademlia_v1_PingResponse__Output>
@@ -95,6 +98,7 @@ export interface ProtoGrpcType {
       StoragePutResponse: MessageTypeDefinition<_kademlia_v1_StoragePutResponse, _kademlia_v1_StoragePutResponse__Output>
       StorageStatsRequest: MessageTypeDefinition<_kademlia_v1_StorageStatsRequest, _kademlia_v1_StorageStatsRequest__Output>
       StorageStatsResponse: MessageTypeDefinition<_kademlia_v1_StorageStatsResponse, _kademlia_v1_StorageStatsResponse__Output>
+      StoreOutcome: MessageTypeDefinition<_kademlia_v1_StoreOutcome, _kademlia_v1_StoreOutcome__Output>
       StoreRequest: MessageTypeDefinition<_kademlia_v1_StoreRequest, _kademlia_v1_StoreRequest__Output>
       StoreResponse: MessageTypeDefinition<_kademlia_v1_StoreResponse, _kademlia_v1_StoreResponse__Output>
     }

@@ -5,7 +5,7 @@ import type { Record as _kademlia_v1_Record, Record__Output as _kademlia_v1_Reco
 import type { Long } from '@grpc/proto-loader';
 
 export interface OutboundStore {
-  'peer'?: (_kademlia_v1_Contact | null);
+  'peers'?: (_kademlia_v1_Contact)[];
   'record'?: (_kademlia_v1_Record | null);
   'timeoutMs'?: (number);
   'expectedSeq'?: (number | string | Long);
@@ -13,7 +13,7 @@ export interface OutboundStore {
 }
 
 export interface OutboundStore__Output {
-  'peer': (_kademlia_v1_Contact__Output | null);
+  'peers': (_kademlia_v1_Contact__Output)[];
   'record': (_kademlia_v1_Record__Output | null);
   'timeoutMs': (number);
   'expectedSeq'?: (number);
