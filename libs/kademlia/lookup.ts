@@ -7,9 +7,16 @@
  * Termination is the strict one of §2.3: the lookup ends once the k closest candidates that have
  * not failed have all answered. Candidates beyond the k closest are never queried.
  *
+ * The final round of §2.3: "if a round of FIND_NODEs fails to return a node any closer than the
+ * closest already seen, the initiator resends the FIND_NODE to all of the k closest nodes it has
+ * not already queried". A round here is alpha answers: after alpha answers in a row that bring
+ * nobody closer than the closest candidate seen, the lookup is stalled (rust-libp2p's
+ * ClosestPeersIter has the same state) and may have up to k RPCs in flight, so the rest of the k
+ * closest are asked at once rather than alpha at a time; an answer with a closer node ends the
+ * stall. Where every node already knows the k closest (a small network, a settled
+ * neighbourhood), a lookup is then two rounds, not k / alpha.
+ *
  * Deviations from the paper:
- * - No separate "final round" to all k closest: the window rule above already queries every one
- *   of the k closest before converging, with at most alpha RPCs in flight at once.
  * - An RPC that outlives rpcTimeoutMs counts as failed (§2.3 leaves timeouts to the caller), and
  *   the whole lookup has an absolute deadline after which it returns what it has.
  */
@@ -68,6 +75,8 @@ export class Lookup {
   private readonly candidates: Candidate[] = [];
   private readonly byId = new Map<string, Candidate>();
   private finished: Extract<LookupStep, { kind: 'finished' }> | undefined;
+  /** Answers in a row that brought nobody closer than the closest candidate seen. */
+  private answersWithoutProgress = 0;
 
   constructor(options: LookupOptions, seeds: readonly Contact[], _nowMs: number) {
     if (!isNodeId(options.target)) throw new RangeError('target must be a 32-byte id');
@@ -101,9 +110,10 @@ export class Lookup {
     if (window.every((candidate) => candidate.state === 'succeeded')) return this.finish('converged');
 
     let inFlight = this.candidates.filter((candidate) => candidate.state === 'in-flight').length;
+    const parallelism = this.parallelism;
     const peers: Contact[] = [];
     for (const candidate of window) {
-      if (inFlight >= this.alpha) break;
+      if (inFlight >= parallelism) break;
       if (candidate.state !== 'not-contacted') continue;
       candidate.state = 'in-flight';
       candidate.sentAtMs = nowMs;
@@ -126,7 +136,14 @@ export class Lookup {
     if (!candidate || candidate.state !== 'in-flight') return;
     candidate.state = 'succeeded';
     this.stats.succeeded += 1;
+    const closestBefore = this.candidates[0];
     for (const contact of closer.slice(0, this.maxContactsPerReply)) this.addCandidate(contact);
+    this.answersWithoutProgress = this.candidates[0] === closestBefore ? this.answersWithoutProgress + 1 : 0;
+  }
+
+  /** RPCs allowed in flight now: alpha, or k once stalled (the final round, module comment). */
+  get parallelism(): number {
+    return this.answersWithoutProgress >= this.alpha ? Math.max(this.alpha, this.k) : this.alpha;
   }
 
   /** The RPC to `peerId` failed. */

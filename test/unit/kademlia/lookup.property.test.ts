@@ -37,7 +37,7 @@ interface Delivery {
 }
 
 describe('Lookup properties', () => {
-  test('on random networks it terminates, keeps at most alpha in flight and never queries self', () => {
+  test('on random networks it terminates, keeps at most alpha in flight (k once stalled) and never queries self', () => {
     fc.assert(
       fc.property(
         anyId,
@@ -74,7 +74,9 @@ describe('Lookup properties', () => {
           for (let calls = 1; ; calls++) {
             assert.ok(calls <= bound, `next() called more than ${bound} times`);
             step = lookup.next(now);
-            assert.ok(lookup.inFlight().length <= alpha, 'at most alpha in flight');
+            assert.ok(lookup.inFlight().length <= Math.max(alpha, k), 'at most max(alpha, k) in flight');
+            if (step.kind === 'query') assert.ok(lookup.inFlight().length <= lookup.parallelism, 'a query never exceeds the parallelism of the moment');
+            assert.ok(lookup.parallelism === alpha || lookup.parallelism === Math.max(alpha, k));
             if (step.kind === 'finished') break;
             if (step.kind === 'query') {
               assert.ok(step.peers.length > 0);
@@ -153,7 +155,7 @@ function idealLookup(tables: Map<string, RoutingTable>, from: Contact, target: N
     if (step.kind === 'finished') return step;
     assert.equal(step.kind, 'query', 'replies are immediate, so the lookup never waits');
     if (step.kind !== 'query') break;
-    assert.ok(step.peers.length <= alpha);
+    assert.ok(step.peers.length <= lookup.parallelism);
     for (const peer of step.peers) lookup.onSuccess(peer.id, tables.get(idToHex(peer.id))?.closest(target, k) ?? [], 0);
   }
   assert.fail('the lookup did not finish');

@@ -36,6 +36,21 @@ describe('Lookup', () => {
     assert.deepEqual(lookup.stats, { queried: 3, succeeded: 1, failed: 0, rounds: 2 });
   });
 
+  test('the final round (§2.3): after alpha answers with nobody closer, the rest of the k closest go at once', () => {
+    const lookup = new Lookup(options({ k: 6, alpha: 2 }), [at(1), at(2), at(3), at(4), at(5), at(6)], 0);
+    assert.deepEqual(firstBytes(queried(lookup.next(0))), [1, 2]);
+    lookup.onSuccess(idOf(1), [at(7)], 1); // nobody closer than 1
+    assert.equal(lookup.parallelism, 2);
+    assert.deepEqual(firstBytes(queried(lookup.next(1))), [3]);
+    lookup.onSuccess(idOf(2), [], 2); // the second such answer in a row: stalled
+    assert.equal(lookup.parallelism, 6);
+    assert.deepEqual(firstBytes(queried(lookup.next(2))), [4, 5, 6]);
+    // An answer with a closer node ends the stall: alpha again, the new closest first.
+    lookup.onSuccess(idOf(4), [at(0)], 3);
+    assert.equal(lookup.parallelism, 2);
+    assert.deepEqual(lookup.next(3), { kind: 'waiting' });
+  });
+
   test('replies add closer candidates, which are queried next', () => {
     const lookup = new Lookup(options({ k: 2, alpha: 1 }), [at(0x40)], 0);
     queried(lookup.next(0));
