@@ -5,8 +5,8 @@
  *
  * - Seeds: the source's RoutingTable.closest(target, k).
  * - A FIND_NODE to a live node completes after a latency drawn from the LatencyModel with the
- *   responder's closest(target, k + 1) minus the requester, cut to k (as inbound-handlers.ts
- *   answers). A dead node never answers: the RPC fails rpcTimeoutMs after it was sent.
+ *   responder's findNodeAnswer (libs/kademlia/contact.ts: its closest k + 1 minus the requester,
+ *   the rule inbound-handlers.ts answers by). A dead node never answers: the RPC fails rpcTimeoutMs after it was sent.
  * - FIND_VALUE (holdsValue given): a responder holding the value ends the lookup at once.
  * - With `updates`, every node changes its table as the real protocol would (ProtocolUpdates);
  *   RPCs still in flight when the lookup ends are applied too (the peer did get the request).
@@ -18,7 +18,8 @@
  * research/sim/kad_hops_sim.py.
  */
 import type { KademliaConfig } from '../../libs/kademlia/config.js';
-import { idEquals, type NodeId } from '../../libs/kademlia/id.js';
+import { findNodeAnswer } from '../../libs/kademlia/contact.js';
+import type { NodeId } from '../../libs/kademlia/id.js';
 import { Lookup } from '../../libs/kademlia/lookup.js';
 import type { LatencyModel } from './latency-model.js';
 import type { ProtocolUpdates } from './protocol-updates.js';
@@ -135,11 +136,7 @@ export function runSimLookup(input: SimLookupInput): SimLookupResult {
     updates?.seen(completion.peer, source, now);
     updates?.seen(source, completion.peer, now);
     if (input.holdsValue?.(completion.peer, now)) return finish([], 'found', depth, completion.peer);
-    const closer = tables
-      .get(completion.peer)
-      .closest(target, params.k + 1)
-      .filter((c) => !idEquals(c.id, selfId))
-      .slice(0, params.k);
+    const closer = findNodeAnswer(tables.get(completion.peer).closest(target, params.k + 1), params.k, selfId);
     lookup.onSuccess(peerId, closer, now);
   }
 }

@@ -6,17 +6,28 @@
  * - any other gets it over NATS, on the same subject, in the same protobuf.
  * Every actor served here is served on NATS too, so split actors in other processes, operators'
  * tools (`nats micro ls`) and anything else that sends to its subjects still reach it there.
+ * The actors this process is to run (`own`) are in process even before they serve: a message to
+ * one still starting never goes out to nats-server.
  * Deadlines, mailbox bounds and "nobody serves it, so unavailable at once" hold on both paths.
  */
 import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
 import { BusTally } from './bus-tally.js';
 import { MemoryBus } from './memory-bus.js';
+import { actorSubjectPrefix, type ActorName } from './subjects.js';
 
 export class LocalFirstBus implements Bus {
   readonly tally = new BusTally();
   private readonly local = new MemoryBus();
 
-  constructor(private readonly remote: Bus) {}
+  /** Subject prefixes (`kad.<node>.<actor>.`) of the actors this process runs. */
+  private readonly ownPrefixes: readonly string[];
+
+  constructor(
+    private readonly remote: Bus,
+    own?: { readonly node: string; readonly actors: readonly ActorName[] },
+  ) {
+    this.ownPrefixes = own ? own.actors.map((actor) => actorSubjectPrefix(own.node, actor)) : [];
+  }
 
   request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     return this.route(subject, true).request(subject, data, timeoutMs);
@@ -27,7 +38,7 @@ export class LocalFirstBus implements Bus {
   }
 
   private route(subject: string, request: boolean): Bus {
-    const here = this.local.serves(subject);
+    const here = this.local.serves(subject) || this.ownPrefixes.some((prefix) => subject.startsWith(prefix));
     this.tally.note(subject, here, request);
     return here ? this.local : this.remote;
   }

@@ -42,6 +42,7 @@ export const PROTOCOL = {
     'find-node': { request: 'OutboundFindNode', reply: 'FindNodeResponse' },
     'find-value': { request: 'OutboundFindValue', reply: 'FindValueResponse' },
     store: { request: 'OutboundStore', reply: 'OutboundStoreResponse' },
+    'table-view': { event: 'TableView' },
   },
 } as const satisfies Record<ActorName, Record<string, RequestVerb | EventVerb>>;
 

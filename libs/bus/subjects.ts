@@ -18,9 +18,14 @@ export function isActorName(name: string): name is ActorName {
 }
 
 export function subjectFor(node: string, actor: ActorName, verb: string): string {
-  if (!isValidToken(node)) throw new RangeError(`node name ${JSON.stringify(node)} is not a NATS subject token ([A-Za-z0-9_-], 1 to 64 characters)`);
   if (!isValidToken(verb)) throw new RangeError(`verb ${JSON.stringify(verb)} is not a NATS subject token`);
-  return `kad.${node}.${actor}.${verb}`;
+  return `${actorSubjectPrefix(node, actor)}${verb}`;
+}
+
+/** What every subject of one actor of one node starts with: `kad.<node>.<actor>.`. */
+export function actorSubjectPrefix(node: string, actor: ActorName): string {
+  if (!isValidToken(node)) throw new RangeError(`node name ${JSON.stringify(node)} is not a NATS subject token ([A-Za-z0-9_-], 1 to 64 characters)`);
+  return `kad.${node}.${actor}.`;
 }
 
 /** The NATS micro service name of an actor: `kad-routing-table` and so on. */

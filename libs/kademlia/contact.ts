@@ -2,7 +2,7 @@
  * A contact (paper §2.2: the <IP address, port, Node ID> triple) and helpers to validate its
  * address and to order contacts by XOR distance.
  */
-import { compareDistance, idToHex, type NodeId } from './id.js';
+import { compareDistance, idEquals, idToHex, type NodeId } from './id.js';
 
 export interface Contact {
   readonly id: NodeId;
@@ -80,4 +80,13 @@ export function sortByDistance(target: NodeId, contacts: readonly Contact[]): Co
 /** The at most `count` distinct contacts closest to target, closest first. */
 export function closestContacts(target: NodeId, contacts: readonly Contact[], count: number): Contact[] {
   return sortByDistance(target, contacts).slice(0, Math.max(0, count));
+}
+
+/**
+ * What a node answers to FIND_NODE and to a FIND_VALUE it cannot serve (§2.3): from `closest`,
+ * the contacts it knows closest to the target (closest first, k + 1 of them when it has them),
+ * the k that are not the requester, who knows itself already.
+ */
+export function findNodeAnswer(closest: readonly Contact[], k: number, requester: NodeId | undefined): Contact[] {
+  return closest.filter((c) => !requester || !idEquals(c.id, requester)).slice(0, k);
 }

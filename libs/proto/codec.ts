@@ -43,6 +43,7 @@ export interface Messages {
   OutboundFindValue: [v1.OutboundFindValue, v1.OutboundFindValue__Output];
   OutboundStore: [v1.OutboundStore, v1.OutboundStore__Output];
   OutboundStoreResponse: [v1.OutboundStoreResponse, v1.OutboundStoreResponse__Output];
+  TableView: [v1.TableView, v1.TableView__Output];
   CoordinatorPut: [v1.CoordinatorPut, v1.CoordinatorPut__Output];
   CoordinatorGet: [v1.CoordinatorGet, v1.CoordinatorGet__Output];
   CoordinatorFindNode: [v1.CoordinatorFindNode, v1.CoordinatorFindNode__Output];

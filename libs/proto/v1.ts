@@ -52,3 +52,4 @@ export type * from './gen/kademlia/v1/StorageStatsResponse.js';
 export type * from './gen/kademlia/v1/StoreOutcome.js';
 export type * from './gen/kademlia/v1/StoreRequest.js';
 export type * from './gen/kademlia/v1/StoreResponse.js';
+export type * from './gen/kademlia/v1/TableView.js';

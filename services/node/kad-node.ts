@@ -48,7 +48,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const ownsBus = config.natsUrl !== undefined || options.memoryBus === undefined;
   // With NATS, the actors of this process still talk in process; NATS carries the rest.
   const bus: Bus = config.natsUrl
-    ? new LocalFirstBus(await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}`, ...config.natsAuth, inboxPrefix: inboxPrefixFor(config.node) }))
+    ? new LocalFirstBus(await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}`, ...config.natsAuth, inboxPrefix: inboxPrefixFor(config.node) }), { node: config.node, actors: names })
     : (options.memoryBus ?? new MemoryBus());
   const started: RunningActor[] = [];
   const stop = async (): Promise<void> => {

@@ -25,6 +25,10 @@ import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
 /** How often a changed table is written to the data dir. */
 const SNAPSHOT_EVERY_MS = 2_000;
+/** The transport's view of the table (it answers FIND_NODE from it): sent at most this long after
+ * a change, and every VIEW_REFRESH_MS anyway (a transport that restarted gets one). */
+const VIEW_AFTER_CHANGE_MS = 100;
+const VIEW_REFRESH_MS = 5_000;
 
 export class RoutingTableActor implements RunningActor {
   private readonly table: RoutingTable;
@@ -34,6 +38,8 @@ export class RoutingTableActor implements RunningActor {
   private readonly admission = new Admission();
   private service: ServiceHandle | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
+  private viewTimer: NodeJS.Timeout | undefined;
+  private viewRefreshTimer: NodeJS.Timeout | undefined;
   private changed = false;
 
   private constructor(
@@ -69,12 +75,17 @@ export class RoutingTableActor implements RunningActor {
       }, SNAPSHOT_EVERY_MS);
       actor.snapshotTimer.unref();
     }
+    actor.viewRefreshTimer = setInterval(() => actor.sendView(), VIEW_REFRESH_MS);
+    actor.viewRefreshTimer.unref();
+    actor.sendView();
     ctx.log.info({ id: idToHex(actor.selfId), restored }, 'routing-table actor started');
     return actor;
   }
 
   async stop(): Promise<void> {
     clearInterval(this.snapshotTimer);
+    clearInterval(this.viewRefreshTimer);
+    clearTimeout(this.viewTimer);
     await this.service?.stop();
     await this.mailbox.post(() => this.saveSnapshot());
   }
@@ -89,6 +100,19 @@ export class RoutingTableActor implements RunningActor {
       if (this.table.observe(contact, now).kind === 'inserted') restored++;
     }
     return restored;
+  }
+
+  /** The table changed: it goes to disk at the next snapshot, and to the transport shortly. */
+  private tableChanged(): void {
+    this.changed = true;
+    this.viewTimer ??= setTimeout(() => {
+      this.viewTimer = undefined;
+      this.sendView();
+    }, VIEW_AFTER_CHANGE_MS);
+  }
+
+  private sendView(): void {
+    this.actors.tell('transport', 'table-view', { contacts: this.table.contacts().map(contactToWire) });
   }
 
   private saveSnapshot(): void {
@@ -142,7 +166,7 @@ export class RoutingTableActor implements RunningActor {
     const result = this.table.observe(contact, this.ctx.clock());
     if (result.kind === 'pending') this.pingLeastRecentlySeen(result.ping);
     if (result.kind === 'inserted') {
-      this.changed = true;
+      this.tableChanged();
       this.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(contact) });
     }
   }
@@ -194,7 +218,7 @@ export class RoutingTableActor implements RunningActor {
   }
 
   private logChange(evicted: Contact | undefined, promoted: Contact | undefined, why: string): void {
-    if (evicted || promoted) this.changed = true;
+    if (evicted || promoted) this.tableChanged();
     if (evicted) {
       this.ctx.log.debug(
         { why, evicted: idToHex(evicted.id), promoted: promoted ? idToHex(promoted.id) : undefined },

@@ -13,8 +13,8 @@ import { idEquals, idToHex } from '../../libs/kademlia/id.js';
 import { CHALLENGE_BYTES, pingProofBytes } from '../../libs/kademlia/peer-proof.js';
 import type { SigningKey } from '../../libs/identity/ed25519.js';
 import { recordIdFor, validateKey, validateOwnerKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
-import { contactFromWire, contactToWire, foundRecord, idFromWire, recordFromWire } from '../../libs/proto/convert.js';
+import { closestContacts, findNodeAnswer, type Contact } from '../../libs/kademlia/contact.js';
+import { contactFromWire, contactToWire, contactsFromWire, foundRecord, idFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import type { AdminHandlers } from '../../libs/proto/gen/kademlia/v1/Admin.js';
 import type { DhtHandlers } from '../../libs/proto/gen/kademlia/v1/Dht.js';
 import type { PeerHandlers } from '../../libs/proto/gen/kademlia/v1/Peer.js';
@@ -43,6 +43,8 @@ export interface InboundDeps {
   readonly key: SigningKey;
   readonly verified: VerifiedPeers;
   readonly reports: ContactReports;
+  /** The routing table's contacts as it last published them (`transport.table-view`). */
+  readonly tableView: { contacts: readonly Contact[] | undefined };
   /** The bus messages this process sent, where the bus counts them (Admin Stats). */
   readonly busTally: BusTally | undefined;
   /** A peer serving at `address` called this node (its channel there may start over). */
@@ -119,9 +121,13 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
     deps.reports.seen(contact);
     return contact;
   };
+  /** From the routing table's view when the transport has one (no bus round trip), else asked. */
   const closestTo = async (target: Uint8Array, sender: Contact | undefined): Promise<v1.Contact[]> => {
-    const reply = await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count: kad.k + 1 }, LOCAL_REQUEST_TIMEOUT_MS);
-    return reply.contacts.filter((c) => !sender || !idEquals(c.id, sender.id)).slice(0, kad.k);
+    const view = deps.tableView.contacts;
+    const closest = view
+      ? closestContacts(target, view, kad.k + 1)
+      : contactsFromWire((await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count: kad.k + 1 }, LOCAL_REQUEST_TIMEOUT_MS)).contacts, kad.k + 1).contacts;
+    return findNodeAnswer(closest, kad.k, sender?.id).map(contactToWire);
   };
 
   return {

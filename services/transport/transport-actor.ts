@@ -9,11 +9,12 @@ import { HealthImplementation } from 'grpc-health-check';
 import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
 import type { ServiceHandle } from '../../libs/bus/bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
-import type { KademliaConfig } from '../../libs/kademlia/config.js';
+import { MAX_K, type KademliaConfig } from '../../libs/kademlia/config.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
 import { kademliaPackage, packageDefinition } from '../../libs/proto/grpc-package.js';
 import { waitForRoutingTable, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
+import { contactsFromWire } from '../../libs/proto/convert.js';
 import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './inbound-handlers.js';
 import { OutboundRpcs } from './outbound-rpcs.js';
 import { PeerClientPool } from './peer-client-pool.js';
@@ -27,6 +28,8 @@ import { peerChannelCredentials, peerChannelOptions, peerIdOfCall, serverCredent
 /** Outbound RPCs in flight at most, and waiting beyond that, before RESOURCE_EXHAUSTED. */
 const MAILBOX = { capacity: 4_096, concurrency: 512 } as const;
 const MAX_CHANNELS = 1_024;
+/** Contacts a table view may carry at most (a table holds k per bucket, at most 256 buckets). */
+const MAX_VIEW_CONTACTS = 256 * MAX_K;
 /** Peers remembered as having proved their id (more than any routing table holds). */
 const MAX_VERIFIED_PEERS = 8_192;
 /** Inbound calls one remote host may have in flight (reliability.md: requests per peer). */
@@ -70,7 +73,8 @@ export class TransportActor implements RunningActor {
     const disconnect = (remote: string): void => grpcServer.disconnect(remote);
     const heardFrom = (address: string): void => pool.revive(address);
     const reports = new ContactReports(actors, verified, ctx.clock, CONTACT_REPORT_EVERY_MS);
-    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, reports, busTally: ctx.bus.tally, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
+    const tableView: InboundDeps['tableView'] = { contacts: undefined };
+    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, reports, tableView, busTally: ctx.bus.tally, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
@@ -86,6 +90,9 @@ export class TransportActor implements RunningActor {
         'find-node': (request) => outbound.findNode(request),
         'find-value': (request) => outbound.findValue(request),
         store: (request) => outbound.store(request),
+        'table-view': (event) => {
+          tableView.contacts = contactsFromWire(event.contacts, MAX_VIEW_CONTACTS).contacts;
+        },
       },
       new Mailbox(`${config.node}/transport`, MAILBOX),
       () => undefined,

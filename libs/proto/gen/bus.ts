@@ -47,6 +47,7 @@ import type { StorageStatsResponse as _kademlia_v1_StorageStatsResponse, Storage
 import type { StoreOutcome as _kademlia_v1_StoreOutcome, StoreOutcome__Output as _kademlia_v1_StoreOutcome__Output } from './kademlia/v1/StoreOutcome.js';
 import type { StoreRequest as _kademlia_v1_StoreRequest, StoreRequest__Output as _kademlia_v1_StoreRequest__Output } from './kademlia/v1/StoreRequest.js';
 import type { StoreResponse as _kademlia_v1_StoreResponse, StoreResponse__Output as _kademlia_v1_StoreResponse__Output } from './kademlia/v1/StoreResponse.js';
+import type { TableView as _kademlia_v1_TableView, TableView__Output as _kademlia_v1_TableView__Output } from './kademlia/v1/TableView.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -101,6 +102,7 @@ export interface ProtoGrpcType {
       StoreOutcome: MessageTypeDefinition<_kademlia_v1_StoreOutcome, _kademlia_v1_StoreOutcome__Output>
       StoreRequest: MessageTypeDefinition<_kademlia_v1_StoreRequest, _kademlia_v1_StoreRequest__Output>
       StoreResponse: MessageTypeDefinition<_kademlia_v1_StoreResponse, _kademlia_v1_StoreResponse__Output>
+      TableView: MessageTypeDefinition<_kademlia_v1_TableView, _kademlia_v1_TableView__Output>
     }
   }
 }
