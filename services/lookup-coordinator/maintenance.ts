@@ -62,6 +62,8 @@ export class Maintenance {
   private readonly newcomers = new Map<string, Contact>();
   private handOffTimer: NodeJS.Timeout | undefined;
   private joined = false;
+  /** Whether the second lookup of our own id after joining has run (see membership). */
+  private lookedAgain = false;
   private lastBootstrapPingMs = 0;
 
   constructor(private readonly deps: MaintenanceDeps) {}
@@ -116,6 +118,12 @@ export class Maintenance {
     const { actors, self } = this.deps;
     const table = await actors.ask('routing-table', 'closest', { target: Buffer.from(self.id), count: 1 }, LOCAL_REQUEST_TIMEOUT_MS);
     if (this.joined && table.contacts.length > 0) {
+      // One more lookup of our own id a tick after joining: §2.3's join assumes one joiner at a
+      // time, and nodes that joined at the same moment were in nobody's table during the first.
+      if (!this.lookedAgain) {
+        this.lookedAgain = true;
+        await this.deps.ops.findNode(self.id, this.deps.clock() + this.deps.config.kad.lookupTimeoutMs);
+      }
       if (this.deps.clock() - this.lastBootstrapPingMs >= this.deps.config.kad.refreshMs) await this.rejoinThroughBootstrap();
       return;
     }

@@ -25,9 +25,10 @@ import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
 /** How often a changed table is written to the data dir. */
 const SNAPSHOT_EVERY_MS = 2_000;
-/** The transport's view of the table (it answers FIND_NODE from it): sent at most this long after
- * a change, and every VIEW_REFRESH_MS anyway (a transport that restarted gets one). */
-const VIEW_AFTER_CHANGE_MS = 100;
+/** The transport's view of the table (it answers FIND_NODE from it): sent right after a change
+ * (a burst of changes in one turn of the event loop is one view), at most once per
+ * VIEW_EVERY_MS, and every VIEW_REFRESH_MS anyway (a transport that restarted gets one). */
+const VIEW_EVERY_MS = 100;
 const VIEW_REFRESH_MS = 5_000;
 
 export class RoutingTableActor implements RunningActor {
@@ -39,6 +40,7 @@ export class RoutingTableActor implements RunningActor {
   private service: ServiceHandle | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private viewTimer: NodeJS.Timeout | undefined;
+  private viewSentMs = Number.NEGATIVE_INFINITY;
   private viewRefreshTimer: NodeJS.Timeout | undefined;
   private changed = false;
 
@@ -108,10 +110,11 @@ export class RoutingTableActor implements RunningActor {
     this.viewTimer ??= setTimeout(() => {
       this.viewTimer = undefined;
       this.sendView();
-    }, VIEW_AFTER_CHANGE_MS);
+    }, Math.max(0, this.viewSentMs + VIEW_EVERY_MS - performance.now()));
   }
 
   private sendView(): void {
+    this.viewSentMs = performance.now();
     this.actors.tell('transport', 'table-view', { contacts: this.table.contacts().map(contactToWire) });
   }
 
