@@ -72,6 +72,8 @@ export interface ClusterResult {
   readonly put: LatencyStats;
   /** Bus messages per sequential Put, the whole cluster's (nats-server's and in process). */
   readonly busPerPut: BusPerOp;
+  /** CPU ms per sequential Put, every process of the cluster together, nats-server included. */
+  readonly cpuPerPutMs: number;
   readonly get: LatencyStats;
   /** The warm-up Gets (the first Gets a fresh cluster serves), timed but not counted in `get`. */
   readonly getCold: LatencyStats;

@@ -12,6 +12,7 @@ import { ClusterWorkload } from './cluster-workload.js';
 import { round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
 import { measureFloor } from './measure-floor.js';
+import { readCpuMsOf } from './read-cpu.js';
 import { readRss } from './read-rss.js';
 
 export interface MeasureClusterOptions extends WorkloadParameters {
@@ -62,10 +63,13 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     const cold = await workload.sequentialGets(options.warmupPerNode * nodes, options.phaseLimitMs, true);
     if (options.warmupPerNode > 0) log(`  warm-up: ${cold.latency.n} Gets, p50 ${cold.latency.p50} ms`);
     const clients = cluster.nodes.map((node) => node.client);
+    const everyPid = [...cluster.pidsPerNode().flat(), ...(nats.process.pid === undefined ? [] : [nats.process.pid])];
     const busBefore = await countBusMessages(clients, nats.monitorUrl!);
+    const cpuBefore = await readCpuMsOf(everyPid);
     const put = await workload.sequentialPuts(options.ops, options.phaseLimitMs);
+    const cpuPerPutMs = round((await readCpuMsOf(everyPid)) - cpuBefore, 0) / Math.max(1, put.n + put.errors);
     const busPerPut = busPerOp(busBefore, await countBusMessages(clients, nats.monitorUrl!), put.n + put.errors);
-    log(`  bus messages per Put: ${busPerPut.total} (${busPerPut.overNats} through nats-server, ${busPerPut.inProcess} in process)`);
+    log(`  bus messages per Put: ${busPerPut.total} (${busPerPut.overNats} through nats-server, ${busPerPut.inProcess} in process); CPU per Put ${round(cpuPerPutMs, 1)} ms (every process, nats-server included)`);
     // The floor right before the Gets it is compared with, so both see the same machine (just
     // after start the nodes are still refreshing their buckets, which slows a ping too).
     const floor = await measureFloor(cluster.nodes.map((node) => node.address), nats.url, options.floorOps, options.seed);
@@ -103,6 +107,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
       floor,
       put,
       busPerPut,
+      cpuPerPutMs: round(cpuPerPutMs, 1),
       get: gets.latency,
       getCold: cold.latency,
       getLocal: gets.local,

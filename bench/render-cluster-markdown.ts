@@ -112,11 +112,12 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
     results.map((r) => [...cell(r), ...levels.map(({ op, n }) => throughputCell(r.throughput.find((t) => t.op === op && t.inFlight === n)))]),
   ), '');
 
-  out.push('## Bus messages per sequential Put (the whole cluster; a request and its reply are two)', '');
+  out.push('## Cost of a sequential Put (the whole cluster; a request and its reply are two bus messages)', '');
   out.push(table(
-    ['build', 'mode', 'N', 'total', 'through nats-server', 'in process', 'busiest verbs'],
+    ['build', 'mode', 'N', 'CPU (ms, nats-server included)', 'bus messages', 'through nats-server', 'in process', 'busiest verbs'],
     results.map((r) => [
       ...cell(r),
+      fixed(r.cpuPerPutMs),
       fixed(r.busPerPut.total),
       fixed(r.busPerPut.overNats),
       fixed(r.busPerPut.inProcess),
@@ -151,6 +152,7 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
         ])),
         ['RSS per node (MiB)', b.rssAfter.meanPerNodeKiB / 1024, r.rssAfter.meanPerNodeKiB / 1024, 'lower'],
         ['bus messages per Put', b.busPerPut.total, r.busPerPut.total, 'lower'],
+        ['CPU per Put (ms)', b.cpuPerPutMs, r.cpuPerPutMs, 'lower'],
       ];
       for (const [name, was, now] of metrics) rows.push([r.mode, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
     }
