@@ -1,11 +1,11 @@
 /**
  * What the transport tells the routing table about the peers it hears from: `seen` (with whether
- * the contact proved its id here) and `failed`. Coalesced: every inbound call and every reply is
- * news of its peer, but the table learns nothing new from a second "seen" of the same contact a
- * moment later, so a contact is reported seen at most once per `everyMs`, and failed at most once
- * per `everyMs` (the table evicts after repeated failures: §4.1 means failures spread over time,
- * not one burst of calls). A change of news is always reported at once: seen after failed,
- * failed after seen, proven after unproven, and any `drop`.
+ * the contact proved its id here) and `failed`. Every inbound call and every reply is news of its
+ * peer, but the table learns nothing new from a second "seen" of the same contact a moment later,
+ * so a contact is reported seen at most once per `everyMs`. A change of news is reported at
+ * once: proven after unproven, and seen after a failure. Failures are all reported: they are
+ * rare, and the table counts them (§4.1: a contact that fails 5 RPCs in a row goes), so
+ * coalescing them would leave a dead contact in lookups for seconds longer.
  */
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
@@ -14,7 +14,7 @@ import { idToHex } from '../../libs/kademlia/id.js';
 import { contactToWire } from '../../libs/proto/convert.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
-type News = 'seen' | 'seen-proven' | 'failed';
+type News = 'seen' | 'seen-proven';
 
 export class ContactReports {
   /** `id@address` -> the last news sent, and when. */
@@ -37,12 +37,8 @@ export class ContactReports {
 
   /** A call to `contact` failed; `drop`: it is not who it claimed to be (it goes at once). */
   failed(contact: Contact, drop = false): void {
-    if (drop) {
-      this.last.delete(keyOf(contact));
-      this.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
-      return;
-    }
-    if (this.fresh(contact, 'failed')) this.actors.tell('routing-table', 'failed', { contact: contactToWire(contact) });
+    this.last.delete(keyOf(contact));
+    this.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
   }
 
   /** Whether this news is worth sending now (and if so, notes it as sent). */

@@ -1,6 +1,7 @@
 /**
  * The cluster benchmark's flags and summaries: defaults, the warm-up that may be 0, bad values
- * refused with the flag's name, split mode's default sizes, and latency percentiles.
+ * refused with the flag's name, split mode's default sizes, the side-by-side peer (--peer), and
+ * latency percentiles.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
@@ -32,6 +33,14 @@ test('split mode with no size at or below 8 is refused unless --split-nodes name
   assert.deepEqual(parseBenchArgs(['--nodes', '32', '--modes', 'split', '--split-nodes', '32']).splitNodes, [32]);
   assert.deepEqual(parseBenchArgs(['--nodes', '32', '--modes', 'co-located']).modes, ['co-located']);
   assert.throws(() => parseBenchArgs(['--modes', 'sideways']), BenchArgsError);
+});
+
+test('--peer: bittorrent-dht by default, none turns it off, anything else is refused', () => {
+  assert.equal(parseBenchArgs([]).peer, 'bittorrent-dht');
+  assert.equal(parseBenchArgs(['--peer', 'bittorrent-dht']).peer, 'bittorrent-dht');
+  assert.equal(parseBenchArgs(['--peer', 'none']).peer, 'none');
+  assert.throws(() => parseBenchArgs(['--peer', 'libp2p']), (err: unknown) => err instanceof BenchArgsError && /--peer/.test(err.message));
+  assert.throws(() => parseBenchArgs(['--peer']), BenchArgsError);
 });
 
 test('latency stats: percentiles of the samples, errors counted apart, NaN when empty', () => {

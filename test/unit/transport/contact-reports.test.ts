@@ -9,7 +9,7 @@ import { ContactReports } from '../../../services/transport/contact-reports.js';
 import { VerifiedPeers } from '../../../services/transport/verified-peers.js';
 import { waitFor } from '../../testkit/wait-for.js';
 
-test('contact reports - one seen per contact per interval; failed, proven and drop go at once', async () => {
+test('contact reports - one seen per contact per interval; proven news and every failure go at once', async () => {
   const bus = new MemoryBus();
   const heard: string[] = [];
   const id = (v: number) => Buffer.alloc(32, v);
@@ -40,14 +40,14 @@ test('contact reports - one seen per contact per interval; failed, proven and dr
   verified.add(a.id, a.address);
   reports.seen(a); // now proven: news
   reports.seen(a);
-  reports.failed(a); // news
+  reports.failed(a); // every failure is reported
   reports.failed(a);
-  reports.seen(a); // seen after failed: news
+  reports.seen(a); // seen after a failure: news
   now += 1_000;
   reports.seen(a); // the interval passed
   reports.failed(b, true);
   reports.failed(b, true); // a drop always goes
-  await waitFor('every report to arrive', () => heard.length === 8);
-  assert.deepEqual(heard, ['seen 1', 'seen 2', 'seen 1 proven', 'failed 1', 'seen 1 proven', 'seen 1 proven', 'failed 2 drop', 'failed 2 drop']);
+  await waitFor('every report to arrive', () => heard.length === 9);
+  assert.deepEqual(heard, ['seen 1', 'seen 2', 'seen 1 proven', 'failed 1', 'failed 1', 'seen 1 proven', 'seen 1 proven', 'failed 2 drop', 'failed 2 drop']);
   await bus.close();
 });
