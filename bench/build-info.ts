@@ -1,7 +1,8 @@
 /**
  * A build of the project to measure: its directory, the CLI its nodes run
  * (<dir>/dist/services/cli/kad.js), the commit it was checked out at when a .git entry says so
- * (read from files; git itself is not run), and whether its GetResponse reports hops.
+ * (read from files; git itself is not run), whether its GetResponse reports hops, and the node
+ * flags it runs its node processes with (those of its CLI's shebang line).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
@@ -12,7 +13,15 @@ export function buildInfo(label: string, dir: string): BuildInfo {
   const cliPath = join(root, 'dist', 'services', 'cli', 'kad.js');
   if (!existsSync(cliPath)) throw new Error(`${label}: no ${cliPath} (build it: npm ci && npm run build)`);
   if (!existsSync(join(root, 'node_modules'))) throw new Error(`${label}: no ${join(root, 'node_modules')} (npm ci)`);
-  return { label, dir: root, cliPath, revision: gitRevision(root), reportsHops: reportsHops(root) };
+  return { label, dir: root, cliPath, revision: gitRevision(root), reportsHops: reportsHops(root), nodeFlags: nodeFlagsOf(cliPath) };
+}
+
+/** `#!/usr/bin/env -S node --a --b` -> ['--a', '--b']; a plain `#!/usr/bin/env node` -> []. */
+function nodeFlagsOf(cliPath: string): string[] {
+  const shebang = readFileSync(cliPath, 'utf8').split('\n', 1)[0] ?? '';
+  const words = shebang.replace(/^#!\s*/, '').split(/\s+/);
+  const node = words.indexOf('node');
+  return node < 0 ? [] : words.slice(node + 1).filter((w) => w.startsWith('--'));
 }
 
 export function baselineLabel(dir: string): string {

@@ -107,6 +107,8 @@ export interface BuildInfo {
   readonly revision: string | undefined;
   /** Whether the build's GetResponse reports peer_rpcs and lookup_rounds. */
   readonly reportsHops: boolean;
+  /** The node flags the build runs its node processes with. */
+  readonly nodeFlags: readonly string[];
 }
 
 export interface MachineInfo {

@@ -44,7 +44,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
   try {
     nats = await startNatsServer({ monitor: true });
     const split = mode === 'split' ? Array.from({ length: nodes }, (_, i) => i) : [];
-    cluster = await ProcessCluster.start({ cli: build.cliPath, nodes, split, natsUrl: nats.url, env: options.env });
+    cluster = await ProcessCluster.start({ cli: build.cliPath, nodeFlags: build.nodeFlags, nodes, split, natsUrl: nats.url, env: options.env });
     const startupMs = round(performance.now() - started, 0);
     // An unsettled cluster is measured anyway, and the report says so.
     const settled = await cluster.waitForTables(Math.min(nodes - 1, options.k), cluster.nodes, TABLES_TIMEOUT_MS).then(

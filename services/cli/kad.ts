@@ -1,4 +1,4 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=2 --v8-pool-size=1
 /**
  * `kad`: the one command-line entry point. Every node setting is a flag and a KAD_* variable
  * (libs/runtime/node-config.ts).

@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { stopChild } from '../../libs/runtime/stop-child.js';
+import { NODE_PROCESS_FLAGS } from '../../libs/runtime/node-flags.js';
 
 export const SUPERVISED_CHILD_ENV = 'KAD_SUPERVISED_CHILD';
 const MAX_RESTARTS = 5;
@@ -20,7 +21,7 @@ export async function superviseNode(cli: string, args: readonly string[], log: L
   let stopping = false;
   let child: ChildProcess | undefined;
   const start = (): ChildProcess => {
-    const next = spawn(process.execPath, [cli, 'node', ...args], {
+    const next = spawn(process.execPath, [...NODE_PROCESS_FLAGS, cli, 'node', ...args], {
       stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       env: { ...process.env, [SUPERVISED_CHILD_ENV]: '1' },
     });

@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import dockerignoreModule from '@balena/dockerignore';
 import { DOCKERFILE, REPO_ROOT, execForm, finalStage, loadDockerfile, stageEnv, stageHealthcheck } from './deploy-files.js';
+import { NODE_PROCESS_FLAGS } from '../../libs/runtime/node-flags.js';
 
 const dockerfile = loadDockerfile();
 const runtime = finalStage(dockerfile);
@@ -58,7 +59,7 @@ describe('deploy/docker/Dockerfile', () => {
     const user = runtime.instructions.filter((i) => i.op === 'USER').at(-1)?.args;
     assert.ok(user, 'USER in the runtime stage');
     assert.match(user, /^[1-9]\d*(:\d+)?$/, 'numeric non-root uid (Kubernetes runAsNonRoot can verify it)');
-    assert.deepEqual(execForm(runtime.instructions.find((i) => i.op === 'ENTRYPOINT')?.args ?? ''), ['node', 'dist/services/cli/kad.js']);
+    assert.deepEqual(execForm(runtime.instructions.find((i) => i.op === 'ENTRYPOINT')?.args ?? ''), ['node', ...NODE_PROCESS_FLAGS, 'dist/services/cli/kad.js']);
     assert.deepEqual(execForm(runtime.instructions.find((i) => i.op === 'CMD')?.args ?? ''), ['node']);
     const env = stageEnv(runtime);
     assert.equal(env['KAD_LISTEN'], '0.0.0.0:7400', 'listens on all interfaces in a container');

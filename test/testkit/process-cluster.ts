@@ -19,6 +19,7 @@ import { idToHex } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
+import { NODE_PROCESS_FLAGS } from '../../libs/runtime/node-flags.js';
 import { freePorts } from './free-port.js';
 import { healthStatus } from './grpc-probe.js';
 import { waitFor } from './wait-for.js';
@@ -28,6 +29,8 @@ export const KAD_CLI = fileURLToPath(new URL('../../services/cli/kad.js', import
 export interface ProcessClusterOptions {
   /** The build's dist/services/cli/kad.js (default: this build's). */
   readonly cli?: string;
+  /** Node flags of every node process (default: this build's NODE_PROCESS_FLAGS). */
+  readonly nodeFlags?: readonly string[];
   readonly nodes: number;
   /** The nats-server the nodes use (default: a private one the cluster starts and stops). */
   readonly natsUrl?: string;
@@ -146,7 +149,7 @@ export class ProcessCluster {
     };
     const log = openSync(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`), 'a');
     try {
-      return this.placement.spawn(node.address, [process.execPath, this.options.cli ?? KAD_CLI, ...args], env, log);
+      return this.placement.spawn(node.address, [process.execPath, ...(this.options.nodeFlags ?? NODE_PROCESS_FLAGS), this.options.cli ?? KAD_CLI, ...args], env, log);
     } finally {
       closeSync(log);
     }
