@@ -128,9 +128,12 @@ class NetnsCompose {
     }
     assert.ok(this.kad.has(service), `${service}: no way to run image ${spec.image} here`);
     const entrypoint = execForm(finalStage(this.dockerfile).instructions.find((i) => i.op === 'ENTRYPOINT')!.args)!;
-    assert.equal(entrypoint[0], 'node');
-    assert.equal(join(REPO_ROOT, entrypoint[1]!), KAD_CLI, 'the image entrypoint is the CLI this checkout built');
-    return [process.execPath, KAD_CLI, ...command];
+    const [node, ...rest] = entrypoint;
+    const flags = rest.filter((a) => a.startsWith('--'));
+    const script = rest.find((a) => !a.startsWith('--'));
+    assert.equal(node, 'node');
+    assert.equal(join(REPO_ROOT, script!), KAD_CLI, 'the image entrypoint is the CLI this checkout built');
+    return [process.execPath, ...flags, KAD_CLI, ...command];
   }
 
   private environment(service: string, spec: ComposeService): Record<string, string> {
