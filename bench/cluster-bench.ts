@@ -2,7 +2,9 @@
  * `npm run bench`: the cluster benchmark (issue 5). For every build (this one, and the one in
  * --baseline when given), mode and cluster size it starts a nats-server and the node processes
  * on loopback, measures the floor, Put/Get latency, throughput, hops per Get and node RSS, and
- * writes bench/results/cluster-<timestamp>.json and bench/results/cluster.md.
+ * writes bench/results/cluster-<timestamp>.json and bench/results/cluster.md. Then, unless
+ * `--peer none`, it measures bittorrent-dht at every --nodes size with the same workload
+ * (bench/measure-peer.ts), and the report sets the two side by side (bench/render-peer-markdown.ts).
  * `npm run bench -- --help` lists the flags (bench/parse-bench-args.ts).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -14,6 +16,9 @@ import { baselineLabel, buildInfo } from './build-info.js';
 import type { BenchParameters, BenchReport, BuildInfo, ClusterFailure, ClusterMode, ClusterResult, WorkloadParameters } from './cluster-result.js';
 import { loadAverage, machineInfo } from './machine-info.js';
 import { measureCluster } from './measure-cluster.js';
+import { measurePeer } from './measure-peer.js';
+import { peerVersion } from './peer/bittorrent-dht-cluster.js';
+import { PEER_NAME, type PeerFailure, type PeerReport, type PeerResult } from './peer/peer-result.js';
 import { BENCH_USAGE, BenchArgsError, parseBenchArgs } from './parse-bench-args.js';
 import { renderClusterMarkdown } from './render-cluster-markdown.js';
 
@@ -88,8 +93,34 @@ async function main(argv: readonly string[]): Promise<number> {
     }
   }
 
+  const peerResults: PeerResult[] = [];
+  const peerFailures: PeerFailure[] = [];
+  if (args.peer === PEER_NAME) {
+    for (const nodes of args.nodes) {
+      console.log(`${PEER_NAME} ${peerVersion()}: ${nodes} nodes (load average ${loadAverage().join(' ')})`);
+      try {
+        peerResults.push(
+          await measurePeer({
+            nodes,
+            ...workloadOf(args),
+            log: (line) => console.log(line),
+            track: (stop) => {
+              running.add(stop);
+              return () => running.delete(stop);
+            },
+          }),
+        );
+      } catch (err) {
+        const error = err instanceof Error ? err.message : String(err);
+        console.error(`  failed: ${error}`);
+        peerFailures.push({ peer: PEER_NAME, nodes, error });
+      }
+    }
+  }
+  const peer: PeerReport | undefined = args.peer === PEER_NAME ? { name: PEER_NAME, version: peerVersion(), results: peerResults, failures: peerFailures } : undefined;
+
   const date = new Date();
-  const report: BenchReport = {
+  const report: BenchReport & { readonly peer?: PeerReport } = {
     date: date.toISOString(),
     runMs: Math.round(performance.now() - runStart),
     machine: machineInfo(loadAvgStart),
@@ -98,6 +129,7 @@ async function main(argv: readonly string[]): Promise<number> {
     results,
     failures,
     notes,
+    ...(peer ? { peer } : {}),
   };
   const outDir = resolve(args.outDir ?? join(PROJECT_ROOT, 'bench', 'results'));
   mkdirSync(outDir, { recursive: true });
@@ -108,7 +140,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
   writeFileSync(mdPath, `${renderClusterMarkdown(report, command)}\nRaw figures: [${relative(outDir, jsonPath)}](${relative(outDir, jsonPath)}).\n`);
   console.log(`wrote ${jsonPath} and ${mdPath} (${(report.runMs / 1000).toFixed(0)} s)`);
-  return failures.length > 0 ? 1 : 0;
+  return failures.length + peerFailures.length > 0 ? 1 : 0;
 }
 
 async function stopEverything(): Promise<void> {

@@ -2,9 +2,11 @@
  * Flags of `npm run bench` (dist/bench/cluster-bench.js). Split mode runs only at the sizes in
  * --split-nodes; by default those are the --nodes sizes of at most 8 nodes, because a split node
  * is four processes (N = 32 split is 128 processes): pass `--split-nodes 8,32` to run it.
+ * --peer names the DHT measured beside the project at every --nodes size (bittorrent-dht, or none).
  */
 import { parseArgs } from 'node:util';
 import type { ClusterMode, WorkloadParameters } from './cluster-result.js';
+import { PEER_NAME, type PeerChoice } from './peer/peer-result.js';
 
 export interface BenchArgs extends WorkloadParameters {
   readonly nodes: readonly number[];
@@ -17,6 +19,8 @@ export interface BenchArgs extends WorkloadParameters {
   readonly baseline: string | undefined;
   readonly outDir: string | undefined;
   readonly name: string | undefined;
+  /** The DHT measured beside the project at every --nodes size, or none. */
+  readonly peer: PeerChoice;
   readonly help: boolean;
 }
 
@@ -41,7 +45,11 @@ export const BENCH_USAGE = `usage: npm run bench -- [flags]
   --k N --alpha N             node parameters (default: the nodes' own, 20 and 3)
   --baseline <dir>            also measure another build (<dir>/dist, <dir>/node_modules)
   --out <dir>                 results directory (default bench/results)
-  --name <name>               JSON file name cluster-<name>.json (default: a timestamp)`;
+  --name <name>               JSON file name cluster-<name>.json (default: a timestamp)
+  --peer bittorrent-dht|none  also measure bittorrent-dht (webtorrent's Mainline DHT, UDP, one process
+                              per node) at every --nodes size, after the project's cells, with the same
+                              workload (values capped at BEP 44's 999 bytes), and report the ratios
+                              (default bittorrent-dht)`;
 
 export class BenchArgsError extends Error {}
 
@@ -63,6 +71,7 @@ const FLAGS = {
   baseline: { type: 'string' },
   out: { type: 'string' },
   name: { type: 'string' },
+  peer: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -103,6 +112,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
     baseline: values.baseline,
     outDir: values.out,
     name: values.name,
+    peer: peerChoice(values.peer ?? PEER_NAME),
     help: values.help === true,
   };
 }
@@ -128,4 +138,9 @@ function modeList(raw: string): ClusterMode[] {
   }
   if (valid.length === 0) throw new BenchArgsError('--modes needs at least one mode');
   return valid;
+}
+
+function peerChoice(raw: string): PeerChoice {
+  if (raw === PEER_NAME || raw === 'none') return raw;
+  throw new BenchArgsError(`--peer takes ${PEER_NAME} or none, got ${JSON.stringify(raw)}`);
 }

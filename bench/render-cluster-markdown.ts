@@ -4,6 +4,7 @@
  * baseline build was measured, before/after.
  */
 import type { BenchReport, ClusterResult, LatencyStats, ThroughputResult } from './cluster-result.js';
+import { renderPeerMarkdown } from './render-peer-markdown.js';
 
 export const RATIO_GOAL = 2;
 export const GOAL_NODES = 32;
@@ -158,6 +159,8 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
     }
     out.push(table(['mode', 'N', 'metric', before, after, 'change'], rows), '');
   }
+
+  out.push(...renderPeerMarkdown(report));
 
   const cut = results.filter((r) => r.cutShort.length > 0);
   if (cut.length > 0) {
