@@ -1,10 +1,11 @@
 /**
- * Protobuf encoding of the messages that travel on the bus. Every actor message is a message of
- * package kademlia.v1; `encode`/`decode` are typed by message name through `Messages`.
+ * Protobuf encoding of the messages that travel on the bus: the actors' own (package
+ * kademlia.bus.v1) and the peer and client messages some of them reply with (kademlia.v1);
+ * `encode`/`decode` are typed by message name through `Messages`.
  */
 import protobuf from 'protobufjs';
 import { join } from 'node:path';
-import { LOADER_OPTIONS, PROTO_FILES, protoRoot } from './proto-files.js';
+import { BUS_PROTO_FILE, LOADER_OPTIONS, PROTO_FILES, protoRoot } from './proto-files.js';
 import type * as v1 from './v1.js';
 
 /** Message name -> [input type, decoded type]. */
@@ -61,8 +62,10 @@ function typeOf(name: MessageName): protobuf.Type {
     const dir = protoRoot();
     root ??= new protobuf.Root();
     root.resolvePath = (_origin, target) => join(dir, target);
-    if (!root.lookup('kademlia.v1.Contact')) root.loadSync(PROTO_FILES.map((f) => f), { keepCase: false });
-    type = root.lookupType(`kademlia.v1.${name}`);
+    if (!root.lookup('kademlia.bus.v1.ContactEvent')) root.loadSync([...PROTO_FILES, BUS_PROTO_FILE], { keepCase: false });
+    const found = root.lookup(`kademlia.bus.v1.${name}`) ?? root.lookup(`kademlia.v1.${name}`);
+    if (!(found instanceof protobuf.Type)) throw new Error(`no message ${name} in kademlia.bus.v1 or kademlia.v1`);
+    type = found;
     types.set(name, type);
   }
   return type;

@@ -7,13 +7,11 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const PROTO_FILES = [
-  'kademlia/v1/types.proto',
-  'kademlia/v1/peer.proto',
-  'kademlia/v1/dht.proto',
-  'kademlia/v1/admin.proto',
-  'kademlia/v1/bus.proto',
-] as const;
+/** The gRPC services' files (package kademlia.v1): what servers, clients and reflection load. */
+export const PROTO_FILES = ['kademlia/v1/types.proto', 'kademlia/v1/peer.proto', 'kademlia/v1/dht.proto', 'kademlia/v1/admin.proto'] as const;
+
+/** The actors' messages (package kademlia.bus.v1), which only the bus codec loads. */
+export const BUS_PROTO_FILE = 'kademlia/bus/v1/bus.proto';
 
 /** Options matching `npm run generate` (--longs=Number --enums=String --defaults --oneofs). */
 export const LOADER_OPTIONS = {
