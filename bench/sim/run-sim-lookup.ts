@@ -21,6 +21,7 @@ import type { KademliaConfig } from '../../libs/kademlia/config.js';
 import { findNodeAnswer } from '../../libs/kademlia/contact.js';
 import type { NodeId } from '../../libs/kademlia/id.js';
 import { Lookup } from '../../libs/kademlia/lookup.js';
+import { ValueLookup } from '../../libs/kademlia/value-lookup.js';
 import type { LatencyModel } from './latency-model.js';
 import type { ProtocolUpdates } from './protocol-updates.js';
 import type { SimNetwork } from './sim-network.js';
@@ -81,6 +82,8 @@ export function runSimLookup(input: SimLookupInput): SimLookupResult {
     tables.get(source).closest(target, params.k),
     startMs,
   );
+  // The FIND_VALUE stop rule is the core's (ValueLookup): the first holder that answers ends it.
+  const session = new ValueLookup<number>(lookup, input.holdsValue ? 1 : 0);
   const queue: Completion[] = [];
   let now = startMs;
   let depth = 0;
@@ -103,7 +106,8 @@ export function runSimLookup(input: SimLookupInput): SimLookupResult {
   };
 
   for (;;) {
-    const step = lookup.next(now);
+    const step = session.next(now);
+    if (step.kind === 'found') return finish([], 'found', depth, session.values[0]!.value);
     if (step.kind === 'finished') {
       const closest = step.closest.map((c) => resolve(network, c.id));
       return finish(closest, step.reason, step.reason === 'deadline' ? deepest : depth);
@@ -126,18 +130,17 @@ export function runSimLookup(input: SimLookupInput): SimLookupResult {
     }
     now = completion.atMs;
     depth = completion.depth;
-    const peerId = network.id(completion.peer);
+    const peer = { id: network.id(completion.peer), address: '' };
     if (!completion.answers) {
       timeouts++;
       updates?.failed(source, completion.peer, now);
-      lookup.onFailure(peerId, now);
+      session.onFailure(peer, now);
       continue;
     }
     updates?.seen(completion.peer, source, now);
     updates?.seen(source, completion.peer, now);
-    if (input.holdsValue?.(completion.peer, now)) return finish([], 'found', depth, completion.peer);
-    const closer = findNodeAnswer(tables.get(completion.peer).closest(target, params.k + 1), params.k, selfId);
-    lookup.onSuccess(peerId, closer, now);
+    if (input.holdsValue?.(completion.peer, now)) session.onValue(peer, completion.peer, now);
+    else session.onCloser(peer, findNodeAnswer(tables.get(completion.peer).closest(target, params.k + 1), params.k, selfId), now);
   }
 }
 

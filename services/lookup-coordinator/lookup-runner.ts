@@ -1,11 +1,12 @@
 /**
- * Drives one Lookup state machine (libs/kademlia/lookup.ts) with real RPCs: sends the queries
- * it asks for, feeds answers and failures back, wakes it for per-RPC timeouts and the
- * whole-operation deadline, and (FIND_VALUE) stops once `valuesWanted` peers returned a value.
- * One runner per operation: the "session" that owns its own timers.
+ * Drives one lookup (libs/kademlia ValueLookup over Lookup: the FIND_VALUE stop rule lives
+ * there) with real RPCs: sends the queries it asks for, feeds answers and failures back, and
+ * wakes it for per-RPC timeouts and the whole-operation deadline. One runner per operation: the
+ * "session" that owns its own timers.
  */
 import type { Contact } from '../../libs/kademlia/contact.js';
 import type { Lookup } from '../../libs/kademlia/lookup.js';
+import { ValueLookup } from '../../libs/kademlia/value-lookup.js';
 
 export type QueryOutcome<V> = { readonly kind: 'closer'; readonly contacts: readonly Contact[] } | { readonly kind: 'value'; readonly value: V };
 
@@ -28,18 +29,16 @@ export function runLookup<V>(
   clock: () => number,
   timing: { readonly rpcTimeoutMs: number; readonly deadlineMs: number; readonly valuesWanted?: number },
 ): Promise<LookupResult<V>> {
-  const wanted = timing.valuesWanted ?? 1;
+  const session = new ValueLookup<V>(lookup, timing.valuesWanted ?? 1);
   return new Promise((resolve) => {
     let done = false;
     let queried = 0;
     let timer: NodeJS.Timeout | undefined;
-    const answeredWithout: Contact[] = [];
-    const values: { value: V; from: Contact }[] = [];
 
     const finish = (closest: readonly Contact[], reason: LookupResult<V>['reason']): void => {
       done = true;
       clearTimeout(timer);
-      resolve({ closest, values, answeredWithout, reason, queried, rounds: lookup.stats.rounds });
+      resolve({ closest, values: session.values, answeredWithout: session.answeredWithout, reason, queried, rounds: lookup.stats.rounds });
     };
 
     const send = (peer: Contact): void => {
@@ -47,19 +46,13 @@ export function runLookup<V>(
       query(peer).then(
         (outcome) => {
           if (done) return;
-          if (outcome.kind === 'value') {
-            values.push({ value: outcome.value, from: peer });
-            if (values.length >= wanted) return finish([], 'found');
-            lookup.onSuccess(peer.id, [], clock());
-          } else {
-            answeredWithout.push(peer);
-            lookup.onSuccess(peer.id, outcome.contacts, clock());
-          }
+          if (outcome.kind === 'value') session.onValue(peer, outcome.value, clock());
+          else session.onCloser(peer, outcome.contacts, clock());
           pump();
         },
         () => {
           if (done) return;
-          lookup.onFailure(peer.id, clock());
+          session.onFailure(peer, clock());
           pump();
         },
       );
@@ -68,7 +61,8 @@ export function runLookup<V>(
     const pump = (): void => {
       if (done) return;
       clearTimeout(timer);
-      const step = lookup.next(clock());
+      const step = session.next(clock());
+      if (step.kind === 'found') return finish([], 'found');
       if (step.kind === 'finished') return finish(step.closest, step.reason);
       if (step.kind === 'query') step.peers.forEach(send);
       timer = setTimeout(pump, Math.max(1, Math.min(timing.rpcTimeoutMs, timing.deadlineMs - clock())));

@@ -2,6 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lookup, type LookupOptions } from '../../../libs/kademlia/lookup.js';
+import { ValueLookup } from '../../../libs/kademlia/value-lookup.js';
 import { idEquals, idToHex, type NodeId } from '../../../libs/kademlia/id.js';
 import type { Contact } from '../../../libs/kademlia/contact.js';
 import { idOf } from './helpers.js';
@@ -166,5 +167,33 @@ describe('Lookup', () => {
     assert.throws(() => new Lookup(options({ k: 0 }), [], 0), RangeError);
     assert.throws(() => new Lookup(options({ alpha: 0 }), [], 0), RangeError);
     assert.throws(() => new Lookup(options({ target: new Uint8Array(4) }), [], 0), RangeError);
+  });
+});
+
+describe('ValueLookup (FIND_VALUE, §2.3)', () => {
+  test('halts at the first value; later answers change nothing', () => {
+    const session = new ValueLookup<string>(new Lookup(options({ k: 3, alpha: 3 }), [at(1), at(2), at(3)], 0), 1);
+    assert.deepEqual(firstBytes(queried(session.next(0) as ReturnType<Lookup['next']>)), [1, 2, 3]);
+    session.onCloser(at(1), [at(4)], 1);
+    session.onValue(at(2), 'v', 2);
+    assert.deepEqual(session.next(2), { kind: 'found', values: 1 });
+    session.onValue(at(3), 'late', 3);
+    assert.deepEqual(session.values.map((v) => v.value), ['v']);
+    assert.deepEqual(firstBytes(session.answeredWithout), [1]);
+  });
+
+  test('a quorum reads on until `wanted` peers returned a value; wanted 0 never stops on one', () => {
+    const quorum = new ValueLookup<string>(new Lookup(options({ k: 3, alpha: 3 }), [at(1), at(2), at(3)], 0), 2);
+    quorum.next(0);
+    quorum.onValue(at(1), 'a', 1);
+    assert.equal(quorum.next(1).kind, 'waiting');
+    quorum.onValue(at(2), 'b', 2);
+    assert.deepEqual(quorum.next(2), { kind: 'found', values: 2 });
+
+    const findNode = new ValueLookup<string>(new Lookup(options({ k: 1, alpha: 1 }), [at(1)], 0), 0);
+    findNode.next(0);
+    findNode.onValue(at(1), 'ignored as a stop', 1);
+    const done = findNode.next(1);
+    assert.ok(done.kind === 'finished' && done.reason === 'converged');
   });
 });
