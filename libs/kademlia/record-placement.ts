@@ -11,6 +11,9 @@
  *   shorten it. The cached copy keeps the record's own expiry, and the cache holder, which is not
  *   among the k closest, hands it on and forgets it at its next re-replication
  *   (KAD_REPLICATE_MS), which bounds the over-caching the decay was there to prevent.
+ * - `planPublish` for a Put or a republish (§2.3, §2.5): the replicas are the k closest of the
+ *   lookup's answer and the publisher itself; the publisher keeps a copy of its own beside them
+ *   when it is not among them (it is the one that republishes; that copy is not a replica).
  * - `isResponsible`: whether a node is among the k closest to a record, of the contacts it knows
  *   (its routing table: contacts that proved their ids, never a lookup's unproven answers).
  * - `shouldHandOff` when a node learns of a newcomer (paper §2.5): a holder that is itself among
@@ -83,6 +86,18 @@ export function planGetRepairs(options: {
   });
   if (cacheAt && newest.expiresMs > nowMs) stores.push({ to: cacheAt, record: newest, kind: 'cache' });
   return { newest, stores };
+}
+
+export interface PublishPlan {
+  /** The k closest to the record of the lookup's answer and the publisher, closest first. */
+  readonly replicas: Contact[];
+  /** Whether the publisher also stores its own copy, outside the replicas. */
+  readonly ownCopy: boolean;
+}
+
+export function planPublish(recordId: NodeId, closest: readonly Contact[], publisher: Contact, k: number): PublishPlan {
+  const replicas = closestContacts(recordId, [...closest, publisher], k);
+  return { replicas, ownCopy: !replicas.some((r) => idEquals(r.id, publisher.id)) };
 }
 
 /** Whether `self` is among the k closest to `recordId` of itself and the contacts it knows. */

@@ -6,7 +6,7 @@
  */
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
-import { closestContacts, type Contact } from '../../libs/kademlia/contact.js';
+import type { Contact } from '../../libs/kademlia/contact.js';
 import { idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
 import { Lookup } from '../../libs/kademlia/lookup.js';
 import { HybridClock } from '../../libs/kademlia/hybrid-clock.js';
@@ -22,7 +22,7 @@ import {
   type KadRecord,
   type RecordOwner,
 } from '../../libs/kademlia/record.js';
-import { planGetRepairs } from '../../libs/kademlia/record-placement.js';
+import { planGetRepairs, planPublish } from '../../libs/kademlia/record-placement.js';
 import { verifyEd25519, type SigningKey } from '../../libs/identity/ed25519.js';
 import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
@@ -171,13 +171,12 @@ export class DhtOperations {
     const storeTimeoutMs = Math.min(this.kad.rpcTimeoutMs, Math.floor(budgetMs / 3));
     const recordId = idOfRecord(record);
     const closest = await this.findNode(recordId, deadline - storeTimeoutMs);
-    const replicas = closestContacts(recordId, [...closest, self], this.kad.k);
-    const selfIsReplica = replicas.some((r) => idEquals(r.id, self.id));
+    const { replicas, ownCopy } = planPublish(recordId, closest, self, this.kad.k);
     for (let round = 1; ; round++) {
       const timeoutMs = Math.max(1, Math.min(storeTimeoutMs, deadline - clock()));
       const [outcome, own] = await Promise.all([
         this.storeOn(replicas, record, timeoutMs, options.expectedSeq),
-        selfIsReplica ? undefined : this.storeOn([self], record, timeoutMs, options.expectedSeq),
+        ownCopy ? this.storeOn([self], record, timeoutMs, options.expectedSeq) : undefined,
       ]);
       const refusals = [...outcome.refusals, ...(own?.refusals ?? [])];
       const newer = refusals.filter((held) => compareRecords(held, record) > 0);

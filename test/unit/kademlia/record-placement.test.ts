@@ -4,7 +4,7 @@ import type { Contact } from '../../../libs/kademlia/contact.js';
 import { compareDistance } from '../../../libs/kademlia/id.js';
 import type { KadRecord } from '../../../libs/kademlia/record.js';
 import { unsignedRecord } from './helpers.js';
-import { planGetRepairs, shouldHandOff, successorOnLeave } from '../../../libs/kademlia/record-placement.js';
+import { planGetRepairs, planPublish, shouldHandOff, successorOnLeave } from '../../../libs/kademlia/record-placement.js';
 
 const TARGET = new Uint8Array(32);
 /** Contact i sits at XOR distance i from TARGET, so contact 1 is the closest. */
@@ -76,4 +76,15 @@ test('record placement - the reader replaces its own stale copy, even far from t
   ];
   const plan = planGetRepairs({ target: TARGET, k: 2, answers, nowMs: 0, repair: true, reader: at(9) });
   assert.deepEqual(plan.stores.map((s) => [s.kind, s.to.address, s.record.createdMs, s.record.expiresMs]), [['repair', at(9).address, 20, 100_000]]);
+});
+
+test('record placement - a Put goes to the k closest of the lookup and the publisher; a publisher outside them keeps its own copy', () => {
+  const among = planPublish(TARGET, [at(1), at(3), at(4)], at(2), 3);
+  assert.deepEqual(among.replicas.map((c) => c.id[31]), [1, 2, 3]);
+  assert.equal(among.ownCopy, false);
+  const outside = planPublish(TARGET, [at(1), at(3), at(4)], at(9), 3);
+  assert.deepEqual(outside.replicas.map((c) => c.id[31]), [1, 3, 4]);
+  assert.equal(outside.ownCopy, true);
+  // A lookup that (wrongly) returned the publisher itself does not count it twice.
+  assert.deepEqual(planPublish(TARGET, [at(2), at(1)], at(2), 3).replicas.map((c) => c.id[31]), [1, 2]);
 });
