@@ -15,7 +15,7 @@ import { natsServerInstalled } from '../libs/runtime/nats-server.js';
 import { baselineLabel, buildInfo } from './build-info.js';
 import type { BenchParameters, BenchReport, BuildInfo, ClusterFailure, ClusterMode, ClusterResult, WorkloadParameters } from './cluster-result.js';
 import { loadAverage, machineInfo } from './machine-info.js';
-import { measureCluster } from './measure-cluster.js';
+import { measureCluster, type MeasureClusterOptions } from './measure-cluster.js';
 import { measurePeer } from './measure-peer.js';
 import { peerVersion } from './peer/bittorrent-dht-cluster.js';
 import { PEER_NAME, type PeerFailure, type PeerReport, type PeerResult } from './peer/peer-result.js';
@@ -64,32 +64,23 @@ async function main(argv: readonly string[]): Promise<number> {
   notes.push('loadavg is the machine-wide 1/5/15-minute load: tests or simulations running beside the benchmark show up there and in the figures');
   for (const note of notes) console.log(`note: ${note}`);
 
+  const hooks: Pick<MeasureClusterOptions, 'log' | 'track'> = {
+    log: (line) => console.log(line),
+    track: (stop) => {
+      running.add(stop);
+      return () => running.delete(stop);
+    },
+  };
   const results: ClusterResult[] = [];
   const failures: ClusterFailure[] = [];
   for (const { mode, nodes } of cells) {
     for (const build of builds) {
       console.log(`${build.label}: ${mode}, ${nodes} nodes (load average ${loadAverage().join(' ')})`);
-      try {
-        results.push(
-          await measureCluster({
-            build,
-            mode,
-            nodes,
-            k,
-            env,
-            ...workloadOf(args),
-            log: (line) => console.log(line),
-            track: (stop) => {
-              running.add(stop);
-              return () => running.delete(stop);
-            },
-          }),
-        );
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        console.error(`  failed: ${error}`);
-        failures.push({ build: build.label, mode, nodes, error });
-      }
+      await measureCell(
+        () => measureCluster({ build, mode, nodes, k, env, ...workloadOf(args), ...hooks }),
+        results,
+        (error) => failures.push({ build: build.label, mode, nodes, error }),
+      );
     }
   }
 
@@ -98,23 +89,11 @@ async function main(argv: readonly string[]): Promise<number> {
   if (args.peer === PEER_NAME) {
     for (const nodes of args.nodes) {
       console.log(`${PEER_NAME} ${peerVersion()}: ${nodes} nodes (load average ${loadAverage().join(' ')})`);
-      try {
-        peerResults.push(
-          await measurePeer({
-            nodes,
-            ...workloadOf(args),
-            log: (line) => console.log(line),
-            track: (stop) => {
-              running.add(stop);
-              return () => running.delete(stop);
-            },
-          }),
-        );
-      } catch (err) {
-        const error = err instanceof Error ? err.message : String(err);
-        console.error(`  failed: ${error}`);
-        peerFailures.push({ peer: PEER_NAME, nodes, error });
-      }
+      await measureCell(
+        () => measurePeer({ nodes, ...workloadOf(args), ...hooks }),
+        peerResults,
+        (error) => peerFailures.push({ peer: PEER_NAME, nodes, error }),
+      );
     }
   }
   const peer: PeerReport | undefined = args.peer === PEER_NAME ? { name: PEER_NAME, version: peerVersion(), results: peerResults, failures: peerFailures } : undefined;
@@ -165,6 +144,18 @@ main(process.argv.slice(2)).then(
     void stopEverything().finally(() => process.exit(1));
   },
 );
+
+/** Measures one cell into `results`, or prints why it failed and hands that to `recordFailure`:
+ * a failed cell does not stop the run. */
+async function measureCell<Result>(measure: () => Promise<Result>, results: Result[], recordFailure: (error: string) => void): Promise<void> {
+  try {
+    results.push(await measure());
+  } catch (err) {
+    const error = err instanceof Error ? err.message : String(err);
+    console.error(`  failed: ${error}`);
+    recordFailure(error);
+  }
+}
 
 /** The workload fields of the parsed flags. */
 function workloadOf(args: WorkloadParameters): WorkloadParameters {

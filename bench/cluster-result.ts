@@ -59,31 +59,26 @@ export interface HopsResult {
   readonly known: boolean;
 }
 
-export interface ClusterResult {
-  readonly build: string;
-  readonly mode: ClusterMode;
+/**
+ * The figures every cell reports, the project's (`ClusterResult`) and bittorrent-dht's
+ * (`PeerResult`, bench/peer/peer-result.ts), so the report can set the two side by side.
+ */
+export interface CellResult<Throughput extends ThroughputResult = ThroughputResult> {
   readonly nodes: number;
+  /** Node processes: one per node, four per split node. */
   readonly processes: number;
-  readonly startupMs: number;
-  readonly tables: { readonly settled: boolean; readonly minContacts: number; readonly meanContacts: number };
-  /** `records` asked, `stored` acknowledged by at least one replica. */
-  readonly preload: { readonly records: number; readonly stored: number; readonly ms: number; readonly errors: number; readonly meanAcknowledged: number };
-  readonly floor: FloorResult;
   readonly put: LatencyStats;
-  /** Bus messages per sequential Put, the whole cluster's (nats-server's and in process). */
-  readonly busPerPut: BusPerOp;
-  /** CPU ms per sequential Put, every process of the cluster together, nats-server included. */
+  /** CPU ms per sequential Put, every process of the cluster together (the project's: nats-server included). */
   readonly cpuPerPutMs: number;
+  /** Sequential Gets: of preloaded keys through random nodes (the project's); one per sequential
+   * Put, of that value, through another random node (the peer's). */
   readonly get: LatencyStats;
-  /** The warm-up Gets (the first Gets a fresh cluster serves), timed but not counted in `get`. */
+  /** The warm-up Gets (the first Gets a fresh cluster serves, through every node in turn), timed
+   * but not counted in `get`. */
   readonly getCold: LatencyStats;
-  /** `get` split: answered from the entry node's own store, and with a FIND_VALUE lookup. */
-  readonly getLocal: LatencyStats;
-  readonly getLookedUp: LatencyStats;
-  /** Sequential Gets of preloaded keys that came back not found or with another value. */
+  /** Sequential Gets that came back not found or with another value (the peer's: of another length). */
   readonly getMisses: number;
-  readonly hops: HopsResult;
-  readonly throughput: readonly ThroughputResult[];
+  readonly throughput: readonly Throughput[];
   readonly rssIdle: RssResult;
   readonly rssAfter: RssResult;
   readonly loadAvgBefore: readonly number[];
@@ -91,6 +86,22 @@ export interface ClusterResult {
   readonly durationMs: number;
   /** Phases stopped at --phase-limit-ms before doing all their calls (a very slow machine). */
   readonly cutShort: readonly string[];
+}
+
+export interface ClusterResult extends CellResult {
+  readonly build: string;
+  readonly mode: ClusterMode;
+  readonly startupMs: number;
+  readonly tables: { readonly settled: boolean; readonly minContacts: number; readonly meanContacts: number };
+  /** `records` asked, `stored` acknowledged by at least one replica. */
+  readonly preload: { readonly records: number; readonly stored: number; readonly ms: number; readonly errors: number; readonly meanAcknowledged: number };
+  readonly floor: FloorResult;
+  /** Bus messages per sequential Put, the whole cluster's (nats-server's and in process). */
+  readonly busPerPut: BusPerOp;
+  /** `get` split: answered from the entry node's own store, and with a FIND_VALUE lookup. */
+  readonly getLocal: LatencyStats;
+  readonly getLookedUp: LatencyStats;
+  readonly hops: HopsResult;
 }
 
 export interface ClusterFailure {

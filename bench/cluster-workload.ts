@@ -5,12 +5,10 @@
  * nodes, keys and values. Gets read preloaded keys and check the value they get back.
  */
 import type { DhtClient } from '../libs/client/dht-client.js';
-import { pick, runBounded, seededRandom } from '../test/testkit/workload.js';
+import { pick } from '../test/testkit/workload.js';
+import { CALL_TIMEOUT_MS, oneByOne, preloadJobs, SeededWorkload, timedThroughput } from './cell-common.js';
 import type { LatencyStats, ThroughputResult } from './cluster-result.js';
-import { latencyStats, round } from './latency-stats.js';
-
-const CALL_TIMEOUT_MS = 15_000;
-const PRELOAD_IN_FLIGHT = 16;
+import { CallTimes, latencyStats, round } from './latency-stats.js';
 
 export interface SequentialGets {
   readonly latency: LatencyStats;
@@ -23,62 +21,35 @@ export interface SequentialGets {
   readonly lookedUp: LatencyStats;
 }
 
-export class ClusterWorkload {
-  private readonly random: () => number;
+export class ClusterWorkload extends SeededWorkload<DhtClient> {
   private readonly preloaded: { key: string; value: Buffer }[] = [];
   private putCounter = 0;
-
-  constructor(
-    private readonly clients: readonly DhtClient[],
-    private readonly valueBytes: number,
-    seed: number,
-  ) {
-    this.random = seededRandom(seed);
-  }
 
   /** Stores `count` records through random nodes, a few at a time; starts none after `limitMs`. */
   async preload(count: number, limitMs: number): Promise<{ stored: number; ms: number; errors: number; meanAcknowledged: number }> {
     const jobs = Array.from({ length: count }, (_, i) => ({ key: `preload-${i}`, value: this.value(), client: this.client() }));
-    const start = performance.now();
-    const deadline = start + limitMs;
-    let errors = 0;
     let acknowledged = 0;
-    const stored = await runBounded(jobs.length, PRELOAD_IN_FLIGHT, async (i) => {
-      const job = jobs[i];
-      if (!job || performance.now() > deadline) return false;
-      try {
-        const reply = await job.client.put(job.key, job.value, { timeoutMs: CALL_TIMEOUT_MS });
-        acknowledged += reply.acknowledged;
-        return true;
-      } catch {
-        errors++;
-        return false;
-      }
+    const { results, errors, ms } = await preloadJobs(jobs, limitMs, async (job) => {
+      const reply = await job.client.put(job.key, job.value, { timeoutMs: CALL_TIMEOUT_MS });
+      acknowledged += reply.acknowledged;
+      return true;
     });
     // In job order, so the Gets that follow pick the same keys whatever order the Puts ended in.
-    jobs.forEach((job, i) => stored[i] && this.preloaded.push({ key: job.key, value: job.value }));
+    jobs.forEach((job, i) => results[i] && this.preloaded.push({ key: job.key, value: job.value }));
     const ok = this.preloaded.length;
-    return { stored: ok, ms: round(performance.now() - start, 1), errors, meanAcknowledged: round(ok === 0 ? 0 : acknowledged / ok, 2) };
+    return { stored: ok, ms, errors, meanAcknowledged: round(ok === 0 ? 0 : acknowledged / ok, 2) };
   }
 
   /** `ops` Puts of new keys one at a time, stopping early after `limitMs` (then n < ops). */
   async sequentialPuts(ops: number, limitMs: number): Promise<LatencyStats> {
-    const samples: number[] = [];
-    let errors = 0;
-    const deadline = performance.now() + limitMs;
-    for (let i = 0; i < ops && performance.now() < deadline; i++) {
+    const times = new CallTimes();
+    await oneByOne(ops, limitMs, () => {
       const client = this.client();
       const key = this.nextPutKey();
       const value = this.value();
-      const start = performance.now();
-      try {
-        await client.put(key, value, { timeoutMs: CALL_TIMEOUT_MS });
-        samples.push(performance.now() - start);
-      } catch {
-        errors++;
-      }
-    }
-    return latencyStats(samples, errors);
+      return times.time(() => client.put(key, value, { timeoutMs: CALL_TIMEOUT_MS }));
+    });
+    return times.stats();
   }
 
   /**
@@ -86,33 +57,26 @@ export class ClusterWorkload {
    * through random nodes, or through every node in turn (`roundRobin`, for a warm-up).
    */
   async sequentialGets(ops: number, limitMs: number, roundRobin = false): Promise<SequentialGets> {
-    const samples: number[] = [];
+    const times = new CallTimes();
     const local: number[] = [];
     const lookedUp: number[] = [];
-    let errors = 0;
     let misses = 0;
     let peerRpcs = 0;
     let rounds = 0;
-    const deadline = performance.now() + limitMs;
-    for (let i = 0; i < ops && performance.now() < deadline; i++) {
+    await oneByOne(ops, limitMs, async (i) => {
       const client = roundRobin ? this.clients[i % this.clients.length]! : this.client();
       const record = pick(this.random, this.preloaded);
-      const start = performance.now();
-      try {
-        const reply = await client.get(record.key, { timeoutMs: CALL_TIMEOUT_MS });
-        const ms = performance.now() - start;
-        samples.push(ms);
-        (reply.peerRpcs === 0 ? local : lookedUp).push(ms);
-        peerRpcs += reply.peerRpcs;
-        rounds += reply.lookupRounds;
-        if (!reply.found || !record.value.equals(reply.value)) misses++;
-      } catch {
-        errors++;
-      }
-    }
-    const n = samples.length;
+      const timed = await times.time(() => client.get(record.key, { timeoutMs: CALL_TIMEOUT_MS }));
+      if (!timed) return;
+      const { value: reply, ms } = timed;
+      (reply.peerRpcs === 0 ? local : lookedUp).push(ms);
+      peerRpcs += reply.peerRpcs;
+      rounds += reply.lookupRounds;
+      if (!reply.found || !record.value.equals(reply.value)) misses++;
+    });
+    const n = times.samples.length;
     return {
-      latency: latencyStats(samples, errors),
+      latency: times.stats(),
       misses,
       meanPeerRpcs: round(n === 0 ? NaN : peerRpcs / n, 2),
       meanLookupRounds: round(n === 0 ? NaN : rounds / n, 2),
@@ -123,51 +87,21 @@ export class ClusterWorkload {
 
   /** `inFlight` callers loop until `durationMs` has passed; ops/s = completed calls / wall time. */
   async throughput(op: 'get' | 'put', inFlight: number, durationMs: number): Promise<ThroughputResult> {
-    const samples: number[] = [];
-    let errors = 0;
-    const start = performance.now();
-    const deadline = start + durationMs;
-    await Promise.all(
-      Array.from({ length: inFlight }, async () => {
-        while (performance.now() < deadline) {
-          const client = this.client();
-          const call =
-            op === 'get'
-              ? () => client.get(pick(this.random, this.preloaded).key, { timeoutMs: CALL_TIMEOUT_MS })
-              : () => client.put(this.nextPutKey(), this.value(), { timeoutMs: CALL_TIMEOUT_MS });
-          const t0 = performance.now();
-          try {
-            await call();
-            samples.push(performance.now() - t0);
-          } catch {
-            errors++;
-          }
-        }
-      }),
-    );
-    const elapsedMs = performance.now() - start;
-    return {
+    return timedThroughput(
       op,
       inFlight,
-      elapsedMs: round(elapsedMs, 1),
-      ok: samples.length,
-      errors,
-      opsPerSec: round((samples.length * 1000) / elapsedMs, 1),
-      latency: latencyStats(samples, errors),
-    };
-  }
-
-  private client(): DhtClient {
-    return pick(this.random, this.clients);
+      durationMs,
+      () => {
+        const client = this.client();
+        return op === 'get'
+          ? () => client.get(pick(this.random, this.preloaded).key, { timeoutMs: CALL_TIMEOUT_MS })
+          : () => client.put(this.nextPutKey(), this.value(), { timeoutMs: CALL_TIMEOUT_MS });
+      },
+      () => ({}),
+    );
   }
 
   private nextPutKey(): string {
     return `put-${this.putCounter++}`;
-  }
-
-  private value(): Buffer {
-    const value = Buffer.alloc(this.valueBytes);
-    for (let i = 0; i < value.length; i++) value[i] = Math.floor(this.random() * 256);
-    return value;
   }
 }

@@ -1,4 +1,4 @@
-/** Summarizes latency samples (ms) into the mean and p50 / p95 / p99 the benchmark reports. */
+/** Times calls and summarizes latency samples (ms) into the mean and p50 / p95 / p99 the benchmark reports. */
 import { percentile } from '../test/testkit/workload.js';
 import type { LatencyStats } from './cluster-result.js';
 
@@ -12,6 +12,30 @@ export function latencyStats(samples: readonly number[], errors = 0): LatencySta
     p95: round(percentile(samples, 95)),
     p99: round(percentile(samples, 99)),
   };
+}
+
+/** The latency samples (ms) of the calls that completed, and how many threw (counted, not timed). */
+export class CallTimes {
+  readonly samples: number[] = [];
+  errors = 0;
+
+  /** Times one call: its value and how long it took, or undefined when it threw. */
+  async time<T>(call: () => Promise<T>): Promise<{ readonly value: T; readonly ms: number } | undefined> {
+    const start = performance.now();
+    try {
+      const value = await call();
+      const ms = performance.now() - start;
+      this.samples.push(ms);
+      return { value, ms };
+    } catch {
+      this.errors++;
+      return undefined;
+    }
+  }
+
+  stats(): LatencyStats {
+    return latencyStats(this.samples, this.errors);
+  }
 }
 
 /** Three decimals: microsecond resolution is all a JS timer gives here. */

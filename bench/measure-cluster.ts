@@ -6,7 +6,8 @@
 import { rmSync } from 'node:fs';
 import { startNatsServer, type NatsServerProcess } from '../libs/runtime/nats-server.js';
 import { ProcessCluster } from '../test/testkit/process-cluster.js';
-import type { BuildInfo, ClusterMode, ClusterResult, ThroughputResult, WorkloadParameters } from './cluster-result.js';
+import { cellEnd, throughputPhases } from './cell-common.js';
+import type { BuildInfo, ClusterMode, ClusterResult, WorkloadParameters } from './cluster-result.js';
 import { busPerOp, countBusMessages } from './bus-messages.js';
 import { ClusterWorkload } from './cluster-workload.js';
 import { round } from './latency-stats.js';
@@ -83,15 +84,8 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     for (const cut of cutShort) log(`  cut short at ${options.phaseLimitMs / 1000} s: ${cut}`);
     log(`  one at a time: Put p50 ${put.p50} ms, Get p50 ${gets.latency.p50} ms, ${gets.meanLookupRounds} lookup rounds`);
     log(`  Gets answered locally: ${gets.local.n}, p50 ${gets.local.p50} ms; with a lookup: ${gets.lookedUp.n}, p50 ${gets.lookedUp.p50} ms`);
-    const throughput: ThroughputResult[] = [];
-    for (const inFlight of options.inFlight) {
-      for (const op of ['get', 'put'] as const) {
-        const result = await workload.throughput(op, inFlight, options.durationMs);
-        throughput.push(result);
-        log(`  ${op} x${inFlight}: ${result.opsPerSec} ops/s (p99 ${result.latency.p99} ms, ${result.errors} errors)`);
-      }
-    }
-    const rssAfter = await readRss(cluster.pidsPerNode());
+    const throughput = await throughputPhases(workload, options, log);
+    const end = await cellEnd({ throughput, rssIdle, pidsPerNode: cluster.pidsPerNode(), loadAvgBefore, started });
 
     const hops = 1 + (build.reportsHops ? gets.meanLookupRounds : 0);
     keepLogs = false;
@@ -121,12 +115,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
         ratioHot: round(gets.latency.p50 / (hops * floor.grpcPing.p50), 2),
         known: build.reportsHops,
       },
-      throughput,
-      rssIdle,
-      rssAfter,
-      loadAvgBefore,
-      loadAvgAfter: loadAverage(),
-      durationMs: round(performance.now() - started, 0),
+      ...end,
     };
   } finally {
     if (keepLogs && cluster) log(`  node logs kept in ${cluster.logDir}`);

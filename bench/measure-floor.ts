@@ -9,7 +9,7 @@ import { unary } from '../libs/proto/grpc-package.js';
 import { rawPeerClient } from '../test/testkit/grpc-probe.js';
 import { seededRandom } from '../test/testkit/workload.js';
 import type { FloorResult, LatencyStats } from './cluster-result.js';
-import { latencyStats } from './latency-stats.js';
+import { CallTimes } from './latency-stats.js';
 
 const WARMUP = 50;
 const CALL_TIMEOUT_MS = 5_000;
@@ -49,16 +49,7 @@ async function measureNatsRequest(natsUrl: string, ops: number, warmup: number):
 /** `ops` calls one at a time after `warmup` untimed ones; failed calls are counted, not timed. */
 export async function sequential(ops: number, call: () => Promise<unknown>, warmup = WARMUP): Promise<LatencyStats> {
   for (let i = 0; i < warmup; i++) await call().catch(() => undefined);
-  const samples: number[] = [];
-  let errors = 0;
-  for (let i = 0; i < ops; i++) {
-    const start = performance.now();
-    try {
-      await call();
-      samples.push(performance.now() - start);
-    } catch {
-      errors++;
-    }
-  }
-  return latencyStats(samples, errors);
+  const times = new CallTimes();
+  for (let i = 0; i < ops; i++) await times.time(call);
+  return times.stats();
 }

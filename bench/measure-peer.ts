@@ -6,13 +6,14 @@
  * random node, throughput at each in-flight level (Get, then Put) and RSS per node; then
  * everything stopped. Values are min(--value-bytes, 999) bytes: BEP 44's cap. Returns a `PeerResult`.
  */
+import { cellEnd, throughputPhases } from './cell-common.js';
 import type { WorkloadParameters } from './cluster-result.js';
 import { round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
 import { BittorrentDhtCluster, peerVersion } from './peer/bittorrent-dht-cluster.js';
 import type { PeerNodeProcess } from './peer/peer-node-process.js';
 import { MAX_VALUE_BYTES } from './peer/peer-protocol.js';
-import { PEER_NAME, type PeerResult, type PeerThroughputResult } from './peer/peer-result.js';
+import { PEER_NAME, type PeerResult } from './peer/peer-result.js';
 import { PeerWorkload } from './peer/peer-workload.js';
 import { readCpuMsOf } from './read-cpu.js';
 import { readRss } from './read-rss.js';
@@ -46,7 +47,8 @@ export async function measurePeer(options: MeasurePeerOptions): Promise<PeerResu
     const minContacts = Math.min(...settle.contacts);
     log(`  ${nodes} processes up in ${(cluster.upMs / 1000).toFixed(1)} s, tables settled in ${(settle.settleMs / 1000).toFixed(1)} s; contacts min ${minContacts} of ${settle.wanted}${settle.settled ? '' : ' (not settled within the deadline)'}`);
     const pids = cluster.pids();
-    const rssIdle = await readRss(pids.map((pid) => [pid]));
+    const pidsPerNode = pids.map((pid) => [pid]);
+    const rssIdle = await readRss(pidsPerNode);
 
     const workload = new PeerWorkload(cluster.nodes, valueBytes, options.seed);
     const preload = await workload.preload(options.records, options.phaseLimitMs);
@@ -67,15 +69,8 @@ export async function measurePeer(options: MeasurePeerOptions): Promise<PeerResu
     ];
     for (const cut of cutShort) log(`  cut short at ${options.phaseLimitMs / 1000} s: ${cut}`);
     log(`  one at a time: Put p50 ${put.latency.p50} ms, Get p50 ${gets.latency.p50} ms, ${gets.misses} misses`);
-    const throughput: PeerThroughputResult[] = [];
-    for (const inFlight of options.inFlight) {
-      for (const op of ['get', 'put'] as const) {
-        const result = await workload.throughput(op, inFlight, options.durationMs);
-        throughput.push(result);
-        log(`  ${op} x${inFlight}: ${result.opsPerSec} ops/s (p99 ${result.latency.p99} ms, ${result.errors} errors${op === 'get' ? `, ${result.misses} misses` : ''})`);
-      }
-    }
-    const rssAfter = await readRss(pids.map((pid) => [pid]));
+    const throughput = await throughputPhases(workload, options, log, (result) => (result.op === 'get' ? `, ${result.misses} misses` : ''));
+    const end = await cellEnd({ throughput, rssIdle, pidsPerNode, loadAvgBefore, started });
     const attempted = attemptedPuts + attemptedGets;
     keepLogs = false;
     return {
@@ -96,12 +91,7 @@ export async function measurePeer(options: MeasurePeerOptions): Promise<PeerResu
       get: gets.latency,
       getMisses: gets.misses,
       successRate: round(attempted === 0 ? NaN : (put.latency.n + gets.latency.n - gets.misses) / attempted, 4),
-      throughput,
-      rssIdle,
-      rssAfter,
-      loadAvgBefore,
-      loadAvgAfter: loadAverage(),
-      durationMs: round(performance.now() - started, 0),
+      ...end,
       cutShort,
     };
   } finally {
