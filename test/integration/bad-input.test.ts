@@ -15,7 +15,7 @@ import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
 import { freePorts } from '../testkit/free-port.js';
 import { healthStatus, rawPeerClient } from '../testkit/grpc-probe.js';
-import { KAD_CLI, ProcessCluster } from '../testkit/process-cluster.js';
+import { KAD_CLI, ProcessCluster, nodeIdHex } from '../testkit/process-cluster.js';
 import { waitFor } from '../testkit/wait-for.js';
 import { signedWireRecord } from '../testkit/records.js';
 import { FakePeerIdentity, quietPeerHandlers, servePeer } from '../testkit/fake-peer.js';
@@ -240,7 +240,9 @@ describe('bad input - clients and peers', () => {
       cb({ code: grpc.status.FAILED_PRECONDITION, details: 'this node is of network "another-dht"' });
     };
     // It proves its id to the first challenge, so it is admitted; then it refuses everything.
-    const stranger = new FakePeerIdentity(strangerAddress);
+    // Its id is near the node's own, so a full bucket (the dead peer of the test before, say)
+    // cannot keep it out.
+    const stranger = FakePeerIdentity.near(strangerAddress, Buffer.from(await nodeIdHex(cluster.nodes[1]!), 'hex'));
     let proved = false;
     const server = new grpc.Server();
     server.addService(kademliaPackage().Peer.service, {

@@ -5,6 +5,7 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { SigningKey } from '../../libs/identity/ed25519.js';
+import { commonPrefixLength } from '../../libs/kademlia/id.js';
 import { pingProofBytes } from '../../libs/kademlia/peer-proof.js';
 import { publisherIdOf } from '../../libs/kademlia/record-signature.js';
 import { kademliaPackage } from '../../libs/proto/grpc-package.js';
@@ -22,6 +23,16 @@ export class FakePeerIdentity {
     claimedId?: Uint8Array,
   ) {
     this.id = claimedId ?? publisherIdOf(this.key.publicKey);
+  }
+
+  /** An identity whose own (provable) id shares its first `bits` bits with `id`: a contact that
+   * lands in the bucket next to that node's own, which always has room (it is the one that
+   * splits), so the node admits it whatever else its table holds. */
+  static near(address: string, id: Uint8Array, bits = 8): FakePeerIdentity {
+    for (;;) {
+      const candidate = new FakePeerIdentity(address);
+      if (commonPrefixLength(candidate.id, id) >= bits) return candidate;
+    }
   }
 
   contact(): v1.Contact {
@@ -53,3 +64,4 @@ export function quietPeerHandlers(identity: FakePeerIdentity): PeerHandlers {
     Store: (_call, cb) => cb(null, { responder: identity.contact(), stored: false }),
   };
 }
+
