@@ -1,11 +1,9 @@
 /**
  * The lookup-coordinator's timers: what keeps tables fresh and records alive (paper §2.3-§2.5).
  *
- * - membership: join through the bootstrap addresses and the restored snapshot (ping, a lookup of
- *   our own id, then a refresh of every bucket), and join again whenever the table runs empty;
- *   once joined, ping the bootstrap addresses again every KAD_REFRESH_MS and look up our own id
- *   when one answers, so two parts of a network that lost each other (a healed partition, whose
- *   sides evicted each other, or a group formed while its bootstrap node was down) merge again;
+ * - membership: join, rejoin when the table runs empty, and re-bootstrap every KAD_REFRESH_MS,
+ *   as libs/kademlia Membership decides at each tick (this module only carries its actions out:
+ *   a bootstrap ping, a lookup of our own id, a refresh of every bucket);
  * - refresh: a lookup of a random id in every bucket not looked up for KAD_REFRESH_MS;
  * - records: re-replicate held records to the current k closest (KAD_REPLICATE_MS, skipping those
  *   stored here within the interval), then forget those this node is no longer among the k
@@ -19,6 +17,7 @@
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
 import { idEquals, idToHex } from '../../libs/kademlia/id.js';
+import { Membership, type MembershipAction } from '../../libs/kademlia/membership.js';
 import { isResponsible, shouldHandOff, successorOnLeave } from '../../libs/kademlia/record-placement.js';
 import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
@@ -61,12 +60,14 @@ export class Maintenance {
   private readonly stopping = new AbortController();
   private readonly newcomers = new Map<string, Contact>();
   private handOffTimer: NodeJS.Timeout | undefined;
-  private joined = false;
-  /** Whether the second lookup of our own id after joining has run (see membership). */
-  private lookedAgain = false;
-  private lastBootstrapPingMs = 0;
+  private readonly members: Membership;
+  /** The last join's figures, for its log line. */
+  private bootstrapReached = 0;
+  private neighbours = 0;
 
-  constructor(private readonly deps: MaintenanceDeps) {}
+  constructor(private readonly deps: MaintenanceDeps) {
+    this.members = new Membership({ refreshMs: deps.config.kad.refreshMs });
+  }
 
   start(): void {
     const kad = this.deps.config.kad;
@@ -114,57 +115,51 @@ export class Maintenance {
     })();
   }
 
+  /** One tick of membership (libs/kademlia Membership decides; this carries it out). */
   private async membership(): Promise<void> {
-    const { actors, self } = this.deps;
+    const { actors, self, clock } = this.deps;
     const table = await actors.ask('routing-table', 'closest', { target: Buffer.from(self.id), count: 1 }, LOCAL_REQUEST_TIMEOUT_MS);
-    if (this.joined && table.contacts.length > 0) {
-      // One more lookup of our own id a tick after joining: §2.3's join assumes one joiner at a
-      // time, and nodes that joined at the same moment were in nobody's table during the first.
-      if (!this.lookedAgain) {
-        this.lookedAgain = true;
-        await this.deps.ops.findNode(self.id, this.deps.clock() + this.deps.config.kad.lookupTimeoutMs);
-      }
-      if (this.deps.clock() - this.lastBootstrapPingMs >= this.deps.config.kad.refreshMs) await this.rejoinThroughBootstrap();
-      return;
+    let action = this.members.next(clock(), table.contacts.length);
+    try {
+      while (action.kind !== 'idle') action = await this.carryOut(action);
+    } catch (err) {
+      this.members.onFailed();
+      throw err;
     }
-    this.joined = await this.join(table.contacts.length > 0);
+  }
+
+  private async carryOut(action: Exclude<MembershipAction, { kind: 'idle' }>): Promise<MembershipAction> {
+    const { config, self, ops, clock, log } = this.deps;
+    switch (action.kind) {
+      case 'ping-bootstrap': {
+        this.bootstrapReached = (await this.pingBootstrap()).length;
+        const next = this.members.onBootstrapPinged(this.bootstrapReached);
+        if (next.kind === 'idle' && next.joinEnded === false && config.bootstrap.length > 0) log.info({ bootstrap: config.bootstrap }, 'no bootstrap node answered yet');
+        return next;
+      }
+      case 'look-up-self': {
+        this.neighbours = (await ops.findNode(self.id, clock() + config.kad.lookupTimeoutMs)).length;
+        return this.members.onSelfLookedUp(this.neighbours);
+      }
+      case 'refresh-all-buckets': {
+        await this.refresh(true);
+        const next = this.members.onRefreshed();
+        if (next.kind === 'idle' && next.joinEnded) log.info({ bootstrapReached: this.bootstrapReached, neighbours: this.neighbours }, 'joined the network');
+        return next;
+      }
+    }
   }
 
   /** The bootstrap nodes that answer a ping (the transport reports them to the routing table). */
   private async pingBootstrap(): Promise<Contact[]> {
-    const { actors, config, self, clock } = this.deps;
+    const { actors, config, self } = this.deps;
     const timeoutMs = config.kad.rpcTimeoutMs;
-    this.lastBootstrapPingMs = clock();
     const answers = await Promise.allSettled(
       config.bootstrap.map((address) => actors.ask('transport', 'ping', { peer: { address }, timeoutMs }, timeoutMs + BUS_SLACK_MS)),
     );
     return answers
       .flatMap((a) => (a.status === 'fulfilled' ? [contactFromWire(a.value.responder)] : []))
       .filter((c): c is Contact => c !== undefined && !idEquals(c.id, self.id));
-  }
-
-  /** A joined node meets its bootstrap nodes again, and through a lookup of its own id their
-   * neighbourhood (which learns of it in turn): a no-op in one network, a merge of two. */
-  private async rejoinThroughBootstrap(): Promise<void> {
-    const reached = await this.pingBootstrap();
-    if (reached.length === 0) return;
-    const { ops, self, clock, config } = this.deps;
-    await ops.findNode(self.id, clock() + config.kad.lookupTimeoutMs);
-  }
-
-  /** Paper §2.3: contact a known node, look up one's own id, refresh the buckets. */
-  private async join(haveContacts: boolean): Promise<boolean> {
-    const { config, self, ops, clock } = this.deps;
-    const reached = await this.pingBootstrap();
-    if (reached.length === 0 && !haveContacts) {
-      if (config.bootstrap.length > 0) this.deps.log.info({ bootstrap: config.bootstrap }, 'no bootstrap node answered yet');
-      return false;
-    }
-    const neighbours = await ops.findNode(self.id, clock() + config.kad.lookupTimeoutMs);
-    if (neighbours.length === 0) return false;
-    await this.refresh(true);
-    this.deps.log.info({ bootstrapReached: reached.length, neighbours: neighbours.length }, 'joined the network');
-    return true;
   }
 
   private async refresh(all: boolean): Promise<void> {
