@@ -5,7 +5,7 @@
  * string or codec call is written anywhere else.
  */
 import { decode, encode, type MessageIn, type MessageOut } from '../proto/codec.js';
-import { invalidArgument } from '../runtime/kad-error.js';
+import { invalidArgument } from '../errors/kad-error.js';
 import type { Bus, ServiceHandle } from './bus.js';
 import type { Mailbox } from './mailbox.js';
 import { PROTOCOL, type EventVerb, type EventVerbOf, type Protocol, type RequestVerb, type RequestVerbOf, type VerbOf } from './protocol.js';

@@ -9,7 +9,7 @@ import { X509Certificate } from 'node:crypto';
 import type { PeerCertificate } from 'node:tls';
 import type { NodeId } from '../kademlia/id.js';
 import { publisherIdOf } from '../kademlia/record-signature.js';
-import { ConfigError, readSettingFile } from '../runtime/node-config.js';
+import { ConfigError, readSettingFile } from '../errors/config-error.js';
 import { SigningKey, rawEd25519PublicKey } from './ed25519.js';
 import { splitAddress } from '../kademlia/contact.js';
 

@@ -6,7 +6,7 @@
 import { ID_BYTES, isNodeId, type NodeId } from '../kademlia/id.js';
 import { isValidAddress, type Contact } from '../kademlia/contact.js';
 import type { KadRecord } from '../kademlia/record.js';
-import { invalidArgument } from '../runtime/kad-error.js';
+import { invalidArgument } from '../errors/kad-error.js';
 import type * as v1 from './v1.js';
 
 /** Wire bytes as a plain Uint8Array view (protobufjs hands out Buffers). */

@@ -3,11 +3,11 @@
  * over its variable). One table holds every setting: its flag, its variable and its parser, so
  * the CLI help, the container env and the code cannot drift apart.
  */
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { DEFAULT_CONFIG, validateConfig, type KademliaConfig } from '../kademlia/config.js';
 import { isValidAddress, splitAddress } from '../kademlia/contact.js';
 import { isValidToken } from '../bus/subjects.js';
+import { ConfigError } from '../errors/config-error.js';
 
 export interface NodeConfig {
   /** Subject namespace on NATS and `node` on every log line. */
@@ -129,21 +129,6 @@ export const SETTINGS = [
 
 export type SettingFlag = (typeof SETTINGS)[number]['flag'];
 export type SettingValues = Partial<Record<SettingFlag, string>>;
-
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
-
-/** A file a setting names (a certificate, a key, a creds file), read; unreadable: a ConfigError
- * naming the flag, the file and why. */
-export function readSettingFile(file: string, what: string, flag: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    const reason = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
-    throw new ConfigError(`--${flag}: cannot read the ${what} ${JSON.stringify(file)} (${reason})`);
-  }
-}
 
 /** Flags first, then the environment. */
 export function settingValues(flags: Readonly<Record<string, unknown>>, env: NodeJS.ProcessEnv = process.env): SettingValues {

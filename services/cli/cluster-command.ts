@@ -10,7 +10,8 @@ import { MemoryBus } from '../../libs/bus/memory-bus.js';
 import { redactNatsUrls } from '../../libs/bus/nats-bus.js';
 import { createRootLogger } from '../../libs/runtime/logger.js';
 import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
-import { ConfigError, resolveNodeConfig, settingValues, type SettingValues } from '../../libs/runtime/node-config.js';
+import { ConfigError } from '../../libs/errors/config-error.js';
+import { resolveNodeConfig, settingValues, type SettingValues } from '../../libs/runtime/node-config.js';
 import { startNode, type RunningNode } from '../node/kad-node.js';
 import { untilSignal } from './signals.js';
 

@@ -27,7 +27,7 @@ import { verifyEd25519, type SigningKey } from '../../libs/identity/ed25519.js';
 import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import { failedPrecondition, invalidArgument, unavailable } from '../../libs/runtime/kad-error.js';
+import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
 

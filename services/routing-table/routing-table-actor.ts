@@ -19,7 +19,7 @@ import { RoutingTable } from '../../libs/kademlia/routing-table.js';
 import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
-import { ErrorCode, asKadError, invalidArgument } from '../../libs/runtime/kad-error.js';
+import { ErrorCode, asKadError, invalidArgument } from '../../libs/errors/kad-error.js';
 import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;

@@ -19,7 +19,7 @@ import { ReplicationSchedule } from '../../libs/kademlia/replication-schedule.js
 import { bytesOf, idFromWire, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import type { ActorContext, RunningActor } from '../../libs/runtime/actor-context.js';
-import { invalidArgument, resourceExhausted } from '../../libs/runtime/kad-error.js';
+import { invalidArgument, resourceExhausted } from '../../libs/errors/kad-error.js';
 import { RecordDb } from './record-db.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;

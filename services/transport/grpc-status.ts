@@ -6,7 +6,7 @@
 
 export const RETRY_AFTER_TRAILER = 'retry-after-ms';
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
-import { ErrorCode, KadError, asKadError } from '../../libs/runtime/kad-error.js';
+import { ErrorCode, KadError, asKadError } from '../../libs/errors/kad-error.js';
 
 const TO_STATUS: Record<ErrorCode, status> = {
   [ErrorCode.InvalidArgument]: status.INVALID_ARGUMENT,

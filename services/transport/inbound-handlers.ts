@@ -20,7 +20,7 @@ import type { DhtHandlers } from '../../libs/proto/gen/kademlia/v1/Dht.js';
 import type { PeerHandlers } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import { failedPrecondition, invalidArgument, resourceExhausted } from '../../libs/runtime/kad-error.js';
+import { failedPrecondition, invalidArgument, resourceExhausted } from '../../libs/errors/kad-error.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { toGrpcStatus } from './grpc-status.js';

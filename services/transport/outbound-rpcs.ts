@@ -19,7 +19,7 @@ import { bytesOf, contactFromWire, contactToWire, contactsFromWire, recordFromWi
 import { unary } from '../../libs/proto/grpc-package.js';
 import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
-import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/runtime/kad-error.js';
+import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import { fromGrpcError } from './grpc-status.js';
 import type { PeerClientPool } from './peer-client-pool.js';

@@ -15,7 +15,7 @@ import { Mailbox } from '../../libs/bus/mailbox.js';
 import { MemoryBus } from '../../libs/bus/memory-bus.js';
 import { NatsBus } from '../../libs/bus/nats-bus.js';
 import { subjectFor } from '../../libs/bus/subjects.js';
-import { ErrorCode, invalidArgument, resourceExhausted, type KadError } from '../../libs/runtime/kad-error.js';
+import { ErrorCode, invalidArgument, resourceExhausted, type KadError } from '../../libs/errors/kad-error.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { storageHandlers } from '../testkit/actor-stubs.js';
 import { waitFor } from '../testkit/wait-for.js';

@@ -10,7 +10,7 @@ import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
 import { LocalFirstBus } from '../../libs/bus/local-first-bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
 import { NatsBus } from '../../libs/bus/nats-bus.js';
-import { ErrorCode, KadError, resourceExhausted } from '../../libs/runtime/kad-error.js';
+import { ErrorCode, KadError, resourceExhausted } from '../../libs/errors/kad-error.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { storageHandlers } from '../testkit/actor-stubs.js';
 

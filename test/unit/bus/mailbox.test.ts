@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Mailbox } from '../../../libs/bus/mailbox.js';
-import { ErrorCode, KadError } from '../../../libs/runtime/kad-error.js';
+import { ErrorCode, KadError } from '../../../libs/errors/kad-error.js';
 
 function deferred(): { promise: Promise<void>; resolve: () => void } {
   let resolve!: () => void;

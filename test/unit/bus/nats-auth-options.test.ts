@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { inboxPrefixFor, natsConnectOptions, parseNatsUrl, redactNatsUrl, redactNatsUrls } from '../../../libs/bus/nats-bus.js';
 import { authorizationBlock, nodePermissions } from '../../../libs/runtime/nats-permissions.js';
-import { ConfigError } from '../../../libs/runtime/node-config.js';
+import { ConfigError } from '../../../libs/errors/config-error.js';
 
 test('nats url - user and password, a token, escapes, no credentials, no scheme', () => {
   assert.deepEqual(parseNatsUrl('nats://node-1:s3cret@nats:4222'), { url: 'nats://nats:4222', user: 'node-1', pass: 's3cret' });

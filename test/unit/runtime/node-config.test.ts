@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ConfigError, DEFAULT_NETWORK, resolveNodeConfig, settingValues } from '../../../libs/runtime/node-config.js';
+import { ConfigError } from '../../../libs/errors/config-error.js';
+import { DEFAULT_NETWORK, resolveNodeConfig, settingValues } from '../../../libs/runtime/node-config.js';
 
 test('node config - KAD_* variables, flags win over them', () => {
   const env = { KAD_NODE: 'env-node', KAD_NETWORK: 'staging', KAD_K: '8', KAD_BOOTSTRAP: 'a:1, b:2', KAD_NATS_URL: 'nats://x:4222', KAD_EXPIRE_MS: '5000' };

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ErrorCode, type KadError } from '../../../libs/runtime/kad-error.js';
+import { ErrorCode, type KadError } from '../../../libs/errors/kad-error.js';
 import { InboundLimiter, hostOf } from '../../../services/transport/inbound-limiter.js';
 
 test('inbound limiter - bounds calls in flight per host, not per connection', () => {
