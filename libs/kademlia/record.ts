@@ -252,6 +252,14 @@ export function storeDecision(incoming: KadRecord, held: KadRecord | undefined, 
   return order === 0 ? 'same' : 'replace';
 }
 
+/**
+ * The expiry of a plain record published at `createdMs` (§2.5: a record lives `expireMs`
+ * unless republished): the client's TTL when it asked for one, never longer than `expireMs`.
+ */
+export function plainRecordExpiry(createdMs: number, requestedTtlMs: number, expireMs: number): number {
+  return createdMs + (requestedTtlMs > 0 ? Math.min(requestedTtlMs, expireMs) : expireMs);
+}
+
 export function isExpired(record: KadRecord, nowMs: number): boolean {
   return record.expiresMs <= nowMs;
 }

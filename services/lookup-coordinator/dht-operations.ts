@@ -14,6 +14,7 @@ import {
   checkRecord,
   compareRecords,
   idOfRecord,
+  plainRecordExpiry,
   recordIdFor,
   signRecord,
   validateKey,
@@ -223,8 +224,8 @@ export class DhtOperations {
       mustOutlive(request.expiresMs - now, budgetMs, 'expires_ms');
     } else {
       if (request.ttlMs > 0) mustOutlive(request.ttlMs, budgetMs, 'ttl_ms');
-      const ttlMs = request.ttlMs > 0 ? Math.min(request.ttlMs, this.kad.expireMs) : this.kad.expireMs;
-      record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs: version.wallMs + ttlMs });
+      const expiresMs = plainRecordExpiry(version.wallMs, request.ttlMs, this.kad.expireMs);
+      record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs });
     }
     const recordId = idOfRecord(record);
     const expectedSeq = owned ? request.expectedSeq : undefined;

@@ -6,6 +6,7 @@ import {
   DEFAULT_RECORD_LIMITS,
   isExpired,
   MAX_CLOCK_SKEW_MS,
+  plainRecordExpiry,
   RECORD_OVERHEAD_BYTES,
   recordSize,
   validateKey,
@@ -72,6 +73,12 @@ describe('record rules', () => {
       assert.equal(problem?.code, 'invalid-argument', JSON.stringify(over));
       assert.ok((problem?.message.length ?? 0) > 0);
     }
+  });
+
+  test('plainRecordExpiry: the asked TTL, never past expireMs; none asked: expireMs', () => {
+    assert.equal(plainRecordExpiry(1_000, 500, 10_000), 1_500);
+    assert.equal(plainRecordExpiry(1_000, 50_000, 10_000), 11_000);
+    assert.equal(plainRecordExpiry(1_000, 0, 10_000), 11_000);
   });
 
   test('isExpired and recordSize', () => {
