@@ -5,7 +5,9 @@
  */
 import type { BusPerOp } from './bus-messages.js';
 
-export type ClusterMode = 'co-located' | 'split';
+/** `co-located-tls`: co-located nodes with mutual TLS between them and to the clients. */
+export type ClusterMode = 'co-located' | 'co-located-tls' | 'split';
+export const CLUSTER_MODES: readonly ClusterMode[] = ['co-located', 'co-located-tls', 'split'];
 
 export interface LatencyStats {
   readonly n: number;

@@ -12,6 +12,8 @@ import { busPerOp, countBusMessages } from './bus-messages.js';
 import { ClusterWorkload } from './cluster-workload.js';
 import { round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
+import type { ClientTlsOptions } from '../libs/client/dht-client.js';
+import { clientCertificate, makeCa, nodeCertificate, removeCa, tlsEnv, type CertificateAuthority, type IssuedCertificate } from '../test/testkit/certificates.js';
 import { measureFloor } from './measure-floor.js';
 import { readCpuMsOf } from './read-cpu.js';
 import { readRss } from './read-rss.js';
@@ -42,10 +44,15 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     await nats?.stop();
   });
   let keepLogs = true;
+  let pki: ReturnType<typeof clusterPki> | undefined;
   try {
     nats = await startNatsServer({ monitor: true });
     const split = mode === 'split' ? Array.from({ length: nodes }, (_, i) => i) : [];
-    cluster = await ProcessCluster.start({ cli: build.cliPath, nodeFlags: build.nodeFlags, nodes, split, natsUrl: nats.url, env: options.env });
+    // Mutual TLS: a CA of its own for the cell, a certificate per node (its key is the node's
+    // identity) and one for the benchmark's clients.
+    pki = mode === 'co-located-tls' ? clusterPki(nodes) : undefined;
+    const tls = pki ? { nodeEnv: (i: number) => tlsEnv(pki!.nodes[i]!), clientTls: pki.client } : {};
+    cluster = await ProcessCluster.start({ cli: build.cliPath, nodeFlags: build.nodeFlags, nodes, split, natsUrl: nats.url, env: options.env, ...tls });
     const startupMs = round(performance.now() - started, 0);
     // An unsettled cluster is measured anyway, and the report says so.
     const settled = await cluster.waitForTables(Math.min(nodes - 1, options.k), cluster.nodes, TABLES_TIMEOUT_MS).then(
@@ -73,7 +80,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     log(`  bus messages per Put: ${busPerPut.total} (${busPerPut.overNats} through nats-server, ${busPerPut.inProcess} in process); CPU per Put ${round(cpuPerPutMs, 1)} ms (every process, nats-server included)`);
     // The floor right before the Gets it is compared with, so both see the same machine (just
     // after start the nodes are still refreshing their buckets, which slows a ping too).
-    const floor = await measureFloor(cluster.nodes.map((node) => node.address), nats.url, options.floorOps, options.seed);
+    const floor = await measureFloor(cluster.nodes.map((node) => node.address), nats.url, options.floorOps, options.seed, undefined, pki?.client);
     log(`  floor: gRPC ping p50 ${floor.grpcPing.p50} ms (node-0), ${floor.grpcPingSpread.p50} ms (random node); NATS request p50 ${floor.natsRequest.p50} ms`);
     const gets = await workload.sequentialGets(options.ops, options.phaseLimitMs);
     const cutShort = [
@@ -122,6 +129,13 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     await cluster?.stop();
     if (cluster && !keepLogs) rmSync(cluster.logDir, { recursive: true, force: true });
     await nats?.stop();
+    if (pki) removeCa(pki.ca);
     untrack();
   }
+}
+
+function clusterPki(nodes: number): { ca: CertificateAuthority; nodes: IssuedCertificate[]; client: ClientTlsOptions } {
+  const ca = makeCa('kad-bench-ca');
+  const client = clientCertificate(ca, 'bench-client');
+  return { ca, nodes: Array.from({ length: nodes }, (_, i) => nodeCertificate(ca, `node-${i}`)), client: { ca: ca.cert, cert: client.cert, key: client.key } };
 }

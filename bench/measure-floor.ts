@@ -6,6 +6,7 @@
  */
 import { connect } from '@nats-io/transport-node';
 import { unary } from '../libs/proto/grpc-package.js';
+import type { ClientTlsOptions } from '../libs/client/dht-client.js';
 import { rawPeerClient } from '../test/testkit/grpc-probe.js';
 import { seededRandom } from '../test/testkit/workload.js';
 import type { FloorResult, LatencyStats } from './cluster-result.js';
@@ -16,8 +17,8 @@ const CALL_TIMEOUT_MS = 5_000;
 const FLOOR_SUBJECT = 'bench.floor.echo';
 
 /** `nodeAddresses[0]` is node-0; `seed` chooses the random nodes; `warmup` untimed calls before each. */
-export async function measureFloor(nodeAddresses: readonly string[], natsUrl: string, ops: number, seed = 1, warmup = WARMUP): Promise<FloorResult> {
-  const clients = nodeAddresses.map((address) => rawPeerClient(address));
+export async function measureFloor(nodeAddresses: readonly string[], natsUrl: string, ops: number, seed = 1, warmup = WARMUP, tls?: ClientTlsOptions): Promise<FloorResult> {
+  const clients = nodeAddresses.map((address) => rawPeerClient(address, tls));
   try {
     const [first] = clients;
     if (!first) throw new Error('no nodes to ping');

@@ -5,7 +5,7 @@
  * --peer names the DHT measured beside the project at every --nodes size (bittorrent-dht, or none).
  */
 import { parseArgs } from 'node:util';
-import type { ClusterMode, WorkloadParameters } from './cluster-result.js';
+import { CLUSTER_MODES, type ClusterMode, type WorkloadParameters } from './cluster-result.js';
 import { PEER_NAME, type PeerChoice } from './peer/peer-result.js';
 
 export interface BenchArgs extends WorkloadParameters {
@@ -28,7 +28,8 @@ export const DEFAULT_SPLIT_MAX_NODES = 8;
 
 export const BENCH_USAGE = `usage: npm run bench -- [flags]
   --nodes 8,32                cluster sizes (default 8,32)
-  --modes co-located,split    node layouts (default both)
+  --modes co-located,split    node layouts (default both); co-located-tls: co-located with mutual
+                              TLS between nodes and to clients (what TLS costs)
   --split-nodes 8             sizes that also run split (default: the --nodes sizes <= ${DEFAULT_SPLIT_MAX_NODES};
                               N=32 split is 128 processes: pass --split-nodes 8,32 to run it)
   --records 500               records preloaded before measuring
@@ -133,8 +134,9 @@ function modeList(raw: string): ClusterMode[] {
   const modes = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   const valid: ClusterMode[] = [];
   for (const mode of modes) {
-    if (mode !== 'co-located' && mode !== 'split') throw new BenchArgsError(`--modes takes co-located and/or split, got ${JSON.stringify(mode)}`);
-    if (!valid.includes(mode)) valid.push(mode);
+    const known = CLUSTER_MODES.find((m) => m === mode);
+    if (!known) throw new BenchArgsError(`--modes takes ${CLUSTER_MODES.join(', ')}, got ${JSON.stringify(mode)}`);
+    if (!valid.includes(known)) valid.push(known);
   }
   if (valid.length === 0) throw new BenchArgsError('--modes needs at least one mode');
   return valid;

@@ -141,23 +141,21 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
     for (const r of results.filter((x) => x.build === after)) {
       const b = results.find((x) => x.build === before && x.mode === r.mode && x.nodes === r.nodes);
       if (!b) continue;
-      const metrics: [string, number, number, 'lower' | 'higher'][] = [
-        ['Put p50 (ms)', b.put.p50, r.put.p50, 'lower'],
-        ['Get p50 (ms)', b.get.p50, r.get.p50, 'lower'],
-        ['Get p99 (ms)', b.get.p99, r.get.p99, 'lower'],
-        ...p.inFlight.flatMap((n) => (['get', 'put'] as const).map((op): [string, number, number, 'lower' | 'higher'] => [
-          `${op === 'get' ? 'Get' : 'Put'} x${n} (ops/s)`,
-          b.throughput.find((t) => t.op === op && t.inFlight === n)?.opsPerSec ?? NaN,
-          r.throughput.find((t) => t.op === op && t.inFlight === n)?.opsPerSec ?? NaN,
-          'higher',
-        ])),
-        ['RSS per node (MiB)', b.rssAfter.meanPerNodeKiB / 1024, r.rssAfter.meanPerNodeKiB / 1024, 'lower'],
-        ['bus messages per Put', b.busPerPut.total, r.busPerPut.total, 'lower'],
-        ['CPU per Put (ms)', b.cpuPerPutMs, r.cpuPerPutMs, 'lower'],
-      ];
-      for (const [name, was, now] of metrics) rows.push([r.mode, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
+      for (const [name, was, now] of comparedMetrics(b, r, p.inFlight)) rows.push([r.mode, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
     }
     out.push(table(['mode', 'N', 'metric', before, after, 'change'], rows), '');
+  }
+
+  // What mutual TLS costs: the same build and N, co-located with and without it.
+  const tlsRows: string[][] = [];
+  for (const r of results.filter((x) => x.mode === 'co-located-tls')) {
+    const plain = results.find((x) => x.build === r.build && x.mode === 'co-located' && x.nodes === r.nodes);
+    if (!plain) continue;
+    for (const [name, was, now] of comparedMetrics(plain, r, p.inFlight)) tlsRows.push([r.build, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
+  }
+  if (tlsRows.length > 0) {
+    out.push('## What mutual TLS costs (co-located -> co-located-tls)', '');
+    out.push(table(['build', 'N', 'metric', 'plaintext', 'mutual TLS', 'change'], tlsRows), '');
   }
 
   out.push(...renderPeerMarkdown(report));
@@ -222,4 +220,21 @@ function change(was: number, now: number): string {
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+}
+
+/** The figures two cells are compared on: before/after, plaintext/TLS. */
+function comparedMetrics(b: ClusterResult, r: ClusterResult, inFlight: readonly number[]): [string, number, number][] {
+  return [
+    ['Put p50 (ms)', b.put.p50, r.put.p50],
+    ['Get p50 (ms)', b.get.p50, r.get.p50],
+    ['Get p99 (ms)', b.get.p99, r.get.p99],
+    ...inFlight.flatMap((n) => (['get', 'put'] as const).map((op): [string, number, number] => [
+      `${op === 'get' ? 'Get' : 'Put'} x${n} (ops/s)`,
+      b.throughput.find((t) => t.op === op && t.inFlight === n)?.opsPerSec ?? NaN,
+      r.throughput.find((t) => t.op === op && t.inFlight === n)?.opsPerSec ?? NaN,
+    ])),
+    ['RSS per node (MiB)', b.rssAfter.meanPerNodeKiB / 1024, r.rssAfter.meanPerNodeKiB / 1024],
+    ['bus messages per Put', b.busPerPut.total, r.busPerPut.total],
+    ['CPU per Put (ms)', b.cpuPerPutMs, r.cpuPerPutMs],
+  ];
 }

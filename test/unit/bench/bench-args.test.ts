@@ -33,6 +33,7 @@ test('split mode with no size at or below 8 is refused unless --split-nodes name
   assert.deepEqual(parseBenchArgs(['--nodes', '32', '--modes', 'split', '--split-nodes', '32']).splitNodes, [32]);
   assert.deepEqual(parseBenchArgs(['--nodes', '32', '--modes', 'co-located']).modes, ['co-located']);
   assert.throws(() => parseBenchArgs(['--modes', 'sideways']), BenchArgsError);
+  assert.deepEqual(parseBenchArgs(['--modes', 'co-located,co-located-tls']).modes, ['co-located', 'co-located-tls']);
 });
 
 test('--peer: bittorrent-dht by default, none turns it off, anything else is refused', () => {
