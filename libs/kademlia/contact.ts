@@ -2,7 +2,7 @@
  * A contact (paper §2.2: the <IP address, port, Node ID> triple) and helpers to validate its
  * address and to order contacts by XOR distance.
  */
-import { compareDistance, idEquals, idToHex, type NodeId } from './id.js';
+import { compareDistance, idEquals, type NodeId } from './id.js';
 
 export interface Contact {
   readonly id: NodeId;
@@ -66,15 +66,10 @@ export function isValidAddress(a: string): boolean {
 
 /** A new array, closest to target first; of contacts sharing an id only the first is kept. */
 export function sortByDistance(target: NodeId, contacts: readonly Contact[]): Contact[] {
-  const seen = new Set<string>();
-  const distinct: Contact[] = [];
-  for (const contact of contacts) {
-    const key = idToHex(contact.id);
-    if (seen.has(key)) continue;
-    seen.add(key);
-    distinct.push(contact);
-  }
-  return distinct.sort((a, b) => compareDistance(target, a.id, b.id));
+  // Sorting is stable and contacts sharing an id are at the same distance, so they end up
+  // side by side in input order: keeping the first of each run keeps the first of each id.
+  const sorted = [...contacts].sort((a, b) => compareDistance(target, a.id, b.id));
+  return sorted.filter((contact, i) => i === 0 || !idEquals(contact.id, sorted[i - 1]!.id));
 }
 
 /** The at most `count` distinct contacts closest to target, closest first. */
