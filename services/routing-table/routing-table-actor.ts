@@ -37,6 +37,10 @@ export class RoutingTableActor implements RunningActor {
   private readonly mailbox: Mailbox;
   private readonly pinging = new Set<string>();
   private readonly admission = new Admission();
+  /** Contacts restored from the snapshot that have not proved their id to this run yet: each is
+   * challenged when it is next heard from, so its channel leaves the transport's probation pool
+   * and a contact that is no longer who it was goes. */
+  private readonly restoredUnproven = new Set<string>();
   private service: ServiceHandle | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private viewTimer: NodeJS.Timeout | undefined;
@@ -99,7 +103,9 @@ export class RoutingTableActor implements RunningActor {
     const now = this.ctx.clock();
     let restored = 0;
     for (const contact of loadSnapshot(this.ctx.config.dataDir)) {
-      if (this.table.observe(contact, now).kind === 'inserted') restored++;
+      if (this.table.observe(contact, now).kind !== 'inserted') continue;
+      restored++;
+      this.restoredUnproven.add(admissionKey(contact));
     }
     return restored;
   }
@@ -166,6 +172,7 @@ export class RoutingTableActor implements RunningActor {
       this.challenge(contact);
       return;
     }
+    this.restoredUnproven.delete(admissionKey(contact));
     const result = this.table.observe(contact, this.ctx.clock());
     if (result.kind === 'pending') this.pingLeastRecentlySeen(result.ping);
     if (result.kind === 'inserted') {
@@ -184,8 +191,8 @@ export class RoutingTableActor implements RunningActor {
   /** An unproven candidate: challenged (the transport reports it `seen`, verified, if it proves
    * its id), unless the table already holds it at that address or Admission says not now. */
   private challenge(contact: Contact): void {
-    if (this.table.get(contact.id)?.address === contact.address) return;
-    const key = `${idToHex(contact.id)}@${contact.address}`;
+    const key = admissionKey(contact);
+    if (this.table.get(contact.id)?.address === contact.address && !this.restoredUnproven.has(key)) return;
     if (!this.admission.begin(key, this.ctx.clock())) return;
     const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
     // The bookkeeping is synchronous, outside the mailbox: a full mailbox must not leak the slot.
@@ -230,3 +237,5 @@ export class RoutingTableActor implements RunningActor {
     }
   }
 }
+
+const admissionKey = (contact: Contact): string => `${idToHex(contact.id)}@${contact.address}`;
