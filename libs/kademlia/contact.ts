@@ -2,7 +2,7 @@
  * A contact (paper §2.2: the <IP address, port, Node ID> triple) and helpers to validate its
  * address and to order contacts by XOR distance.
  */
-import { compareDistance, idEquals, type NodeId } from './id.js';
+import { compareDistance, idEquals, idToHex, type NodeId } from './id.js';
 
 export interface Contact {
   readonly id: NodeId;
@@ -62,6 +62,11 @@ export function isValidAddress(a: string): boolean {
   if (host.startsWith('[')) return host.endsWith(']') && isIpv6(host.slice(1, -1));
   if (DOTTED_NUMBERS.test(host)) return IPV4.test(host);
   return isHostname(host);
+}
+
+/** A contact as a map key: `<hex id>@<address>` (the same id at another address is another key). */
+export function contactKey(contact: Contact): string {
+  return `${idToHex(contact.id)}@${contact.address}`;
 }
 
 /** A new array, closest to target first; of contacts sharing an id only the first is kept. */

@@ -47,8 +47,8 @@ export interface StoreOutcome {
   readonly errors: string[];
 }
 
-/** One replica's answer to a STORE: stored, or the version it kept; or why it did not answer. */
-type StoreAnswer = { readonly stored: boolean; readonly held: v1.Record__Output | null } | { readonly error: string };
+/** What storage or transport replied for one replica (transport's outcomes carry `error`). */
+type StoreReply = { readonly stored: boolean; readonly held: v1.Record__Output | null; readonly error?: string };
 
 export interface DhtOperationsDeps {
   readonly actors: ActorClient;
@@ -121,22 +121,19 @@ export class DhtOperations {
       others.length < replicas.length ? this.deps.actors.ask('storage', 'put', { record: wire, ...cas }, LOCAL_REQUEST_TIMEOUT_MS) : null,
       others.length > 0 ? this.deps.actors.ask('transport', 'store', { peers: others.map(contactToWire), record: wire, timeoutMs, ...cas }, timeoutMs + BUS_SLACK_MS) : null,
     ]);
-    const failed = (r: PromiseRejectedResult): StoreAnswer => ({ error: (r.reason as Error).message });
-    const ownAnswer: StoreAnswer = own.status === 'fulfilled' && own.value ? { stored: own.value.stored, held: own.value.held } : own.status === 'rejected' ? failed(own) : { error: 'not asked' };
-    const answerOf = (i: number): StoreAnswer => {
-      if (remote.status === 'rejected') return failed(remote);
-      const outcome = remote.value?.outcomes[i];
-      if (!outcome) return { error: `no store outcome for ${others[i]?.address}` };
-      return outcome.error === '' ? { stored: outcome.stored, held: outcome.held } : { error: outcome.error };
-    };
-    const result: StoreOutcome = { acknowledged: 0, storedOn: [], refusals: [], errors: [] };
+    // Each replica's reply, in order (this node's from storage, the others' from transport), or
+    // why there is none; a reply either stored the record or names the version kept instead.
+    const why = (r: PromiseRejectedResult): string => (r.reason as Error).message;
+    const ownReply: StoreReply | string | null = own.status === 'fulfilled' ? own.value : why(own);
+    const remoteReplies = others.map((_, i): StoreReply | string | undefined => (remote.status === 'fulfilled' ? remote.value?.outcomes[i] : why(remote)));
     let next = 0;
+    const result: StoreOutcome = { acknowledged: 0, storedOn: [], refusals: [], errors: [] };
     for (const replica of replicas) {
-      const answer = isSelf(replica) ? ownAnswer : answerOf(next++);
-      if ('error' in answer) result.errors.push(answer.error);
-      else if (answer.stored) result.storedOn.push(replica);
-      else if (answer.held) {
-        const held = this.keptInstead(record, answer.held);
+      const reply = isSelf(replica) ? ownReply : remoteReplies[next++];
+      if (typeof reply === 'string' || !reply || reply.error) result.errors.push(typeof reply === 'string' ? reply : (reply?.error ?? 'no store outcome'));
+      else if (reply.stored) result.storedOn.push(replica);
+      else if (reply.held) {
+        const held = this.keptInstead(record, reply.held);
         if (held) result.refusals.push(held);
       }
     }

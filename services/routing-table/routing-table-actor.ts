@@ -13,7 +13,7 @@ import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
 import type { ServiceHandle } from '../../libs/bus/bus.js';
 import { Mailbox } from '../../libs/bus/mailbox.js';
 import { idToHex, randomIdWithPrefix, type NodeId } from '../../libs/kademlia/id.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
+import { contactKey, type Contact } from '../../libs/kademlia/contact.js';
 import { Admission } from '../../libs/kademlia/admission.js';
 import { RoutingTable } from '../../libs/kademlia/routing-table.js';
 import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
@@ -105,7 +105,7 @@ export class RoutingTableActor implements RunningActor {
     for (const contact of loadSnapshot(this.ctx.config.dataDir)) {
       if (this.table.observe(contact, now).kind !== 'inserted') continue;
       restored++;
-      this.restoredUnproven.add(admissionKey(contact));
+      this.restoredUnproven.add(contactKey(contact));
     }
     return restored;
   }
@@ -172,7 +172,7 @@ export class RoutingTableActor implements RunningActor {
       this.challenge(contact);
       return;
     }
-    this.restoredUnproven.delete(admissionKey(contact));
+    this.restoredUnproven.delete(contactKey(contact));
     const result = this.table.observe(contact, this.ctx.clock());
     if (result.kind === 'pending') this.pingLeastRecentlySeen(result.ping);
     if (result.kind === 'inserted') {
@@ -191,7 +191,7 @@ export class RoutingTableActor implements RunningActor {
   /** An unproven candidate: challenged (the transport reports it `seen`, verified, if it proves
    * its id), unless the table already holds it at that address or Admission says not now. */
   private challenge(contact: Contact): void {
-    const key = admissionKey(contact);
+    const key = contactKey(contact);
     if (this.table.get(contact.id)?.address === contact.address && !this.restoredUnproven.has(key)) return;
     if (!this.admission.begin(key, this.ctx.clock())) return;
     const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
@@ -237,5 +237,3 @@ export class RoutingTableActor implements RunningActor {
     }
   }
 }
-
-const admissionKey = (contact: Contact): string => `${idToHex(contact.id)}@${contact.address}`;

@@ -9,8 +9,7 @@
  */
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
-import { idToHex } from '../../libs/kademlia/id.js';
+import { contactKey, type Contact } from '../../libs/kademlia/contact.js';
 import { contactToWire } from '../../libs/proto/convert.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
@@ -37,13 +36,13 @@ export class ContactReports {
 
   /** A call to `contact` failed; `drop`: it is not who it claimed to be (it goes at once). */
   failed(contact: Contact, drop = false): void {
-    this.last.delete(keyOf(contact));
+    this.last.delete(contactKey(contact));
     this.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
   }
 
   /** Whether this news is worth sending now (and if so, notes it as sent). */
   private fresh(contact: Contact, news: News): boolean {
-    const key = keyOf(contact);
+    const key = contactKey(contact);
     const now = this.clock();
     const last = this.last.get(key);
     if (last && last.news === news && now - last.atMs < this.everyMs) return false;
@@ -51,5 +50,3 @@ export class ContactReports {
     return true;
   }
 }
-
-const keyOf = (contact: Contact): string => `${idToHex(contact.id)}@${contact.address}`;
