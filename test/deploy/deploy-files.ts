@@ -97,12 +97,18 @@ export function namedVolumesOf(service: ComposeService, compose: ComposeFile): V
   return mounts;
 }
 
-export function publishedPortsOf(service: ComposeService): { published: number; target: number }[] {
+/** `${NAME:-default}` as Compose interpolates it with NAME unset. */
+function composeDefault(value: string): string {
+  return value.replace(/\$\{\w+:?-([^}]*)\}/g, '$1');
+}
+
+/** Published ports; `host` is the address they bind ('' for every interface). */
+export function publishedPortsOf(service: ComposeService): { host: string; published: number; target: number }[] {
   return (service.ports ?? []).map((p) => {
-    if (typeof p === 'object') return { published: Number(p.published ?? p.target), target: p.target };
-    const parts = String(p).split(':');
-    const target = Number(parts[parts.length - 1]);
-    return { published: parts.length > 1 ? Number(parts[parts.length - 2]) : target, target };
+    if (typeof p === 'object') return { host: '', published: Number(p.published ?? p.target), target: p.target };
+    const m = /^(?:(.+):)?(\d+):(\d+)$/.exec(composeDefault(String(p)));
+    if (!m) return { host: '', published: Number(p), target: Number(p) };
+    return { host: m[1] ?? '', published: Number(m[2]), target: Number(m[3]) };
   });
 }
 

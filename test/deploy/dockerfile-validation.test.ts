@@ -37,11 +37,12 @@ function contextSources(): string[] {
   );
 }
 
+const runs = (stage: (typeof dockerfile.stages)[number]) => stage.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
+
 describe('deploy/docker/Dockerfile', () => {
   test('multi-stage: npm ci + tsc in a build stage, production dependencies only in the runtime', () => {
     const names = dockerfile.stages.map((s) => s.name);
     assert.ok(dockerfile.stages.length >= 2, `stages: ${names.join(', ')}`);
-    const runs = (stage: (typeof dockerfile.stages)[number]) => stage.instructions.filter((i) => i.op === 'RUN').map((i) => i.args);
     const build = dockerfile.stages.find((s) => runs(s).some((r) => /\btsc\b/.test(r)));
     assert.ok(build, 'a stage compiles with tsc');
     assert.ok(runs(build).some((r) => /npm ci(?!.*--omit=dev)/.test(r)), 'the build stage installs dev dependencies with npm ci');
@@ -54,8 +55,11 @@ describe('deploy/docker/Dockerfile', () => {
     assert.equal(runs(runtime).some((r) => /npm (ci|install)/.test(r)), false, 'no install in the runtime stage');
   });
 
-  test('small runtime base, non-root user, one entrypoint with `node` as the default command', () => {
-    assert.match(runtime.from, /^node:20[\w.-]*-slim$/, `runtime base ${runtime.from}`);
+  test('small runtime base on the current Node LTS, non-root user, OCI labels, one entrypoint with `node` as the default command, kad on the PATH', () => {
+    assert.match(runtime.from, /^node:24[\w.-]*-slim$/, `runtime base ${runtime.from}`);
+    const labels = runtime.instructions.filter((i) => i.op === 'LABEL').map((i) => i.args).join(' ');
+    for (const key of ['title', 'description', 'version', 'licenses']) assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.${key}=`), `OCI label ${key}`);
+    assert.ok(runs(runtime).some((r) => /ln -s \S*dist\/services\/cli\/kad\.js \/usr\/local\/bin\/kad/.test(r)), 'kad on the PATH');
     const user = runtime.instructions.filter((i) => i.op === 'USER').at(-1)?.args;
     assert.ok(user, 'USER in the runtime stage');
     assert.match(user, /^[1-9]\d*(:\d+)?$/, 'numeric non-root uid (Kubernetes runAsNonRoot can verify it)');

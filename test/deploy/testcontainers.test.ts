@@ -1,22 +1,20 @@
 /**
- * The real image on a real Docker engine (testcontainers): builds deploy/docker/Dockerfile,
- * starts NATS (@testcontainers/nats, the compose `nats` image and arguments) and every kad
- * service of docker-compose.yml (same command, environment, network alias and healthcheck),
- * waits for the containers' own healthchecks, then Puts and Gets across nodes, stops one
- * node, and checks the others keep serving.
- *
- * Needs a Docker engine. Where none answers (as on this project's machines, which must not
- * run one) it skips and says so; it never starts an engine. netns.test.ts runs the same
- * compose services as processes in network namespaces, which needs no engine.
+ * The real image on a real Docker engine, through testcontainers: the engine is
+ * scripts/docker-engine.sh's (test/testkit/docker-engine.ts), the image is built first with
+ * `--network host` (npm ci inside needs the registry; the engine's bridge has no way out) and
+ * started by tag. NATS runs the compose `nats` service's image, arguments, config file and
+ * healthcheck; every kad service of docker-compose.yml runs as a container with the same
+ * command, environment, network alias, healthcheck and named volumes (node-2's four containers
+ * share one, as in the compose file: its key is the node's identity). Then Put and Get across
+ * nodes, one node stopped, and the others keep serving. Skips, saying why, where no engine can
+ * start; compose-engine.test.ts runs docker-compose itself on the same engine.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { GenericContainer, Network, Wait, getContainerRuntimeClient, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { NatsContainer, type StartedNatsContainer } from '@testcontainers/nats';
+import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { DhtClient } from '../../libs/client/dht-client.js';
+import { DockerEngine, dockerEngineUnavailable } from '../testkit/docker-engine.js';
 import { waitFor } from '../testkit/wait-for.js';
 import {
   REPO_ROOT,
@@ -28,32 +26,15 @@ import {
   listenPort,
   loadCompose,
   loadDockerfile,
+  namedVolumesOf,
   stageEnv,
   type ComposeHealthcheck,
+  type ComposeService,
 } from './deploy-files.js';
 
-const ENGINE_TIMEOUT_MS = 20_000;
 const IMAGE = 'kademlia-actors:testcontainers';
-
-/** Why no Docker engine can be used here, or undefined. Looks before it asks: no socket and no
- * DOCKER_HOST means no engine, without letting a client probe anything. */
-async function dockerUnavailable(): Promise<string | undefined> {
-  const sockets = ['/var/run/docker.sock', join(homedir(), '.docker/run/docker.sock')];
-  if (process.env['XDG_RUNTIME_DIR']) sockets.push(join(process.env['XDG_RUNTIME_DIR'], 'docker.sock'));
-  if (!process.env['DOCKER_HOST'] && !sockets.some((s) => existsSync(s))) {
-    return `no Docker engine: DOCKER_HOST is unset and there is no socket at ${sockets.join(', ')}. ` +
-      'The image build and the container scenario run where Docker runs (docs/DEPLOYMENT.md); here netns.test.ts runs the compose services as processes instead';
-  }
-  try {
-    const client = await Promise.race([
-      getContainerRuntimeClient(),
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${ENGINE_TIMEOUT_MS} ms`)), ENGINE_TIMEOUT_MS).unref()),
-    ]);
-    return client.info.containerRuntime.host ? undefined : 'the container runtime reported no host';
-  } catch (err) {
-    return `no Docker engine answers (${(err as Error).message})`;
-  }
-}
+/** Prefix of the named volumes this test makes (and removes). */
+const VOLUME_PREFIX = 'kad-testcontainers-';
 
 function ms(duration: string | undefined): number | undefined {
   const m = /^(\d+(?:\.\d+)?)(ms|s|m)$/.exec(duration ?? '');
@@ -71,8 +52,16 @@ function healthCheckOf(h: ComposeHealthcheck | undefined) {
   };
 }
 
+/** The compose service's bind mounts of files from the repository (`./path:/target[:ro]`). */
+function repositoryFilesOf(service: ComposeService): { source: string; target: string }[] {
+  return (service.volumes ?? []).flatMap((v) => {
+    const [source, target] = typeof v === 'string' ? v.split(':') : [v.source, v.target];
+    return source?.startsWith('./') && target ? [{ source: join(REPO_ROOT, source), target }] : [];
+  });
+}
+
 test('the image on Docker: the compose services as containers, Put/Get across nodes, one node stopped', { timeout: 20 * 60_000 }, async (t) => {
-  const reason = await dockerUnavailable();
+  const reason = dockerEngineUnavailable();
   if (reason) {
     t.skip(reason);
     return;
@@ -84,45 +73,54 @@ test('the image on Docker: the compose services as containers, Put/Get across no
   const [natsName, natsService] = natsEntry;
   const kad = kadServices(compose);
 
+  const engine = await DockerEngine.start();
+  // testcontainers reads the engine from the environment; Ryuk's image cannot be pulled here,
+  // so this test removes what it starts itself.
+  Object.assign(process.env, { DOCKER_HOST: engine.host, TESTCONTAINERS_RYUK_DISABLED: 'true' });
   let network: StartedNetwork | undefined;
-  let nats: StartedNatsContainer | undefined;
   const containers = new Map<string, StartedTestContainer>();
   const clients = new Map<string, DhtClient>();
+  const volumes = new Set<string>();
   try {
-    t.diagnostic('building deploy/docker/Dockerfile');
-    await GenericContainer.fromDockerfile(REPO_ROOT, 'deploy/docker/Dockerfile').build(IMAGE, { deleteOnExit: true });
+    t.diagnostic('building deploy/docker/Dockerfile with --network host');
+    await engine.buildProjectImage(IMAGE);
     network = await new Network().start();
 
-    const natsContainer = new NatsContainer(natsService.image!).withNetwork(network).withNetworkAliases(natsName);
-    // NatsContainer always adds --user/--pass; the kad bus connects without credentials
-    // (KAD_NATS_URL carries none, as in docker-compose.yml), so they are taken out again.
-    const internals = natsContainer as unknown as { args: Set<string>; values: Map<string, string> };
-    for (const flag of ['--user', '--pass']) {
-      internals.args.delete(flag);
-      internals.values.delete(flag);
-    }
-    const natsArgs = commandOf(natsService);
-    for (let i = 0; i < natsArgs.length; i += 2) natsContainer.withArg(natsArgs[i]!, natsArgs[i + 1]!);
-    nats = await natsContainer.start();
+    const nats = new GenericContainer(natsService.image!)
+      .withNetwork(network)
+      .withNetworkAliases(natsName)
+      .withCommand(commandOf(natsService))
+      .withCopyFilesToContainer(repositoryFilesOf(natsService))
+      .withWaitStrategy(Wait.forHealthCheck())
+      .withStartupTimeout(60_000);
+    if (typeof natsService.working_dir === 'string') nats.withWorkingDir(natsService.working_dir);
+    const natsHealth = healthCheckOf(natsService.healthcheck);
+    if (natsHealth) nats.withHealthCheck(natsHealth);
+    containers.set(natsName, await nats.start());
 
     const start = async (name: string) => {
       const service = compose.services[name]!;
       const env = environmentOf(service);
       const port = listenPort(env, imageEnv);
       const command = commandOf(service);
+      const serves = command[0] === 'node' || command[1] === 'transport';
+      const mounts = namedVolumesOf(service, compose).map((m) => ({ source: `${VOLUME_PREFIX}${m.source}`, target: m.target }));
+      for (const m of mounts) volumes.add(m.source);
       let container = new GenericContainer(IMAGE)
         .withNetwork(network!)
         .withNetworkAliases(name)
         .withEnvironment(env)
         .withCommand(command)
+        // A source that is a name, not a path, is a named volume to the engine.
+        .withBindMounts(mounts.map((m) => ({ ...m, mode: 'rw' as const })))
         .withWaitStrategy(Wait.forHealthCheck())
         .withStartupTimeout(90_000);
       const health = healthCheckOf(service.healthcheck);
       if (health) container = container.withHealthCheck(health);
-      if (command[0] === 'node' || command[1] === 'transport') container = container.withExposedPorts(port);
+      if (serves) container = container.withExposedPorts(port);
       const started = await container.start();
       containers.set(name, started);
-      if (command[0] === 'node' || command[1] === 'transport') clients.set(name, new DhtClient(`${started.getHost()}:${started.getMappedPort(port)}`));
+      if (serves) clients.set(name, new DhtClient(`${started.getHost()}:${started.getMappedPort(port)}`));
     };
     // Compose order: services with no kad dependency first (node-1), then the rest together.
     const first = kad.filter(([, s]) => !dependenciesOf(s).some((d) => kad.some(([n]) => n === d.name))).map(([n]) => n);
@@ -161,7 +159,11 @@ test('the image on Docker: the compose services as containers, Put/Get across no
   } finally {
     for (const client of clients.values()) client.close();
     await Promise.all([...containers.values()].map((c) => c.stop().catch(() => undefined)));
-    await nats?.stop().catch(() => undefined);
     await network?.stop().catch(() => undefined);
+    if (volumes.size > 0) await engine.docker(['volume', 'rm', ...volumes], { allowFailure: true });
+    const left = await engine.leftovers();
+    const stopped = await engine.stop();
+    assert.deepEqual(left, [], 'nothing left on the engine');
+    if (engine.startedHere) assert.ok(stopped, 'the engine stopped');
   }
 });
