@@ -192,6 +192,8 @@ stop_engine() {
     done
   fi
   rm -f "$PIDFILE" "$SOCKET"
+  # dockerd leaves its default bridge behind; remove it when it is ours.
+  if ip -4 -o addr show dev docker0 2>/dev/null | grep -q ' 198\.19\.255\.1/24 '; then ip link delete docker0; fi
 }
 
 case "${1:-}" in

@@ -95,12 +95,15 @@ export class DockerEngine {
     return [...containers, ...networks, ...volumes];
   }
 
-  /** Stops the engine if this process started it; true when it no longer answers. */
+  /** Stops the engine if this process started it; true when it no longer answers and its
+   * bridge is gone from the host. */
   async stop(): Promise<boolean> {
     if (!this.startedHere) return false;
     const stopped = await run(SCRIPT, ['stop'], process.env, 120_000);
     if (stopped.code !== 0) throw new Error(`scripts/docker-engine.sh stop failed:\n${stopped.stderr}`);
-    return (await run(SCRIPT, ['status'], process.env, 30_000)).code !== 0;
+    const answers = (await run(SCRIPT, ['status'], process.env, 30_000)).code === 0;
+    const bridge = spawnSync('ip', ['-4', '-o', 'addr', 'show', 'dev', 'docker0'], { encoding: 'utf8' }).stdout ?? '';
+    return !answers && !bridge.includes('198.19.255.1/24');
   }
 
   private async check(command: string, args: readonly string[], options: { timeoutMs?: number; allowFailure?: boolean }): Promise<CommandResult> {
