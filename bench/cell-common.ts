@@ -5,11 +5,12 @@
  * the timed throughput loop with a fixed number of calls in flight, the throughput phases at every
  * in-flight level, and the figures that close a cell.
  */
-import { pick, runBounded, seededRandom } from '../test/testkit/workload.js';
+import { pick, runBounded } from '../test/testkit/workload.js';
 import type { CellResult, RssResult, ThroughputResult } from './cluster-result.js';
 import { CallTimes, round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
 import { readRss } from './read-rss.js';
+import { SeededRandom } from '../libs/sampling/index.js';
 
 /** How long a workload call may take. */
 export const CALL_TIMEOUT_MS = 15_000;
@@ -18,14 +19,14 @@ const PRELOAD_IN_FLIGHT = 16;
 
 /** A workload's nodes and its seeded PRNG, which picks the nodes, keys and values of every call. */
 export abstract class SeededWorkload<Client> {
-  protected readonly random: () => number;
+  protected readonly random: SeededRandom;
 
   constructor(
     protected readonly clients: readonly Client[],
     private readonly valueBytes: number,
     seed: number,
   ) {
-    this.random = seededRandom(seed);
+    this.random = new SeededRandom(seed);
   }
 
   /** A random node. */
@@ -36,7 +37,7 @@ export abstract class SeededWorkload<Client> {
   /** A new value of `valueBytes` random bytes. */
   protected value(): Buffer {
     const value = Buffer.alloc(this.valueBytes);
-    for (let i = 0; i < value.length; i++) value[i] = Math.floor(this.random() * 256);
+    for (let i = 0; i < value.length; i++) value[i] = Math.floor(this.random.float() * 256);
     return value;
   }
 }

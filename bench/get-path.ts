@@ -12,10 +12,10 @@
 import { parseArgs } from 'node:util';
 import { startNatsServer } from '../libs/runtime/nats-server.js';
 import { ProcessCluster } from '../test/testkit/process-cluster.js';
-import { seededRandom } from '../test/testkit/workload.js';
 import type { LatencyStats } from './cluster-result.js';
 import { loadAverage, machineInfo } from './machine-info.js';
 import { measureFloor, sequential } from './measure-floor.js';
+import { SeededRandom } from '../libs/sampling/index.js';
 
 const CALL_TIMEOUT_MS = 5_000;
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const cluster = await ProcessCluster.start({ nodes, natsUrl: nats.url, env: { KAD_LOG_LEVEL: 'warn' } });
   try {
     await cluster.waitForTables(Math.min(nodes - 1, 20));
-    const random = seededRandom(1);
+    const random = new SeededRandom(1);
     // A (node, key) pair per node whose record that node holds itself.
     const local: Array<{ node: number; key: string }> = [];
     for (let i = 0; local.length < nodes && i < nodes * 20; i++) {
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       ['gRPC ping, a random node each time', floor.grpcPingSpread],
       ['NATS request/reply (plain responder)', floor.natsRequest],
       ['local Get, one node and key every time', await sequential(ops, () => localGet(local[0]!), warmup)],
-      ['local Get, a random node (and its key) each time', await sequential(ops, () => localGet(local[Math.floor(random() * local.length)]!), warmup)],
+      ['local Get, a random node (and its key) each time', await sequential(ops, () => localGet(local[random.int(local.length)]!), warmup)],
     ];
 
     const machine = machineInfo(loadAvgStart);

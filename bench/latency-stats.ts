@@ -1,5 +1,5 @@
 /** Times calls and summarizes latency samples (ms) into the mean and p50 / p95 / p99 the benchmark reports. */
-import { percentile } from '../test/testkit/workload.js';
+import { percentile } from '../libs/sampling/index.js';
 import type { LatencyStats } from './cluster-result.js';
 
 export function latencyStats(samples: readonly number[], errors = 0): LatencyStats {

@@ -8,9 +8,9 @@ import { connect } from '@nats-io/transport-node';
 import { unary } from '../libs/proto/grpc-package.js';
 import type { ClientTlsOptions } from '../libs/client/dht-client.js';
 import { rawPeerClient } from '../test/testkit/grpc-probe.js';
-import { seededRandom } from '../test/testkit/workload.js';
 import type { FloorResult, LatencyStats } from './cluster-result.js';
 import { CallTimes } from './latency-stats.js';
+import { SeededRandom } from '../libs/sampling/index.js';
 
 const WARMUP = 50;
 const CALL_TIMEOUT_MS = 5_000;
@@ -22,10 +22,10 @@ export async function measureFloor(nodeAddresses: readonly string[], natsUrl: st
   try {
     const [first] = clients;
     if (!first) throw new Error('no nodes to ping');
-    const random = seededRandom(seed);
+    const random = new SeededRandom(seed);
     const ping = (client: typeof first): Promise<unknown> => unary(client, client.Ping, {}, CALL_TIMEOUT_MS);
     const grpcPing = await sequential(ops, () => ping(first), warmup);
-    const grpcPingSpread = await sequential(ops, () => ping(clients[Math.floor(random() * clients.length)] ?? first), warmup);
+    const grpcPingSpread = await sequential(ops, () => ping(clients[random.int(clients.length)] ?? first), warmup);
     const natsRequest = await measureNatsRequest(natsUrl, ops, warmup);
     return { grpcPing, grpcPingSpread, natsRequest };
   } finally {

@@ -8,7 +8,7 @@
  * one of them is accepted: `offered` equals table.size() (the unit test checks it).
  */
 import { RoutingTable } from '../../libs/kademlia/routing-table.js';
-import type { Prng } from './prng.js';
+import type { SeededRandom } from '../../libs/sampling/index.js';
 import type { SimNetwork } from './sim-network.js';
 import type { SortedIndex } from './sorted-index.js';
 
@@ -19,7 +19,7 @@ export interface IdealTable {
 }
 
 /** The ideal table of `node` over the members of `index` (dead ones included: stale entries). */
-export function buildIdealTable(network: SimNetwork, index: SortedIndex, node: number, k: number, prng: Prng): IdealTable {
+export function buildIdealTable(network: SimNetwork, index: SortedIndex, node: number, k: number, prng: SeededRandom): IdealTable {
   const table = new RoutingTable(network.id(node), { k });
   let offered = 0;
   for (const [from, to] of index.siblingRanges(network.id(node))) {

@@ -2,7 +2,7 @@
  * One simulated network of n nodes with lazily built ideal routing tables: the shared starting
  * point of every scenario at that size. Everything in it follows from (n, seed).
  */
-import { Prng } from './prng.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 import { SimNetwork } from './sim-network.js';
 import { SortedIndex } from './sorted-index.js';
 import { TableCache } from './table-cache.js';
@@ -21,7 +21,7 @@ export interface SimWorld {
 const ID_SALT = 0x1d5;
 
 export function createWorld(n: number, seed: number, k: number, tableCapacity: number): SimWorld {
-  const network = SimNetwork.create(n, Prng.derive(seed, ID_SALT ^ n));
+  const network = SimNetwork.create(n, SeededRandom.derive(seed, ID_SALT ^ n));
   const initial = new SortedIndex(network);
   return { n, seed, k, network, initial, tables: new TableCache(network, initial, k, seed ^ n, tableCapacity) };
 }

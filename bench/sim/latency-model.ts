@@ -3,7 +3,7 @@
  * whole milliseconds, clipped to [minMs, maxMs]. maxMs must stay below the RPC timeout so that a
  * live node always answers in time; only dead nodes time out.
  */
-import type { Prng } from './prng.js';
+import type { SeededRandom } from '../../libs/sampling/index.js';
 
 export interface LatencyOptions {
   readonly medianMs: number;
@@ -16,7 +16,7 @@ export const DEFAULT_LATENCY: LatencyOptions = { medianMs: 50, sigma: 0.5, minMs
 
 export class LatencyModel {
   constructor(
-    private readonly prng: Prng,
+    private readonly prng: SeededRandom,
     readonly options: LatencyOptions = DEFAULT_LATENCY,
   ) {
     if (!(options.minMs >= 1 && options.minMs <= options.medianMs && options.medianMs <= options.maxMs)) {

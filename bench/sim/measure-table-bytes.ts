@@ -5,7 +5,7 @@
  */
 import { buildIdealTable } from './build-ideal-table.js';
 import type { SimWorld } from './create-world.js';
-import { Prng } from './prng.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 import type { RoutingTable } from '../../libs/kademlia/routing-table.js';
 
 export interface TableBytes {
@@ -39,14 +39,14 @@ function measureIdCopyBytes(count: number): number {
 }
 
 export function measureTableBytes(world: SimWorld, sample: number): TableBytes {
-  const prng = Prng.derive(world.seed, 0xb17e5);
+  const prng = SeededRandom.derive(world.seed, 0xb17e5);
   const nodes = prng.sample(0, world.network.size(), Math.min(sample, world.network.size()));
   const exact = collect();
   const before = process.memoryUsage().heapUsed;
   const kept: RoutingTable[] = [];
   let entries = 0;
   for (const node of nodes) {
-    const { table } = buildIdealTable(world.network, world.initial, node, world.k, Prng.derive(world.seed, node));
+    const { table } = buildIdealTable(world.network, world.initial, node, world.k, SeededRandom.derive(world.seed, node));
     kept.push(table);
     entries += table.size();
   }

@@ -26,7 +26,7 @@ import type { SimWorld } from './create-world.js';
 import { deadEntryShare } from './dead-entry-share.js';
 import { LatencyModel, type LatencyOptions } from './latency-model.js';
 import { ProtocolUpdates, type ProtocolUpdateStats } from './protocol-updates.js';
-import { Prng } from './prng.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 import { RecordHolders } from './record-holders.js';
 import { runSimLookup, type LookupParameters } from './run-sim-lookup.js';
 import { SortedIndex } from './sorted-index.js';
@@ -72,8 +72,8 @@ export interface ChurnResult {
 export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnResult {
   const { network, tables } = world;
   const { params } = options;
-  const prng = Prng.derive(world.seed, 0xc4c40000);
-  const latency = new LatencyModel(Prng.derive(world.seed, 0xc4c41a7e), options.latency);
+  const prng = SeededRandom.derive(world.seed, 0xc4c40000);
+  const latency = new LatencyModel(SeededRandom.derive(world.seed, 0xc4c41a7e), options.latency);
   const updates = new ProtocolUpdates(network, tables);
   const holders = new RecordHolders(options.recordRules, options.recordRules.maxRecords);
   let clock = 0;

@@ -7,7 +7,7 @@
  */
 import type { LatencyOptions } from './latency-model.js';
 import { LatencyModel } from './latency-model.js';
-import { Prng } from './prng.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 import { runSimLookup, type LookupParameters } from './run-sim-lookup.js';
 import { scoreLookup, summarizeLookups, type LookupSample, type LookupSummary } from './summarize-lookups.js';
 import type { SimWorld } from './create-world.js';
@@ -24,8 +24,8 @@ export interface DeadEntryOptions {
 export function runDeadEntryScenario(world: SimWorld, options: DeadEntryOptions): LookupSummary {
   const { network, tables, initial } = world;
   const salt = Math.round(options.deadFraction * 1000);
-  const prng = Prng.derive(world.seed, 0xdead0000 + salt);
-  const latency = new LatencyModel(Prng.derive(world.seed, 0x1a7e0000 + salt), options.latency);
+  const prng = SeededRandom.derive(world.seed, 0xdead0000 + salt);
+  const latency = new LatencyModel(SeededRandom.derive(world.seed, 0x1a7e0000 + salt), options.latency);
   const dead = prng.sample(0, network.size(), Math.round(options.deadFraction * network.size()));
   for (const node of dead) network.setAlive(node, false);
   try {

@@ -4,12 +4,12 @@
  * resolvable: it just never answers. Routing tables live in TableCache, the id order in
  * SortedIndex.
  *
- * Node ids are 256-bit, drawn from a seeded Prng; the 48-bit prefix of each id is unique in the
+ * Node ids are 256-bit, drawn from a seeded SeededRandom; the 48-bit prefix of each id is unique in the
  * network (a duplicate is redrawn), so it serves as a cheap key from a Contact back to its node.
  */
 import { ID_BYTES, idEquals, type NodeId } from '../../libs/kademlia/id.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
-import type { Prng } from './prng.js';
+import type { SeededRandom } from '../../libs/sampling/index.js';
 
 /** The first 48 bits of an id as a number. */
 export function idKey(id: NodeId): number {
@@ -30,14 +30,14 @@ export class SimNetwork {
   private liveCount = 0;
 
   /** A network of n live nodes with ids drawn from prng. */
-  static create(n: number, prng: Prng): SimNetwork {
+  static create(n: number, prng: SeededRandom): SimNetwork {
     const network = new SimNetwork();
     for (let i = 0; i < n; i++) network.addNode(prng);
     return network;
   }
 
   /** Adds a live node with a fresh random id; returns its index. */
-  addNode(prng: Prng): number {
+  addNode(prng: SeededRandom): number {
     let id = prng.bytes(ID_BYTES);
     while (this.byKey.has(idKey(id))) id = prng.bytes(ID_BYTES);
     const index = this.contacts.length;

@@ -4,6 +4,7 @@
  * p50/p90 figures compare with reliability.md §1C.
  */
 import type { SimLookupResult } from './run-sim-lookup.js';
+import { percentile } from '../../libs/sampling/index.js';
 
 export interface LookupSample {
   readonly rounds: number;
@@ -40,16 +41,10 @@ export interface LookupSummary {
   readonly reasons: Readonly<Record<string, number>>;
 }
 
-export function percentile(values: readonly number[], p: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
-}
-
 const mean = (values: readonly number[]): number => (values.length === 0 ? Number.NaN : values.reduce((a, b) => a + b, 0) / values.length);
 
 function spread(values: readonly number[]): Spread {
-  return { p50: percentile(values, 0.5), p90: percentile(values, 0.9), mean: mean(values) };
+  return { p50: percentile(values, 50), p90: percentile(values, 90), mean: mean(values) };
 }
 
 /** Scores one FIND_NODE result against the oracle's true k closest live nodes. */

@@ -6,7 +6,7 @@
  * about 264 contacts need about 9.3 GB of heap. Most tables are never read in a run.
  *
  * How it stays exact: a node's initial table is a pure function of (seed, node, the initial
- * membership), built with its own Prng derived from the seed and the node index, so building it
+ * membership), built with its own SeededRandom derived from the seed and the node index, so building it
  * late, or again after an eviction, gives the very same table. A table that the protocol has
  * changed (`mutable`) is pinned and never evicted; unchanged ones are evicted least recently
  * used first once more than `capacity` tables are held. Nodes that join later get their table
@@ -14,7 +14,7 @@
  */
 import type { RoutingTable } from '../../libs/kademlia/routing-table.js';
 import { buildIdealTable } from './build-ideal-table.js';
-import { Prng } from './prng.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 import type { SimNetwork } from './sim-network.js';
 import type { SortedIndex } from './sorted-index.js';
 
@@ -98,7 +98,7 @@ export class TableCache {
     if (this.everBuilt.has(node)) this.stats.rebuilt++;
     else this.everBuilt.add(node);
     this.stats.built++;
-    return buildIdealTable(this.network, this.initial, node, this.k, Prng.derive(this.seed ^ TABLE_SALT, node)).table;
+    return buildIdealTable(this.network, this.initial, node, this.k, SeededRandom.derive(this.seed ^ TABLE_SALT, node)).table;
   }
 
   private trim(): void {

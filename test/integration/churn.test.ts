@@ -8,7 +8,8 @@ import { after, before, describe, test } from 'node:test';
 import { ProcessCluster } from '../testkit/process-cluster.js';
 import { takeCensus } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
-import { pick, readBack, runBounded, seededRandom } from '../testkit/workload.js';
+import { pick, readBack, runBounded } from '../testkit/workload.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 4;
 const RECORDS = 300;
@@ -17,7 +18,7 @@ const WAVES = 3;
 
 describe('churn - 12 nodes, k=4, 300 records, three waves of 3 killed and 3 fresh', () => {
   let cluster: ProcessCluster;
-  const random = seededRandom(Number(process.env['KAD_TEST_SEED'] ?? 3));
+  const random = new SeededRandom(Number(process.env['KAD_TEST_SEED'] ?? 3));
   const keys = Array.from({ length: RECORDS }, (_, i) => `churn-${i}`);
   const valueOf = (key: string): string => `value of ${key}`;
 
@@ -44,7 +45,7 @@ describe('churn - 12 nodes, k=4, 300 records, three waves of 3 killed and 3 fres
 
   for (let wave = 1; wave <= WAVES; wave++) {
     test(`wave ${wave}: every record readable everywhere and back on its k closest live nodes`, async (t) => {
-      const victims = [...cluster.live()].sort(() => random() - 0.5).slice(0, 3);
+      const victims = [...cluster.live()].sort(() => random.float() - 0.5).slice(0, 3);
       for (const victim of victims) cluster.kill(victim);
       const fresh = [];
       for (let i = 0; i < 3; i++) fresh.push(await cluster.addNode());

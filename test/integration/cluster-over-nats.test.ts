@@ -5,7 +5,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { ProcessCluster } from '../testkit/process-cluster.js';
-import { latencySummary, pick, runBounded, seededRandom, timed } from '../testkit/workload.js';
+import { latencySummary, pick, runBounded, timed } from '../testkit/workload.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 4;
 const RECORDS = 200;
@@ -13,7 +14,7 @@ const SEED = Number(process.env['KAD_TEST_SEED'] ?? 20261121);
 
 describe('cluster over NATS - 8 node processes, one split into four actor processes', () => {
   let cluster: ProcessCluster;
-  const random = seededRandom(SEED);
+  const random = new SeededRandom(SEED);
   const values = new Map<string, string>();
 
   before(async () => {
@@ -32,7 +33,7 @@ describe('cluster over NATS - 8 node processes, one split into four actor proces
     const getMs: number[] = [];
     await runBounded(RECORDS, 8, async (i) => {
       const key = `key-${i}`;
-      const value = `value-${i}-${random().toString(36).slice(2)}`;
+      const value = `value-${i}-${random.float().toString(36).slice(2)}`;
       const writer = pick(random, cluster.nodes);
       const { value: reply, ms } = await timed(() => writer.client.put(key, value));
       putMs.push(ms);

@@ -5,13 +5,14 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InProcessCluster } from '../testkit/in-process-cluster.js';
-import { pick, runBounded, seededRandom } from '../testkit/workload.js';
+import { pick, runBounded } from '../testkit/workload.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 4;
 
 describe('cluster on the in-process bus - 8 nodes in one process', () => {
   let cluster: InProcessCluster;
-  const random = seededRandom(7);
+  const random = new SeededRandom(7);
 
   before(async () => {
     cluster = await InProcessCluster.start(8, { k: String(K), alpha: '2', 'rpc-timeout-ms': '1000' });

@@ -27,7 +27,8 @@ import { ProcessCluster, tableEntries, type ProcessNode } from '../testkit/proce
 import { signedWireRecord } from '../testkit/records.js';
 import { takeCensus } from '../testkit/replica-census.js';
 import { waitFor } from '../testkit/wait-for.js';
-import { percentile, runBounded } from '../testkit/workload.js';
+import { runBounded } from '../testkit/workload.js';
+import { percentile } from '../../libs/sampling/index.js';
 
 const K = 3;
 const FLOOD_SCRIPT = fileURLToPath(new URL('../testkit/flood.js', import.meta.url));

@@ -8,7 +8,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { nodeIdHex, ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
-import { pick, runBounded, seededRandom } from '../testkit/workload.js';
+import { pick, runBounded } from '../testkit/workload.js';
+import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 3;
 const valueOf = (key: string): string => `value of ${key}`;
@@ -16,7 +17,7 @@ const valueOf = (key: string): string => `value of ${key}`;
 describe('rolling restart - every node stopped and started again in turn, under reads', () => {
   let cluster: ProcessCluster;
   const keys = Array.from({ length: 40 }, (_, i) => `rolling-${i}`);
-  const random = seededRandom(Number(process.env['KAD_TEST_SEED'] ?? 9));
+  const random = new SeededRandom(Number(process.env['KAD_TEST_SEED'] ?? 9));
 
   before(async () => {
     cluster = await ProcessCluster.start({

@@ -2,24 +2,13 @@
  * back, latency summaries. */
 import type { DhtClient } from '../../libs/client/dht-client.js';
 import { runBounded } from '../../libs/runtime/run-bounded.js';
+import { percentile, type SeededRandom } from '../../libs/sampling/index.js';
 
 export { runBounded };
 
-/** A small seeded PRNG (mulberry32), so a failing run can be replayed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function pick<T>(random: () => number, items: readonly T[], except?: T): T {
+export function pick<T>(random: SeededRandom, items: readonly T[], except?: T): T {
   const pool = except === undefined ? items : items.filter((item) => item !== except);
-  const item = pool[Math.floor(random() * pool.length)];
+  const item = pool[random.int(pool.length)];
   if (item === undefined) throw new Error('nothing to pick from');
   return item;
 }
@@ -28,11 +17,6 @@ export async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   const start = performance.now();
   const value = await fn();
   return { value, ms: performance.now() - start };
-}
-
-export function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
 }
 
 export function latencySummary(name: string, samples: readonly number[]): string {

@@ -5,25 +5,13 @@
 import { compareDistance, ID_BYTES, type NodeId, type RandomBytes } from '../../../libs/kademlia/id.js';
 import type { Contact } from '../../../libs/kademlia/contact.js';
 import type { KadRecord } from '../../../libs/kademlia/record.js';
+import { SeededRandom } from '../../../libs/sampling/index.js';
 
-/** mulberry32: a small deterministic PRNG, so tests are reproducible from a seed. */
+/** The project's seeded generator as the core's `RandomBytes` and an integer draw, so tests are
+ * reproducible from a seed. */
 export function seededRandom(seed: number): { bytes: RandomBytes; int: (n: number) => number } {
-  let state = seed >>> 0;
-  const next = (): number => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-  return {
-    bytes: (n) => {
-      const out = new Uint8Array(n);
-      for (let i = 0; i < n; i++) out[i] = next() & 0xff;
-      return out;
-    },
-    int: (n) => next() % n,
-  };
+  const random = new SeededRandom(seed);
+  return { bytes: (n) => random.bytes(n), int: (n) => random.int(n) };
 }
 
 /** An id from its first bytes, the rest zero: idOf(0x80, 1) is 1000 0000 0000 0001 0...0. */

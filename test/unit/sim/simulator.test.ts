@@ -11,7 +11,7 @@ import { compareDistance, idToHex } from '../../../libs/kademlia/id.js';
 import { buildIdealTable } from '../../../bench/sim/build-ideal-table.js';
 import { createWorld } from '../../../bench/sim/create-world.js';
 import { DEFAULT_LATENCY, LatencyModel } from '../../../bench/sim/latency-model.js';
-import { Prng } from '../../../bench/sim/prng.js';
+import { SeededRandom } from '../../../libs/sampling/index.js';
 import { runChurnScenario } from '../../../bench/sim/run-churn-scenario.js';
 import { runDeadEntryScenario } from '../../../bench/sim/run-dead-entry-scenario.js';
 import { runSimLookup, type LookupParameters } from '../../../bench/sim/run-sim-lookup.js';
@@ -24,7 +24,7 @@ const PARAMS: LookupParameters = { k: K, alpha: DEFAULT_CONFIG.alpha, rpcTimeout
 
 test('ideal tables accept every contact offered, at most k per sibling subtree', () => {
   const world = createWorld(N, 7, K, N);
-  const prng = new Prng(1);
+  const prng = new SeededRandom(1);
   for (let node = 0; node < N; node += 25) {
     const { table, offered } = buildIdealTable(world.network, world.initial, node, K, prng);
     assert.equal(table.size(), offered);
@@ -34,7 +34,7 @@ test('ideal tables accept every contact offered, at most k per sibling subtree',
 
 test('the oracle agrees with sorting every live node by distance', () => {
   const world = createWorld(N, 7, K, N);
-  const prng = new Prng(2);
+  const prng = new SeededRandom(2);
   for (const node of prng.sample(0, N, 150)) world.network.setAlive(node, false);
   for (let i = 0; i < 20; i++) {
     const target = prng.bytes(32);
@@ -48,8 +48,8 @@ test('the oracle agrees with sorting every live node by distance', () => {
 
 test('with ideal tables every lookup returns exactly the true k closest', () => {
   const world = createWorld(N, 3, K, N);
-  const prng = new Prng(3);
-  const latency = new LatencyModel(new Prng(4), DEFAULT_LATENCY);
+  const prng = new SeededRandom(3);
+  const latency = new LatencyModel(new SeededRandom(4), DEFAULT_LATENCY);
   let clock = 0;
   for (let i = 0; i < 60; i++) {
     const source = prng.int(N);

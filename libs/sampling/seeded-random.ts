@@ -1,9 +1,9 @@
 /**
- * A seeded pseudo-random generator for the simulation (mulberry32), so every run is reproducible
- * from its seed. Never Math.random: the simulated network draws ids, dead sets, latencies and
- * lookup targets from instances of this class only.
+ * The project's one seeded pseudo-random generator (mulberry32), so every run is reproducible
+ * from its seed: the simulator draws ids, dead sets, latencies and lookup targets from it, and
+ * tests and benchmarks draw their workloads from it, so a failing run can be replayed.
  */
-export class Prng {
+export class SeededRandom {
   private state: number;
 
   constructor(seed: number) {
@@ -11,9 +11,9 @@ export class Prng {
   }
 
   /** A new generator whose stream depends on this one's seed and `salt` only. */
-  static derive(seed: number, salt: number): Prng {
-    const mixer = new Prng(Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(salt >>> 0, 0x85ebca6b));
-    return new Prng(mixer.uint32());
+  static derive(seed: number, salt: number): SeededRandom {
+    const mixer = new SeededRandom(Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(salt >>> 0, 0x85ebca6b));
+    return new SeededRandom(mixer.uint32());
   }
 
   uint32(): number {
