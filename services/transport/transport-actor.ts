@@ -4,7 +4,6 @@
  * become bus messages (inbound-handlers.ts), and "send this RPC to that peer" requests from
  * the other actors become gRPC calls (outbound-rpcs.ts).
  */
-import { ReflectionService } from '@grpc/reflection';
 import { HealthImplementation } from 'grpc-health-check';
 import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
 import type { ServiceHandle } from '../../libs/bus/bus.js';
@@ -12,7 +11,8 @@ import { Mailbox } from '../../libs/bus/mailbox.js';
 import { MAX_K, type KademliaConfig } from '../../libs/kademlia/config.js';
 import { idToHex } from '../../libs/kademlia/id.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
-import { kademliaPackage, packageDefinition } from '../../libs/proto/grpc-package.js';
+import { kademliaPackage } from '../../libs/proto/grpc-package.js';
+import { reflectionService } from '../../libs/proto/reflection.js';
 import { waitForRoutingTable, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
 import { contactsFromWire } from '../../libs/proto/convert.js';
 import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './inbound-handlers.js';
@@ -47,6 +47,7 @@ export class TransportActor implements RunningActor {
   private service: ServiceHandle | undefined;
   private readonly health = new HealthImplementation({ '': 'NOT_SERVING' });
   private readonly stopping = new AbortController();
+  private unwatchReadiness: (() => void) | undefined;
 
   private constructor(
     private readonly grpcServer: GrpcServer,
@@ -63,7 +64,7 @@ export class TransportActor implements RunningActor {
     const pool = new PeerClientPool(MAX_CHANNELS, limit, peerChannelCredentials(config), (address) => peerChannelOptions(config, address));
     const actor = new TransportActor(grpcServer, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${grpcServer.port}`);
     actor.health.addToServer(server);
-    new ReflectionService(packageDefinition()).addToServer(server);
+    reflectionService().addToServer(server);
 
     const selfId = await waitForRoutingTable(actors, ctx.identity, ctx.log, actor.stopping.signal);
     const self: Contact = { id: selfId, address: config.advertise };
@@ -97,13 +98,15 @@ export class TransportActor implements RunningActor {
       new Mailbox(`${config.node}/transport`, MAILBOX),
       () => undefined,
     );
-    actor.health.setStatus('', 'SERVING');
+    // gRPC health follows the node's readiness (the self-audit), not merely this server's.
+    actor.unwatchReadiness = ctx.readiness.watch((ready) => actor.health.setStatus('', ready ? 'SERVING' : 'NOT_SERVING'));
     ctx.log.info({ listen: actor.boundAddress, advertise: config.advertise, id: idToHex(selfId) }, 'transport actor serving');
     return actor;
   }
 
   async stop(): Promise<void> {
     this.stopping.abort();
+    this.unwatchReadiness?.();
     this.health.setStatus('', 'NOT_SERVING');
     await this.service?.stop();
     await this.grpcServer.stop(1_000);
