@@ -33,21 +33,12 @@ import type { StoreOutcome as _kademlia_bus_v1_StoreOutcome, StoreOutcome__Outpu
 import type { TableView as _kademlia_bus_v1_TableView, TableView__Output as _kademlia_bus_v1_TableView__Output } from './kademlia/bus/v1/TableView.js';
 import type { Contact as _kademlia_v1_Contact, Contact__Output as _kademlia_v1_Contact__Output } from './kademlia/v1/Contact.js';
 import type { DhtClient as _kademlia_v1_DhtClient, DhtDefinition as _kademlia_v1_DhtDefinition } from './kademlia/v1/Dht.js';
-import type { FindNodeRequest as _kademlia_v1_FindNodeRequest, FindNodeRequest__Output as _kademlia_v1_FindNodeRequest__Output } from './kademlia/v1/FindNodeRequest.js';
-import type { FindNodeResponse as _kademlia_v1_FindNodeResponse, FindNodeResponse__Output as _kademlia_v1_FindNodeResponse__Output } from './kademlia/v1/FindNodeResponse.js';
-import type { FindValueRequest as _kademlia_v1_FindValueRequest, FindValueRequest__Output as _kademlia_v1_FindValueRequest__Output } from './kademlia/v1/FindValueRequest.js';
-import type { FindValueResponse as _kademlia_v1_FindValueResponse, FindValueResponse__Output as _kademlia_v1_FindValueResponse__Output } from './kademlia/v1/FindValueResponse.js';
 import type { GetRequest as _kademlia_v1_GetRequest, GetRequest__Output as _kademlia_v1_GetRequest__Output } from './kademlia/v1/GetRequest.js';
 import type { GetResponse as _kademlia_v1_GetResponse, GetResponse__Output as _kademlia_v1_GetResponse__Output } from './kademlia/v1/GetResponse.js';
-import type { PeerClient as _kademlia_v1_PeerClient, PeerDefinition as _kademlia_v1_PeerDefinition } from './kademlia/v1/Peer.js';
-import type { PingRequest as _kademlia_v1_PingRequest, PingRequest__Output as _kademlia_v1_PingRequest__Output } from './kademlia/v1/PingRequest.js';
-import type { PingResponse as _kademlia_v1_PingResponse, PingResponse__Output as _kademlia_v1_PingResponse__Output } from './kademlia/v1/PingResponse.js';
 import type { PutRequest as _kademlia_v1_PutRequest, PutRequest__Output as _kademlia_v1_PutRequest__Output } from './kademlia/v1/PutRequest.js';
 import type { PutResponse as _kademlia_v1_PutResponse, PutResponse__Output as _kademlia_v1_PutResponse__Output } from './kademlia/v1/PutResponse.js';
 import type { Record as _kademlia_v1_Record, Record__Output as _kademlia_v1_Record__Output } from './kademlia/v1/Record.js';
 import type { RecordOwner as _kademlia_v1_RecordOwner, RecordOwner__Output as _kademlia_v1_RecordOwner__Output } from './kademlia/v1/RecordOwner.js';
-import type { StoreRequest as _kademlia_v1_StoreRequest, StoreRequest__Output as _kademlia_v1_StoreRequest__Output } from './kademlia/v1/StoreRequest.js';
-import type { StoreResponse as _kademlia_v1_StoreResponse, StoreResponse__Output as _kademlia_v1_StoreResponse__Output } from './kademlia/v1/StoreResponse.js';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -92,21 +83,12 @@ export interface ProtoGrpcType {
     v1: {
       Contact: MessageTypeDefinition<_kademlia_v1_Contact, _kademlia_v1_Contact__Output>
       Dht: SubtypeConstructor<typeof grpc.Client, _kademlia_v1_DhtClient> & { service: _kademlia_v1_DhtDefinition }
-      FindNodeRequest: MessageTypeDefinition<_kademlia_v1_FindNodeRequest, _kademlia_v1_FindNodeRequest__Output>
-      FindNodeResponse: MessageTypeDefinition<_kademlia_v1_FindNodeResponse, _kademlia_v1_FindNodeResponse__Output>
-      FindValueRequest: MessageTypeDefinition<_kademlia_v1_FindValueRequest, _kademlia_v1_FindValueRequest__Output>
-      FindValueResponse: MessageTypeDefinition<_kademlia_v1_FindValueResponse, _kademlia_v1_FindValueResponse__Output>
       GetRequest: MessageTypeDefinition<_kademlia_v1_GetRequest, _kademlia_v1_GetRequest__Output>
       GetResponse: MessageTypeDefinition<_kademlia_v1_GetResponse, _kademlia_v1_GetResponse__Output>
-      Peer: SubtypeConstructor<typeof grpc.Client, _kademlia_v1_PeerClient> & { service: _kademlia_v1_PeerDefinition }
-      PingRequest: MessageTypeDefinition<_kademlia_v1_PingRequest, _kademlia_v1_PingRequest__Output>
-      PingResponse: MessageTypeDefinition<_kademlia_v1_PingResponse, _kademlia_v1_PingResponse__Output>
       PutRequest: MessageTypeDefinition<_kademlia_v1_PutRequest, _kademlia_v1_PutRequest__Output>
       PutResponse: MessageTypeDefinition<_kademlia_v1_PutResponse, _kademlia_v1_PutResponse__Output>
       Record: MessageTypeDefinition<_kademlia_v1_Record, _kademlia_v1_Record__Output>
       RecordOwner: MessageTypeDefinition<_kademlia_v1_RecordOwner, _kademlia_v1_RecordOwner__Output>
-      StoreRequest: MessageTypeDefinition<_kademlia_v1_StoreRequest, _kademlia_v1_StoreRequest__Output>
-      StoreResponse: MessageTypeDefinition<_kademlia_v1_StoreResponse, _kademlia_v1_StoreResponse__Output>
     }
   }
 }
