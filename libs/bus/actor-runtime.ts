@@ -5,7 +5,8 @@
  * string or codec call is written anywhere else.
  */
 import { decode, encode, type MessageIn, type MessageOut } from '../proto/codec.js';
-import { invalidArgument } from '../errors/kad-error.js';
+import { asKadError, invalidArgument } from '../errors/kad-error.js';
+import { NO_METRICS, type NodeMetrics } from '../observability/node-metrics.js';
 import type { Bus, ServiceHandle } from './bus.js';
 import type { Mailbox } from './mailbox.js';
 import { PROTOCOL, type EventVerb, type EventVerbOf, type Protocol, type RequestVerb, type RequestVerbOf, type VerbOf } from './protocol.js';
@@ -36,8 +37,15 @@ export async function serveActor<A extends ActorName>(
   handlers: ActorHandlers<A>,
   box: Mailbox,
   onEventError: (verb: string, err: unknown) => void,
+  metrics: NodeMetrics = NO_METRICS,
 ): Promise<ServiceHandle> {
   const table = PROTOCOL[actor] as Record<string, RequestVerb | EventVerb>;
+  metrics.watchMailbox(actor, () => box.depth);
+  const post = <T>(work: () => Promise<T> | T): Promise<T> =>
+    box.post(work).catch((err: unknown) => {
+      if (box.refused(err)) metrics.mailboxRejected(actor);
+      throw err;
+    });
   const endpoints = Object.entries(table).map(([verb, spec]) => {
     const handler = (handlers as Record<string, (message: never) => unknown>)[verb];
     if (!handler) throw new Error(`${actor} has no handler for ${verb}`);
@@ -53,7 +61,7 @@ export async function serveActor<A extends ActorName>(
           } catch (err) {
             throw invalidArgument(`${subject}: malformed ${spec.request}: ${(err as Error).message}`);
           }
-          const reply = await box.post(() => handler(request as never));
+          const reply = await post(() => handler(request as never));
           return encode(spec.reply, reply as never);
         },
       };
@@ -64,7 +72,7 @@ export async function serveActor<A extends ActorName>(
       handler: async (data: Uint8Array) => {
         try {
           const event = decode(spec.event, data);
-          await box.post(() => handler(event as never));
+          await post(() => handler(event as never));
         } catch (err) {
           onEventError(verb, err);
         }
@@ -80,6 +88,7 @@ export class ActorClient {
   constructor(
     private readonly bus: Bus,
     readonly node: string,
+    private readonly metrics: NodeMetrics = NO_METRICS,
   ) {}
 
   async ask<A extends ActorName, V extends RequestVerbOf<A>>(
@@ -89,7 +98,15 @@ export class ActorClient {
     timeoutMs: number,
   ): Promise<ReplyOutOf<A, V>> {
     const spec = PROTOCOL[actor][verb] as RequestVerb;
-    const bytes = await this.bus.request(subjectFor(this.node, actor, verb), encode(spec.request, request as never), Math.max(1, Math.ceil(timeoutMs)));
+    const started = performance.now();
+    let bytes: Uint8Array;
+    try {
+      bytes = await this.bus.request(subjectFor(this.node, actor, verb), encode(spec.request, request as never), Math.max(1, Math.ceil(timeoutMs)));
+    } catch (err) {
+      this.metrics.busRequest(actor, verb, asKadError(err).code, (performance.now() - started) / 1000);
+      throw err;
+    }
+    this.metrics.busRequest(actor, verb, 'ok', (performance.now() - started) / 1000);
     return decode(spec.reply, bytes) as ReplyOutOf<A, V>;
   }
 

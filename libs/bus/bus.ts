@@ -34,6 +34,8 @@ export interface Bus {
   /** Serve an actor's endpoints (on NATS: one NATS micro service per actor). */
   serve(spec: ServiceSpec): Promise<ServiceHandle>;
   close(): Promise<void>;
+  /** Whether messages can flow now (NATS: connected, not reconnecting). */
+  readonly connected: boolean;
   /** What this process has sent, where the bus counts it. */
   readonly tally?: BusTally;
 }

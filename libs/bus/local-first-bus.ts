@@ -29,6 +29,10 @@ export class LocalFirstBus implements Bus {
     this.ownPrefixes = own ? own.actors.map((actor) => actorSubjectPrefix(own.node, actor)) : [];
   }
 
+  get connected(): boolean {
+    return this.remote.connected;
+  }
+
   request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     return this.route(subject, true).request(subject, data, timeoutMs);
   }

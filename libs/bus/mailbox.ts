@@ -21,6 +21,7 @@ interface Letter {
 export class Mailbox {
   private readonly queue: Letter[] = [];
   private running = 0;
+  private readonly full = new WeakSet<object>();
 
   constructor(
     private readonly name: string,
@@ -30,12 +31,19 @@ export class Mailbox {
   /** Runs `work` in its turn; rejects at once when the mailbox is full. */
   post<T>(work: () => Promise<T> | T): Promise<T> {
     if (this.queue.length >= this.options.capacity) {
-      return Promise.reject(resourceExhausted(`${this.name} mailbox is full (${this.options.capacity} waiting)`));
+      const refusal = resourceExhausted(`${this.name} mailbox is full (${this.options.capacity} waiting)`);
+      this.full.add(refusal);
+      return Promise.reject(refusal);
     }
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ work: async () => work(), resolve: resolve as (value: unknown) => void, reject });
       this.drain();
     });
+  }
+
+  /** Whether `err` is this mailbox refusing a message because it was full. */
+  refused(err: unknown): boolean {
+    return typeof err === 'object' && err !== null && this.full.has(err);
   }
 
   get depth(): number {

@@ -58,6 +58,10 @@ export class MemoryBus implements Bus {
     };
   }
 
+  get connected(): boolean {
+    return !this.closed;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     this.handlers.clear();

@@ -36,7 +36,20 @@ export interface NatsBusOptions {
 }
 
 export class NatsBus implements Bus {
-  private constructor(private readonly nc: NatsConnection) {}
+  private up = true;
+
+  private constructor(private readonly nc: NatsConnection) {
+    void (async () => {
+      for await (const status of nc.status()) {
+        if (status.type === 'disconnect') this.up = false;
+        else if (status.type === 'reconnect') this.up = true;
+      }
+    })().catch(() => undefined);
+  }
+
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
 
   /** Throws ConfigError for bad credentials settings, and a one-line Error when NATS refuses. */
   static async connect(options: NatsBusOptions): Promise<NatsBus> {

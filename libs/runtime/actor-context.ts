@@ -1,7 +1,7 @@
 /**
  * What every actor is built from (the "components"): the bus, the node's configuration, its
- * identity (the key it signs with and the id bound to it), a logger bound to node and actor, and
- * the clock and randomness it passes to the core.
+ * identity (the key it signs with and the id bound to it), a logger bound to node and actor, the
+ * clock and randomness it passes to the core, what it counts (metrics) and the node's readiness.
  */
 import type { ActorClient } from '../bus/actor-runtime.js';
 import type { Bus } from '../bus/bus.js';
@@ -11,6 +11,8 @@ import { delay } from './system.js';
 import type { Logger } from './logger.js';
 import type { NodeConfig } from './node-config.js';
 import type { NodeIdentity } from '../identity/node-identity.js';
+import type { NodeMetrics } from '../observability/node-metrics.js';
+import type { Readiness } from '../observability/readiness.js';
 
 export interface ActorContext {
   readonly bus: Bus;
@@ -19,6 +21,10 @@ export interface ActorContext {
   readonly log: Logger;
   readonly clock: () => number;
   readonly random: RandomBytes;
+  /** NO_METRICS when the HTTP port is off. */
+  readonly metrics: NodeMetrics;
+  /** The self-audit's verdict (services/node/readiness-audit.ts); gRPC health follows it. */
+  readonly readiness: Readiness;
 }
 
 export interface RunningActor {

@@ -29,6 +29,8 @@ export interface NodeConfig {
   /** undefined: plaintext gRPC (the laptop default). */
   readonly tls: TlsConfig | undefined;
   readonly peerLimits: PeerLimits;
+  /** host:port of this process's HTTP server (/metrics, /healthz, /readyz, the page); undefined: off. */
+  readonly httpListen: string | undefined;
 }
 
 export interface NatsAuthConfig {
@@ -108,6 +110,7 @@ export const SETTINGS = [
   { flag: 'lookup-timeout-ms', env: 'KAD_LOOKUP_TIMEOUT_MS', help: `whole-lookup deadline (default ${DEFAULT_CONFIG.lookupTimeoutMs})` },
   { flag: 'max-value-bytes', env: 'KAD_MAX_VALUE_BYTES', help: `largest value accepted (default ${DEFAULT_CONFIG.limits.maxValueBytes})` },
   { flag: 'max-records', env: 'KAD_MAX_RECORDS', help: `records one node holds at most (default ${DEFAULT_CONFIG.maxRecords})` },
+  { flag: 'http-listen', env: 'KAD_HTTP_LISTEN', help: 'host:port of the HTTP server: /metrics, /healthz, /readyz and the page at / (default: off)' },
   { flag: 'log-level', env: 'KAD_LOG_LEVEL', help: 'pino level: trace, debug, info, warn, error (default info)' },
   { flag: 'clock-offset-ms', env: 'KAD_CLOCK_OFFSET_MS', help: "test hook: ms added to this node's clock, may be negative (default 0)" },
   { flag: 'nats-creds', env: 'KAD_NATS_CREDS', help: 'NATS .creds file (user JWT and nkey seed) to authenticate with' },
@@ -219,6 +222,8 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
   };
   const problems = validateConfig(kad);
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
+  const httpListen = values['http-listen'];
+  if (httpListen !== undefined && !isValidAddress(httpListen)) throw new ConfigError(`--http-listen ${JSON.stringify(httpListen)} is not host:port`);
   const nats = values['nats-url']?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   return {
     node,
@@ -234,6 +239,7 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
     natsAuth: { credsFile: values['nats-creds'], tlsCaFile: values['nats-tls-ca'] },
     tls: tlsConfig(values),
     peerLimits: peerLimits(values),
+    httpListen,
   };
 }
 

@@ -30,6 +30,7 @@ import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
 import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
+import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
 
 
@@ -58,6 +59,7 @@ export interface DhtOperationsDeps {
   readonly kad: KademliaConfig;
   readonly log: Logger;
   readonly clock: () => number;
+  readonly metrics: NodeMetrics;
 }
 
 export class DhtOperations {
@@ -78,7 +80,7 @@ export class DhtOperations {
 
   /** The k closest nodes to `target` that answered (self excluded). */
   async findNode(target: NodeId, deadlineMs: number): Promise<Contact[]> {
-    const result = await this.lookup<never>(target, deadlineMs, 0, async (peer, timeoutMs) => {
+    const result = await this.lookup<never>('node', target, deadlineMs, 0, async (peer, timeoutMs) => {
       const reply = await this.deps.actors.ask('transport', 'find-node', { peer: contactToWire(peer), target: Buffer.from(target), timeoutMs }, timeoutMs + BUS_SLACK_MS);
       return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
     });
@@ -91,6 +93,7 @@ export class DhtOperations {
   }
 
   private async lookup<V>(
+    kind: 'node' | 'value',
     target: NodeId,
     deadlineMs: number,
     valuesWanted: number,
@@ -104,7 +107,10 @@ export class DhtOperations {
       contactsFromWire(seeds.contacts, this.kad.k).contacts,
       this.deps.clock(),
     );
-    return runLookup(lookup, (peer) => query(peer, rpcTimeoutMs), this.deps.clock, { rpcTimeoutMs, deadlineMs, valuesWanted });
+    const started = performance.now();
+    const result = await runLookup(lookup, (peer) => query(peer, rpcTimeoutMs), this.deps.clock, { rpcTimeoutMs, deadlineMs, valuesWanted });
+    this.deps.metrics.lookup(kind, result.reason, (performance.now() - started) / 1000, result.rounds, result.queried);
+    return result;
   }
 
   /**
@@ -255,7 +261,7 @@ export class DhtOperations {
     if (local.record && quorum === 1) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0 };
 
     const deadlineMs = this.deps.clock() + this.budgetMs(message.timeoutMs);
-    const result = await this.lookup<v1.Record__Output>(recordId, deadlineMs, quorum - (local.record ? 1 : 0), async (peer, timeoutMs) => {
+    const result = await this.lookup<v1.Record__Output>('value', recordId, deadlineMs, quorum - (local.record ? 1 : 0), async (peer, timeoutMs) => {
       const reply = await this.deps.actors.ask('transport', 'find-value', { peer: contactToWire(peer), recordId: Buffer.from(recordId), timeoutMs }, timeoutMs + BUS_SLACK_MS);
       if (reply.record) return { kind: 'value', value: reply.record };
       return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };

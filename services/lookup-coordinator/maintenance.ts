@@ -22,6 +22,7 @@ import { isResponsible, shouldHandOff, successorOnLeave } from '../../libs/kadem
 import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
 import type { Logger } from '../../libs/runtime/logger.js';
+import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
 import type { NodeConfig } from '../../libs/runtime/node-config.js';
 import { runBounded } from '../../libs/runtime/run-bounded.js';
 import { delay } from '../../libs/runtime/system.js';
@@ -54,6 +55,7 @@ export interface MaintenanceDeps {
   readonly config: NodeConfig;
   readonly log: Logger;
   readonly clock: () => number;
+  readonly metrics: NodeMetrics;
 }
 
 export class Maintenance {
@@ -203,6 +205,8 @@ export class Maintenance {
       if (!record || !idEquals(record.publisher, self.id)) return;
       await ops.republish(record);
     });
+    if (due.replicate.length > 0) this.deps.metrics.maintenance('replicate', due.replicate.length);
+    if (due.republish.length > 0) this.deps.metrics.maintenance('republish', due.republish.length);
     if (due.replicate.length + due.republish.length > 0) {
       this.deps.log.debug({ replicated: due.replicate.length, republished: due.republish.length }, 'records maintained');
     }
@@ -233,7 +237,10 @@ export class Maintenance {
       const record = await this.held(recordId);
       if (record) handed += (await ops.storeOn([contact], record, config.kad.rpcTimeoutMs)).acknowledged;
     });
-    if (handed > 0) this.deps.log.debug({ newcomers: newcomers.length, handed }, 'records handed off');
+    if (handed > 0) {
+      this.deps.metrics.maintenance('handoff', handed);
+      this.deps.log.debug({ newcomers: newcomers.length, handed }, 'records handed off');
+    }
   }
 
   /** Every contact the routing table knows, replacement caches included (live nodes too). */

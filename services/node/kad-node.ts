@@ -15,6 +15,11 @@ import { ConfigError } from '../../libs/errors/config-error.js';
 import type { NodeConfig } from '../../libs/runtime/node-config.js';
 import { loadNodeIdentity } from '../../libs/identity/node-identity.js';
 import { systemClock, systemRandom } from '../../libs/runtime/system.js';
+import { ActorClient } from '../../libs/bus/actor-runtime.js';
+import { NO_METRICS, PromNodeMetrics, type NodeMetrics } from '../../libs/observability/node-metrics.js';
+import { Readiness } from '../../libs/observability/readiness.js';
+import { startHttpServer, type RunningHttpServer } from './http-server.js';
+import { ReadinessAudit } from './readiness-audit.js';
 import { LookupCoordinatorActor } from '../lookup-coordinator/lookup-coordinator-actor.js';
 import { RoutingTableActor } from '../routing-table/routing-table-actor.js';
 import { StorageActor } from '../storage/storage-actor.js';
@@ -30,6 +35,9 @@ const STARTERS: Record<ActorName, (ctx: ActorContext) => Promise<RunningActor>> 
 export interface RunningNode {
   readonly config: NodeConfig;
   readonly bus: Bus;
+  readonly readiness: Readiness;
+  /** host:port of the HTTP server, when KAD_HTTP_LISTEN turns it on. */
+  readonly httpAddress: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -52,7 +60,15 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     ? new LocalFirstBus(await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}`, ...config.natsAuth, inboxPrefix: inboxPrefixFor(config.node) }), { node: config.node, actors: names })
     : (options.memoryBus ?? new MemoryBus());
   const started: RunningActor[] = [];
+  // Metrics only where they can be scraped: with the HTTP port off, actors count nothing.
+  const processActor = names.length === ACTORS.length ? 'node' : names.join('+');
+  const metrics: NodeMetrics = config.httpListen ? new PromNodeMetrics({ node: config.node, actor: processActor }) : NO_METRICS;
+  const readiness = new Readiness();
+  const audit = new ReadinessAudit(bus, new ActorClient(bus, config.node), config, identity.id, readiness, actorLogger(root, config.node, processActor));
+  let http: RunningHttpServer | undefined;
   const stop = async (): Promise<void> => {
+    audit.stop();
+    await http?.close().catch(() => undefined);
     await Promise.all(started.map((actor) => actor.leave?.().catch(() => undefined)));
     for (const actor of started.reverse()) await actor.stop().catch(() => undefined);
     if (ownsBus) await bus.close();
@@ -62,7 +78,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     // process the routing table (which owns the node id) and storage (which may read its records
     // from disk) go first, so the node reports SERVING only once it can answer.
     const start = (name: ActorName) =>
-        STARTERS[name]({ bus, config, identity, log: actorLogger(root, config.node, name), clock, random: systemRandom }).then((actor) => {
+        STARTERS[name]({ bus, config, identity, log: actorLogger(root, config.node, name), clock, random: systemRandom, metrics, readiness }).then((actor) => {
           started.push(actor);
           return actor;
         });
@@ -70,9 +86,11 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     for (const name of first) if (names.includes(name)) await start(name);
     await Promise.all(names.filter((name) => !first.includes(name)).map(start));
     root.child({ node: config.node }).debug({ actors: names }, 'node started');
+    audit.start();
+    if (config.httpListen) http = await startHttpServer({ listen: config.httpListen, node: config.node, metrics, readiness, log: actorLogger(root, config.node, processActor) });
   } catch (err) {
     await stop();
     throw err;
   }
-  return { config, bus, stop };
+  return { config, bus, readiness, httpAddress: http?.address, stop };
 }

@@ -53,8 +53,11 @@ export class RoutingTableActor implements RunningActor {
     readonly selfId: NodeId,
   ) {
     this.table = new RoutingTable(selfId, { k: ctx.config.kad.k, maxPerIpGroup: ctx.config.peerLimits.maxContactsPerIpGroup });
-    this.actors = new ActorClient(ctx.bus, ctx.config.node);
+    this.actors = new ActorClient(ctx.bus, ctx.config.node, ctx.metrics);
     this.mailbox = new Mailbox(`${ctx.config.node}/routing-table`, MAILBOX);
+    ctx.metrics.watchRoutingTable(() => ({
+      buckets: this.table.buckets().map((b) => ({ depth: b.depth, contacts: b.contacts.length, replacements: b.replacements.length })),
+    }));
   }
 
   static async start(ctx: ActorContext): Promise<RoutingTableActor> {
@@ -74,6 +77,7 @@ export class RoutingTableActor implements RunningActor {
       },
       actor.mailbox,
       (verb, err) => ctx.log.warn({ verb, err: (err as Error).message }, 'dropped a malformed event'),
+      ctx.metrics,
     );
     if (ctx.config.dataDir !== undefined) {
       actor.snapshotTimer = setInterval(() => {

@@ -44,6 +44,7 @@ export class StorageActor implements RunningActor {
     this.store = new MemoryRecordStore({ maxRecords: ctx.config.kad.maxRecords, maxBytes: limits.maxStoreBytes });
     this.quota = new StoreQuota({ records: limits.quotaRecords, bytes: limits.quotaBytes });
     this.mailbox = new Mailbox(`${ctx.config.node}/storage`, MAILBOX);
+    ctx.metrics.watchStorage(() => ({ records: this.store.size(), bytes: this.store.bytes() }));
   }
 
   static async start(ctx: ActorContext): Promise<StorageActor> {
@@ -64,6 +65,7 @@ export class StorageActor implements RunningActor {
       },
       actor.mailbox,
       () => undefined,
+      ctx.metrics,
     );
     actor.sweeper = setInterval(() => {
       actor.mailbox.post(() => actor.sweep()).catch(() => undefined);

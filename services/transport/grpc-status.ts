@@ -25,6 +25,11 @@ export function toGrpcStatus(err: unknown): Partial<StatusObject> {
   return { code: TO_STATUS[kad.code], details: kad.message, metadata };
 }
 
+/** A gRPC status code's name (`OK`, `UNAVAILABLE`, ...): the `status` label of the RPC metrics. */
+export function statusName(code: number | undefined): string {
+  return (code !== undefined && status[code]) || 'UNKNOWN';
+}
+
 /** The `retry-after-ms` trailer of a failed call, if it has a sane one. */
 export function retryAfterMsOf(err: unknown): number | undefined {
   const metadata = (err as Partial<ServiceError>).metadata;

@@ -23,7 +23,8 @@ import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor
 import { failedPrecondition, invalidArgument, resourceExhausted } from '../../libs/errors/kad-error.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Logger } from '../../libs/runtime/logger.js';
-import { toGrpcStatus } from './grpc-status.js';
+import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
+import { statusName, toGrpcStatus } from './grpc-status.js';
 import { hostOf, type InboundLimiter } from './inbound-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
 import type { BusTally } from '../../libs/bus/bus-tally.js';
@@ -54,6 +55,16 @@ export interface InboundDeps {
   readonly kad: KademliaConfig;
   readonly log: Logger;
   readonly clock: () => number;
+  readonly metrics: NodeMetrics;
+}
+
+/** The peer protocol's methods (counted as inbound peer RPCs); Put and Get are client calls. */
+const PEER_METHODS: ReadonlySet<string> = new Set(['Ping', 'FindNode', 'FindValue', 'Store']);
+
+function countCall(metrics: NodeMetrics, method: string, code: number | undefined, startedMs: number): void {
+  const seconds = (performance.now() - startedMs) / 1000;
+  if (PEER_METHODS.has(method)) metrics.peerRpc('inbound', method, statusName(code), seconds);
+  else if (method === 'Put' || method === 'Get') metrics.clientRequest(method === 'Put' ? 'put' : 'get', statusName(code), seconds);
 }
 
 /**
@@ -61,11 +72,12 @@ export interface InboundDeps {
  * remote host, and errors become a gRPC status, never a crash.
  */
 function unaryHandler<Req, Res>(
-  { log, limiter, rate, clock, disconnect }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock' | 'disconnect'>,
+  { log, limiter, rate, clock, disconnect, metrics }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock' | 'disconnect' | 'metrics'>,
   method: string,
   fn: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
   return (call, callback) => {
+    const started = performance.now();
     let release = (): void => undefined;
     Promise.resolve()
       .then(() => {
@@ -81,9 +93,13 @@ function unaryHandler<Req, Res>(
       })
       .finally(() => release())
       .then(
-      (response) => callback(null, response),
+      (response) => {
+        countCall(metrics, method, 0, started);
+        callback(null, response);
+      },
       (err: unknown) => {
         const statusObject = toGrpcStatus(err);
+        countCall(metrics, method, statusObject.code, started);
         log.debug({ method, code: statusObject.code, details: statusObject.details }, 'call failed');
         callback(statusObject as grpc.ServiceError);
       },

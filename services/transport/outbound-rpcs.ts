@@ -21,7 +21,8 @@ import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
-import { fromGrpcError } from './grpc-status.js';
+import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
+import { fromGrpcError, statusName } from './grpc-status.js';
 import type { PeerClientPool } from './peer-client-pool.js';
 import type { ContactReports } from './contact-reports.js';
 import type { VerifiedPeers } from './verified-peers.js';
@@ -36,6 +37,7 @@ export interface OutboundDeps {
   readonly kad: KademliaConfig;
   readonly log: Logger;
   readonly clock: () => number;
+  readonly metrics: NodeMetrics;
 }
 
 /** Where to send: an address, and the id we expect there (unknown for a bootstrap address). */
@@ -143,9 +145,13 @@ export class OutboundRpcs {
   ): Promise<Res> {
     const client = this.deps.pool.get(target.address);
     const timeout = Math.min(timeoutMs > 0 ? timeoutMs : this.deps.kad.rpcTimeoutMs, MAX_RPC_TIMEOUT_MS);
+    const started = performance.now();
     try {
-      return await unary(client, method(client), request, timeout);
+      const reply = await unary(client, method(client), request, timeout);
+      this.deps.metrics.peerRpc('outbound', name, 'OK', (performance.now() - started) / 1000);
+      return reply;
     } catch (err) {
+      this.deps.metrics.peerRpc('outbound', name, statusName((err as Partial<grpc.ServiceError>).code), (performance.now() - started) / 1000);
       const kad = fromGrpcError(err, `${name} to ${target.address}`);
       if (target.id && kad.code === ErrorCode.FailedPrecondition) {
         // Of another network: it will never answer us, so it goes at once.

@@ -49,6 +49,8 @@ export interface ProcessClusterOptions {
   /** TLS for the cluster's own clients (each node's `client`, the health probe) when the
    * nodes serve TLS (KAD_TLS_* in `env` or `nodeEnv`); default plaintext. */
   readonly clientTls?: ClientTlsOptions;
+  /** Give every process an HTTP port on loopback (KAD_HTTP_LISTEN): /metrics, /readyz. */
+  readonly http?: boolean;
 }
 
 /** Where a cluster's nodes run: their addresses and how their processes start. */
@@ -72,6 +74,8 @@ export interface ProcessNode {
   readonly dataDir: string | undefined;
   readonly split: boolean;
   processes: ChildProcess[];
+  /** Each process's HTTP address (host:port), in `processes` order; empty without `http`. */
+  readonly httpAddresses: string[];
   client: DhtClient;
   alive: boolean;
   /** Stopped with SIGSTOP (not alive, but not dead either). */
@@ -101,7 +105,8 @@ export class ProcessCluster {
       const addresses = await cluster.placement.addresses(options.nodes);
       const first = addresses[0]!;
       for (let i = 0; i < options.nodes; i++) {
-        const node = cluster.createNode(i, addresses[i]!, i === 0 ? '' : first, options.split?.includes(i) ?? false);
+        const split = options.split?.includes(i) ?? false;
+        const node = cluster.createNode(i, addresses[i]!, i === 0 ? '' : first, split, await cluster.httpAddresses(split));
         if (i === 0) await cluster.waitHealthy(node);
       }
       await Promise.all(cluster.nodes.map((node) => cluster.waitHealthy(node)));
@@ -112,27 +117,33 @@ export class ProcessCluster {
     }
   }
 
-  private createNode(index: number, address: string, bootstrap: string, split: boolean): ProcessNode {
+  /** Loopback HTTP addresses for a node's processes (none without the `http` option). */
+  private async httpAddresses(split: boolean): Promise<string[]> {
+    if (!this.options.http) return [];
+    return (await freePorts(split ? ACTORS.length : 1)).map((port) => `127.0.0.1:${port}`);
+  }
+
+  private createNode(index: number, address: string, bootstrap: string, split: boolean, httpAddresses: string[]): ProcessNode {
     const name = `node-${index}`;
     const dataDir = this.options.dataDirs || split ? join(this.logDir, 'data', name) : undefined;
-    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], client: this.newClient(address), alive: true, frozen: false };
+    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], httpAddresses, client: this.newClient(address), alive: true, frozen: false };
     this.nodes.push(node);
     this.spawnProcesses(node);
     return node;
   }
 
   private newClient(address: string): DhtClient {
-    return new DhtClient(address, this.options.clientTls);
+    return new DhtClient(address, { tls: this.options.clientTls });
   }
 
   private spawnProcesses(node: ProcessNode): void {
     const run = ++this.starts;
     const commands = node.split ? ACTORS.map((actor) => ['actor', actor]) : [['node']];
-    node.processes = commands.map((args) => this.spawnProcess(node, args, run));
+    node.processes = commands.map((args, i) => this.spawnProcess(node, args, run, node.httpAddresses[i]));
     node.alive = true;
   }
 
-  private spawnProcess(node: ProcessNode, args: readonly string[], run: number): ChildProcess {
+  private spawnProcess(node: ProcessNode, args: readonly string[], run: number, http: string | undefined): ChildProcess {
     // No KAD_* setting leaks in from the caller's environment: a node gets exactly these.
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KAD_')));
     const env = {
@@ -144,6 +155,7 @@ export class ProcessCluster {
       KAD_NATS_URL: this.natsUrl,
       KAD_LOG_LEVEL: process.env['KAD_LOG_LEVEL'] ?? 'info',
       ...(node.dataDir ? { KAD_DATA_DIR: node.dataDir } : {}),
+      ...(http ? { KAD_HTTP_LISTEN: http } : {}),
       ...this.options.env,
       ...this.options.nodeEnv?.(this.nodes.indexOf(node)),
     };
@@ -168,7 +180,8 @@ export class ProcessCluster {
   restartActor(node: ProcessNode, actor: ActorName): void {
     const child = this.actorProcess(node, actor);
     if (child.exitCode === null && child.signalCode === null) throw new Error(`${node.name}'s ${actor} actor is still running`);
-    node.processes[this.actorIndex(node, actor)] = this.spawnProcess(node, ['actor', actor], ++this.starts);
+    const index = this.actorIndex(node, actor);
+    node.processes[index] = this.spawnProcess(node, ['actor', actor], ++this.starts, node.httpAddresses[index]);
   }
 
   private actorIndex(node: ProcessNode, actor: ActorName): number {
@@ -211,7 +224,7 @@ export class ProcessCluster {
   async addNode(): Promise<ProcessNode> {
     const [address] = await this.placement.addresses(1);
     const bootstrap = this.live()[0]?.address ?? '';
-    const node = this.createNode(this.nodes.length, address!, bootstrap, false);
+    const node = this.createNode(this.nodes.length, address!, bootstrap, false, await this.httpAddresses(false));
     await this.waitHealthy(node);
     return node;
   }

@@ -1,0 +1,86 @@
+/**
+ * The HTTP port of a process (KAD_HTTP_LISTEN): `/metrics` (Prometheus text format),
+ * `/healthz` (liveness: the process answers), `/readyz` (readiness from the self-audit: 200 or
+ * 503, with the checks as JSON). Only GET and HEAD; requests are small and bounded in time.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { splitAddress } from '../../libs/kademlia/contact.js';
+import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
+import type { Readiness } from '../../libs/observability/readiness.js';
+import type { Logger } from '../../libs/runtime/logger.js';
+
+export interface HttpServerOptions {
+  readonly listen: string;
+  readonly node: string;
+  readonly metrics: NodeMetrics;
+  readonly readiness: Readiness;
+  readonly log: Logger;
+}
+
+export interface RunningHttpServer {
+  /** host:port it listens on (the port the OS chose when the setting's port is 0). */
+  readonly address: string;
+  close(): Promise<void>;
+}
+
+function send(res: ServerResponse, status: number, contentType: string, body: string): void {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': 'no-store', 'content-length': Buffer.byteLength(body) });
+  res.end(res.req.method === 'HEAD' ? undefined : body);
+}
+
+async function route(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.setHeader('allow', 'GET, HEAD');
+    return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
+  }
+  const path = new URL(req.url ?? '/', 'http://kad').pathname;
+  switch (path) {
+    case '/metrics': {
+      const registry = options.metrics.registry;
+      if (!registry) return send(res, 404, 'text/plain; charset=utf-8', 'metrics are off\n');
+      return send(res, 200, registry.contentType, await registry.metrics());
+    }
+    case '/healthz':
+      return send(res, 200, 'text/plain; charset=utf-8', 'ok\n');
+    case '/readyz': {
+      const { ready, checks } = options.readiness;
+      return send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify({ node: options.node, ready, checks })}\n`);
+    }
+    default:
+      return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /metrics, /healthz or /readyz\n');
+  }
+}
+
+export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
+  const server: Server = createServer((req, res) => {
+    route(req, res, options).catch((err: unknown) => {
+      options.log.warn({ err: (err as Error).message, url: req.url }, 'http request failed');
+      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      else res.destroy();
+    });
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 15_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 50;
+  server.maxConnections = 256;
+  const { host, port } = splitAddress(options.listen);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(Number(port), host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const bound = server.address();
+  const address = bound && typeof bound === 'object' ? `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` : options.listen;
+  options.log.info({ address }, 'http server listening');
+  return {
+    address,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
