@@ -1,27 +1,62 @@
 /**
- * The project's TypeScript client: Put and Get through any node, keys owned by a client key
- * (signed here, verified here on the way back), plus the node's inspection calls. Used by the
- * `kad` CLI, the tests and the benchmarks.
+ * The project's TypeScript client: Put and Get through any of several nodes, keys owned by a
+ * client key (signed here, verified here on the way back), and the node's Admin calls. Used by
+ * the `kad` CLI, the tests and the benchmarks.
+ *
+ * ```ts
+ * const client = new DhtClient(['10.0.0.1:7400', '10.0.0.2:7400']);
+ * await client.put('greeting', 'hello', { ttlMs: 60_000 });
+ * const got = await client.get('greeting', { quorum: 2, signal: AbortSignal.timeout(5_000) });
+ * if (got.found) console.log(Buffer.from(got.value).toString());
+ * client.close();
+ * ```
+ *
+ * - Keys and values are a Uint8Array or a string (its UTF-8 bytes).
+ * - A key that is not there is `found: false`; failures reject with the typed errors of
+ *   dht-errors.ts, which carry the gRPC status.
+ * - A key or value over the node's limits is refused here, before sending, with the node's own
+ *   message (InvalidArgumentError); the limits are the node defaults unless given.
+ * - Calls fail over between the addresses and retry only UNAVAILABLE and a rate limiter's
+ *   RESOURCE_EXHAUSTED with `retry-after-ms` (failover.ts). A retried Put stores the value again
+ *   (a newer version of the same value); a retried owned Put with `expectedSeq` may find its own
+ *   first try's sequence and fail with FailedPreconditionError.
  */
 import * as grpc from '@grpc/grpc-js';
 import { checkNodeCertificate, serverNameOptions } from '../identity/certificate.js';
 import { verifyEd25519 } from '../identity/ed25519.js';
 import type { RecordSigner } from '../kademlia/record.js';
 import { ownerSigningBytes } from '../kademlia/record-signature.js';
-import { channelOptions, kademliaPackage, unary } from '../proto/grpc-package.js';
+import { channelOptions, kademliaPackage } from '../proto/grpc-package.js';
 import type * as v1 from '../proto/v1.js';
 import type { AdminClient } from '../proto/gen/kademlia/v1/Admin.js';
 import type { DhtClient as DhtStub } from '../proto/gen/kademlia/v1/Dht.js';
+import { RecordVerificationError } from './dht-errors.js';
+import { Failover, type CallOptions, type Endpoint, type FailoverOptions } from './failover.js';
+import { DEFAULT_RECORD_LIMITS, checkGet, checkPut, toBytes, type Bytes, type RecordLimits } from './local-checks.js';
 
-export interface CallOptions {
-  /** Deadline for the whole call (default 15 s). */
-  readonly timeoutMs?: number;
-}
+export type { CallOptions } from './failover.js';
+export type { Bytes } from './local-checks.js';
+export * from './dht-errors.js';
+export { DEFAULT_RETRY_POLICY, NO_RETRY, type RetryPolicy } from './retry-policy.js';
 
-const DEFAULT_TIMEOUT_MS = 15_000;
 /** An owned record's default lifetime: an hour, well inside a node's (KAD_EXPIRE_MS, 24 h by
  * default); the owner puts it again to keep it (BEP 44: "put every hour"). */
 const DEFAULT_OWNED_TTL_MS = 60 * 60 * 1000;
+/** The client's largest gRPC message, beside a key and value at the limits. */
+const MIN_MESSAGE_BYTES = 4 * 1024 * 1024;
+const MESSAGE_OVERHEAD_BYTES = 64 * 1024;
+
+export interface PutOptions extends CallOptions {
+  /** The record's lifetime (default 0: the node's, KAD_EXPIRE_MS). */
+  readonly ttlMs?: number;
+}
+
+export interface GetOptions extends CallOptions {
+  /** > 1: collect that many answers, return the newest, repair stale holders. */
+  readonly quorum?: number;
+  /** A public key: the record `key` names under that owner; its signature is checked here. */
+  readonly owner?: Uint8Array;
+}
 
 export interface OwnedPutOptions extends CallOptions {
   readonly seq: number;
@@ -30,7 +65,6 @@ export interface OwnedPutOptions extends CallOptions {
   readonly ttlMs?: number;
   readonly expiresMs?: number;
 }
-const CLIENT_MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * TLS to the node (PEM bytes). `ca`: the cluster's CA; the node's certificate must chain to it
@@ -44,6 +78,14 @@ export interface ClientTlsOptions {
   readonly key?: Buffer;
 }
 
+export interface DhtClientOptions extends FailoverOptions {
+  /** TLS (and mutual TLS with `cert`/`key`); plaintext without. */
+  readonly tls?: ClientTlsOptions;
+  /** The nodes' limits, checked before sending (default: a node's defaults, 1024-byte keys and
+   * 64 KiB values); `false`: send anything and let the node refuse it. */
+  readonly limits?: Partial<RecordLimits> | false;
+}
+
 /** Credentials and channel options for a TLS client of `address`. */
 export function clientTlsCredentials(address: string, tls: ClientTlsOptions): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
   if ((tls.cert === undefined) !== (tls.key === undefined)) throw new TypeError('a client certificate and its key go together');
@@ -53,65 +95,94 @@ export function clientTlsCredentials(address: string, tls: ClientTlsOptions): { 
   return { credentials, options: tls.ca === undefined ? {} : serverNameOptions(address) };
 }
 
-export class DhtClient {
-  private readonly dht: DhtStub;
-  private readonly admin: AdminClient;
+/** One node address: a channel, and the stubs that share it. */
+interface NodeEndpoint extends Endpoint {
+  readonly dht: DhtStub;
+  readonly admin: AdminClient;
+}
 
-  /** Plaintext without `tls`; TLS (and mutual TLS with `tls.cert`/`tls.key`) with it. */
-  constructor(readonly address: string, tls?: ClientTlsOptions) {
+/** "a:1,b:2" or ["a:1", "b:2"] as a list of addresses. */
+export function targetAddresses(target: string | readonly string[]): string[] {
+  const list = (typeof target === 'string' ? [target] : target).flatMap((t) => t.split(',')).map((a) => a.trim()).filter((a) => a.length > 0);
+  if (list.length === 0) throw new RangeError('a client needs at least one node address');
+  return list;
+}
+
+export class DhtClient {
+  readonly addresses: readonly string[];
+  private readonly failover: Failover<NodeEndpoint>;
+  private readonly limits: RecordLimits | false;
+
+  /** `target`: one address (host:port), several comma-separated, or a list. */
+  constructor(target: string | readonly string[], options: DhtClientOptions = {}) {
+    this.addresses = targetAddresses(target);
+    this.limits = options.limits === false ? false : { ...DEFAULT_RECORD_LIMITS, ...options.limits };
+    const limits = this.limits === false ? DEFAULT_RECORD_LIMITS : this.limits;
+    const maxMessageBytes = Math.max(MIN_MESSAGE_BYTES, limits.maxKeyBytes + limits.maxValueBytes + MESSAGE_OVERHEAD_BYTES);
     const pkg = kademliaPackage();
-    const secure = tls === undefined ? undefined : clientTlsCredentials(address, tls);
-    const options = { ...channelOptions(CLIENT_MAX_MESSAGE_BYTES), ...secure?.options };
-    const credentials = secure?.credentials ?? grpc.credentials.createInsecure();
-    this.dht = new pkg.Dht(address, credentials, options);
-    this.admin = new pkg.Admin(address, credentials, options);
+    const endpoints = this.addresses.map((address): NodeEndpoint => {
+      const secure = options.tls === undefined ? undefined : clientTlsCredentials(address, options.tls);
+      const credentials = secure?.credentials ?? grpc.credentials.createInsecure();
+      const channel = new grpc.Channel(address, credentials, { ...channelOptions(maxMessageBytes), ...secure?.options });
+      const shared = { channelOverride: channel };
+      return { address, channel, dht: new pkg.Dht(address, credentials, shared), admin: new pkg.Admin(address, credentials, shared) };
+    });
+    this.failover = new Failover(endpoints, options);
   }
 
-  put(key: Uint8Array | string, value: Uint8Array | string, options: CallOptions & { ttlMs?: number } = {}): Promise<v1.PutResponse__Output> {
-    return unary(this.dht, this.dht.Put, { key: toBytes(key), value: toBytes(value), ttlMs: options.ttlMs ?? 0 }, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  /** The address calls go to first now (the last one that answered). */
+  get address(): string {
+    return this.failover.preferredAddress;
+  }
+
+  put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<v1.PutResponse__Output> {
+    const fields = { key: toBytes(key), value: toBytes(value) };
+    return this.send(fields, { ...fields, ttlMs: options.ttlMs ?? 0 }, options);
   }
 
   /**
    * Stores `value` under `key` owned by `owner` (BEP 44 mutable item): signed here with the
    * client's key, so only a higher `seq` signed by the same key replaces it. `expectedSeq`: a
-   * compare-and-swap on the sequence held. A stale seq or a failed swap is FAILED_PRECONDITION.
+   * compare-and-swap on the sequence held. A stale seq or a failed swap is FailedPreconditionError.
    */
-  putOwned(owner: RecordSigner, key: Uint8Array | string, value: Uint8Array | string, options: OwnedPutOptions): Promise<v1.PutResponse__Output> {
+  putOwned(owner: RecordSigner, key: Bytes, value: Bytes, options: OwnedPutOptions): Promise<v1.PutResponse__Output> {
     const fields = { key: toBytes(key), value: toBytes(value), seq: options.seq, expiresMs: options.expiresMs ?? Date.now() + (options.ttlMs ?? DEFAULT_OWNED_TTL_MS) };
     const request: v1.PutRequest = { ...fields, owner: Buffer.from(owner.publicKey), signature: Buffer.from(owner.sign(ownerSigningBytes(fields))) };
     if (options.expectedSeq !== undefined) request.expectedSeq = options.expectedSeq;
-    return unary(this.dht, this.dht.Put, request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return this.send(fields, request, options);
   }
 
-  /**
-   * `quorum` > 1: collect that many answers, return the newest, repair stale holders. `owner`
-   * (a public key): the record `key` names under that owner; its signature is checked here, and
-   * an answer that does not verify is an error.
-   */
-  async get(key: Uint8Array | string, options: CallOptions & { quorum?: number; owner?: Uint8Array } = {}): Promise<v1.GetResponse__Output> {
+  private async send({ key, value }: { key: Buffer; value: Buffer }, request: v1.PutRequest, options: CallOptions): Promise<v1.PutResponse__Output> {
+    checkPut(key, value, this.limits);
+    return this.failover.call<v1.PutResponse__Output>((ep, callOptions, done) => ep.dht.Put(request, new grpc.Metadata(), callOptions, done), options);
+  }
+
+  /** `found: false` when no node holds the key. With `owner`, an answer whose signature does not
+   * verify is a RecordVerificationError. */
+  async get(key: Bytes, options: GetOptions = {}): Promise<v1.GetResponse__Output> {
     const request = { key: toBytes(key), quorum: options.quorum ?? 0, owner: Buffer.from(options.owner ?? new Uint8Array(0)) };
-    const reply = await unary<v1.GetRequest, v1.GetResponse__Output>(this.dht, this.dht.Get, request, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    checkGet(request.key, options.owner, this.limits);
+    const reply = await this.failover.call<v1.GetResponse__Output>((ep, callOptions, done) => ep.dht.Get(request, new grpc.Metadata(), callOptions, done), options);
     if (options.owner && reply.found) {
       const signed = ownerSigningBytes({ key: request.key, value: reply.value, seq: reply.seq, expiresMs: reply.expiresMs });
-      if (!verifyEd25519(options.owner, signed, reply.signature)) throw new Error(`${this.address} answered with a record its owner did not sign`);
+      if (!verifyEd25519(options.owner, signed, reply.signature)) {
+        throw new RecordVerificationError(`${this.address} answered with a record its owner did not sign`, { address: this.address });
+      }
     }
     return reply;
   }
 
+  /** Admin: the routing table of the node that answers. */
   routingTable(options: CallOptions = {}): Promise<v1.RoutingTableResponse__Output> {
-    return unary(this.admin, this.admin.RoutingTable, {}, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return this.failover.call<v1.RoutingTableResponse__Output>((ep, callOptions, done) => ep.admin.RoutingTable({}, new grpc.Metadata(), callOptions, done), options);
   }
 
+  /** Admin: the counters of the node that answers (its name and address are in the reply). */
   stats(options: CallOptions = {}): Promise<v1.StatsResponse__Output> {
-    return unary(this.admin, this.admin.Stats, {}, options.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+    return this.failover.call<v1.StatsResponse__Output>((ep, callOptions, done) => ep.admin.Stats({}, new grpc.Metadata(), callOptions, done), options);
   }
 
   close(): void {
-    this.dht.close();
-    this.admin.close();
+    for (const endpoint of this.failover.endpoints) endpoint.channel.close();
   }
-}
-
-function toBytes(data: Uint8Array | string): Buffer {
-  return typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
 }

@@ -11,23 +11,31 @@ import { redactNatsUrls } from '../../libs/bus/nats-bus.js';
 import { createRootLogger } from '../../libs/runtime/logger.js';
 import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { ConfigError } from '../../libs/errors/config-error.js';
-import { resolveNodeConfig, settingValues, type SettingValues } from '../../libs/runtime/node-config.js';
+import { resolveNodeConfig, type SettingValues } from '../../libs/runtime/node-config.js';
 import { startNode, type RunningNode } from '../node/kad-node.js';
 import { untilSignal } from './signals.js';
 
-const MAX_CLUSTER_NODES = 256;
+export const MAX_CLUSTER_NODES = 256;
 
-export async function runCluster(values: Readonly<Record<string, string | boolean | undefined>>): Promise<number> {
-  const count = Number(values['nodes'] ?? 5);
-  const basePort = Number(values['base-port'] ?? 7400);
+export interface ClusterOptions {
+  readonly nodes: number;
+  readonly basePort: number;
+  /** false (--no-nats): the in-process bus even when nats-server is installed. */
+  readonly nats: boolean;
+  /** Print the nodes as one line of JSON instead of the text banner. */
+  readonly json: boolean;
+  /** Node settings every node shares (flags, then KAD_* variables). */
+  readonly settings: SettingValues;
+}
+
+export async function runCluster({ nodes: count, basePort, nats: useNats, json, settings: common }: ClusterOptions): Promise<void> {
   if (!Number.isInteger(count) || count < 1 || count > MAX_CLUSTER_NODES) throw new ConfigError(`--nodes must be 1 to ${MAX_CLUSTER_NODES}`);
   if (!Number.isInteger(basePort) || basePort < 1 || basePort + count > 65_536) throw new ConfigError('--base-port out of range');
 
-  const common: SettingValues = settingValues(values);
   const root = createRootLogger(common['log-level'] ?? 'warn');
   let nats: NatsServerProcess | undefined;
   let natsUrl = common['nats-url'];
-  if (!natsUrl && values['no-nats'] !== true && natsServerInstalled()) {
+  if (!natsUrl && useNats && natsServerInstalled()) {
     nats = await startNatsServer();
     natsUrl = nats.url;
   }
@@ -48,15 +56,19 @@ export async function runCluster(values: Readonly<Record<string, string | boolea
       });
       nodes.push(await startNode(config, root, memoryBus ? { memoryBus } : {}));
     }
-    console.log(`kad cluster: ${count} nodes, bus: ${natsUrl ? `NATS ${redactNatsUrls(natsUrl)}` : 'in-process'}`);
-    for (const node of nodes) console.log(`  ${node.config.node.padEnd(10)} ${node.config.advertise}`);
-    console.log(`try: npx kad put hello world --target ${first} && npx kad get hello --target 127.0.0.1:${basePort + count - 1}`);
-    console.log('Ctrl-C stops the cluster.');
+    const bus = natsUrl ? `NATS ${redactNatsUrls(natsUrl)}` : 'in-process';
+    if (json) {
+      console.log(JSON.stringify({ bus, nodes: nodes.map((node) => ({ node: node.config.node, address: node.config.advertise })) }));
+    } else {
+      console.log(`kad cluster: ${count} nodes, bus: ${bus}`);
+      for (const node of nodes) console.log(`  ${node.config.node.padEnd(10)} ${node.config.advertise}`);
+      console.log(`try: npx kad put hello world --target ${first} && npx kad get hello --target 127.0.0.1:${basePort + count - 1}`);
+      console.log('Ctrl-C stops the cluster.');
+    }
     await untilSignal();
   } finally {
     await Promise.all(nodes.map((node) => node.stop()));
     await memoryBus?.close();
     await nats?.stop();
   }
-  return 0;
 }

@@ -93,7 +93,7 @@ describe('mutual TLS - who may call a node and who may join', () => {
       ["a client with another CA's certificate", { ca: ca.cert, cert: stranger.cert, key: stranger.key }],
     ];
     for (const [what, tls] of clients) {
-      const bad = new DhtClient(address, tls);
+      const bad = new DhtClient(address, { tls });
       try {
         await rejectsUnavailable(bad.put(`refused-${what}`, 'must not be stored', { timeoutMs: 5_000 }), `${what}: Put`);
         await rejectsUnavailable(bad.get('tls-key', { timeoutMs: 5_000 }), `${what}: Get`);
@@ -104,7 +104,7 @@ describe('mutual TLS - who may call a node and who may join', () => {
       }
     }
     // A client that trusts another CA does not accept the node either.
-    const misled = new DhtClient(address, { ca: other.cert, cert: client.cert, key: client.key });
+    const misled = new DhtClient(address, { tls: { ca: other.cert, cert: client.cert, key: client.key } });
     try {
       await rejectsUnavailable(misled.put('refused-misled', 'must not be stored', { timeoutMs: 5_000 }), 'a client trusting another CA: Put');
     } finally {
