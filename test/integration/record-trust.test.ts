@@ -198,7 +198,7 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
     assert.match(publicKey, /^[0-9a-f]{64}$/);
     await kad('put', 'cli-owned', 'first', '--identity', file);
     await kad('put', 'cli-owned', 'second', '--identity', file);
-    const got = JSON.parse((await kad('get', 'cli-owned', '--owner', publicKey, '--json')).stdout) as { value: string; seq: number };
+    const got = JSON.parse((await kad('get', 'cli-owned', '--owner', publicKey, '--json', '--encoding', 'utf8')).stdout) as { value: string; seq: number };
     assert.deepEqual({ value: got.value, seq: got.seq }, { value: 'second', seq: 2 });
     await assert.rejects(kad('put', 'cli-owned', 'stale', '--identity', file, '--seq', '1'), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, 1);
