@@ -6,7 +6,8 @@
  */
 import { decode, encode, type MessageIn, type MessageOut } from '../proto/codec.js';
 import { asKadError, invalidArgument } from '../errors/kad-error.js';
-import { NO_METRICS, type NodeMetrics } from '../observability/node-metrics.js';
+import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
+import { formatTraceparent, parseTraceparent } from '../observability/trace-context.js';
 import type { Bus, ServiceHandle } from './bus.js';
 import type { Mailbox } from './mailbox.js';
 import { PROTOCOL, type EventVerb, type EventVerbOf, type Protocol, type RequestVerb, type RequestVerbOf, type VerbOf } from './protocol.js';
@@ -37,7 +38,7 @@ export async function serveActor<A extends ActorName>(
   handlers: ActorHandlers<A>,
   box: Mailbox,
   onEventError: (verb: string, err: unknown) => void,
-  metrics: NodeMetrics = NO_METRICS,
+  { metrics, tracer }: Telemetry = NO_TELEMETRY,
 ): Promise<ServiceHandle> {
   const table = PROTOCOL[actor] as Record<string, RequestVerb | EventVerb>;
   metrics.watchMailbox(actor, () => box.depth);
@@ -54,14 +55,19 @@ export async function serveActor<A extends ActorName>(
       return {
         verb,
         subject,
-        handler: async (data: Uint8Array) => {
+        handler: async (data: Uint8Array, traceparent?: string) => {
           let request: unknown;
           try {
             request = decode(spec.request, data);
           } catch (err) {
             throw invalidArgument(`${subject}: malformed ${spec.request}: ${(err as Error).message}`);
           }
-          const reply = await post(() => handler(request as never));
+          const parent = tracer && traceparent !== undefined ? parseTraceparent(traceparent) : undefined;
+          // A traced request: its span covers the wait in the mailbox and the handler, which
+          // runs in the request's context wherever the mailbox starts it.
+          const reply = parent
+            ? await tracer!.span(`${actor}.${verb}`, { kind: 'server', parent }, (context) => post(() => tracer!.within(context, () => handler(request as never))))
+            : await post(() => handler(request as never));
           return encode(spec.reply, reply as never);
         },
       };
@@ -88,7 +94,7 @@ export class ActorClient {
   constructor(
     private readonly bus: Bus,
     readonly node: string,
-    private readonly metrics: NodeMetrics = NO_METRICS,
+    private readonly telemetry: Telemetry = NO_TELEMETRY,
   ) {}
 
   async ask<A extends ActorName, V extends RequestVerbOf<A>>(
@@ -98,15 +104,22 @@ export class ActorClient {
     timeoutMs: number,
   ): Promise<ReplyOutOf<A, V>> {
     const spec = PROTOCOL[actor][verb] as RequestVerb;
+    const { metrics, tracer } = this.telemetry;
+    const data = encode(spec.request, request as never);
+    const subject = subjectFor(this.node, actor, verb);
+    const timeout = Math.max(1, Math.ceil(timeoutMs));
+    const send = (traceparent: string | undefined): Promise<Uint8Array> => this.bus.request(subject, data, timeout, traceparent);
     const started = performance.now();
     let bytes: Uint8Array;
     try {
-      bytes = await this.bus.request(subjectFor(this.node, actor, verb), encode(spec.request, request as never), Math.max(1, Math.ceil(timeoutMs)));
+      bytes = tracer?.current()
+        ? await tracer.span(`bus ${actor}.${verb}`, { kind: 'client' }, (context) => send(context && formatTraceparent(context)))
+        : await send(undefined);
     } catch (err) {
-      this.metrics.busRequest(actor, verb, asKadError(err).code, (performance.now() - started) / 1000);
+      metrics.busRequest(actor, verb, asKadError(err).code, (performance.now() - started) / 1000);
       throw err;
     }
-    this.metrics.busRequest(actor, verb, 'ok', (performance.now() - started) / 1000);
+    metrics.busRequest(actor, verb, 'ok', (performance.now() - started) / 1000);
     return decode(spec.reply, bytes) as ReplyOutOf<A, V>;
   }
 

@@ -8,7 +8,7 @@ import type { BusTally } from './bus-tally.js';
 import type { ActorName } from './subjects.js';
 
 /** Handles one message; returns the reply bytes, or undefined for a publish (no reply). */
-export type BusHandler = (data: Uint8Array) => Promise<Uint8Array | undefined>;
+export type BusHandler = (data: Uint8Array, traceparent?: string) => Promise<Uint8Array | undefined>;
 
 export interface EndpointSpec {
   readonly verb: string;
@@ -27,8 +27,9 @@ export interface ServiceHandle {
 }
 
 export interface Bus {
-  /** Request/reply with a deadline; rejects with KadError. */
-  request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  /** Request/reply with a deadline; rejects with KadError. `traceparent` (W3C trace context)
+   * travels as a NATS header, and reaches the handler. */
+  request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array>;
   /** Fire-and-forget notification. */
   publish(subject: string, data: Uint8Array): void;
   /** Serve an actor's endpoints (on NATS: one NATS micro service per actor). */

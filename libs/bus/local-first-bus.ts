@@ -33,8 +33,8 @@ export class LocalFirstBus implements Bus {
     return this.remote.connected;
   }
 
-  request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
-    return this.route(subject, true).request(subject, data, timeoutMs);
+  request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array> {
+    return this.route(subject, true).request(subject, data, timeoutMs, traceparent);
   }
 
   publish(subject: string, data: Uint8Array): void {

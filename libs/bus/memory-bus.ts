@@ -15,7 +15,7 @@ export class MemoryBus implements Bus {
     return !this.closed && this.handlers.has(subject);
   }
 
-  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+  async request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array> {
     await Promise.resolve();
     const handler = this.handlers.get(subject);
     if (this.closed || !handler) throw new KadError(ErrorCode.Unavailable, `no actor answers on ${subject}`);
@@ -27,7 +27,7 @@ export class MemoryBus implements Bus {
       );
     });
     try {
-      const reply = await Promise.race([handler(data.slice()).catch((err: unknown) => Promise.reject(asKadError(err))), deadline]);
+      const reply = await Promise.race([handler(data.slice(), traceparent).catch((err: unknown) => Promise.reject(asKadError(err))), deadline]);
       if (reply === undefined) throw new KadError(ErrorCode.Internal, `${subject} sent no reply`);
       return reply;
     } finally {

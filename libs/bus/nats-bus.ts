@@ -10,7 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
-import { RequestError, TimeoutError, credsAuthenticator, type ConnectionOptions, type NatsConnection } from '@nats-io/nats-core';
+import { RequestError, TimeoutError, credsAuthenticator, headers, type ConnectionOptions, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import { TRACEPARENT } from '../observability/trace-context.js';
 import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm, type ServiceMsg } from '@nats-io/services';
 import { ErrorCode, KadError, asKadError } from '../errors/kad-error.js';
 import { ConfigError, readSettingFile } from '../errors/config-error.js';
@@ -71,10 +72,15 @@ export class NatsBus implements Bus {
     return new NatsBus(nc);
   }
 
-  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+  async request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array> {
     let msg;
     try {
-      msg = await this.nc.request(subject, data, { timeout: timeoutMs });
+      let traced: MsgHdrs | undefined;
+      if (traceparent !== undefined) {
+        traced = headers();
+        traced.set(TRACEPARENT, traceparent);
+      }
+      msg = await this.nc.request(subject, data, traced ? { timeout: timeoutMs, headers: traced } : { timeout: timeoutMs });
     } catch (err) {
       throw toKadError(err, subject, timeoutMs);
     }
@@ -99,7 +105,7 @@ export class NatsBus implements Bus {
         subject: endpoint.subject,
         handler: (err: Error | null, msg: ServiceMsg) => {
           if (err) return;
-          endpoint.handler(msg.data).then(
+          endpoint.handler(msg.data, msg.headers?.get(TRACEPARENT) || undefined).then(
             (reply) => {
               if (reply !== undefined && msg.reply) msg.respond(reply);
             },

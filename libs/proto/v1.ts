@@ -10,6 +10,7 @@ export type * from './gen/kademlia/v1/FindValueRequest.js';
 export type * from './gen/kademlia/v1/FindValueResponse.js';
 export type * from './gen/kademlia/v1/GetRequest.js';
 export type * from './gen/kademlia/v1/GetResponse.js';
+export type * from './gen/kademlia/v1/LookupHop.js';
 export type * from './gen/kademlia/v1/Peer.js';
 export type * from './gen/kademlia/v1/PingRequest.js';
 export type * from './gen/kademlia/v1/PingResponse.js';

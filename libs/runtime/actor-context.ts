@@ -13,6 +13,7 @@ import type { NodeConfig } from './node-config.js';
 import type { NodeIdentity } from '../identity/node-identity.js';
 import type { NodeMetrics } from '../observability/node-metrics.js';
 import type { Readiness } from '../observability/readiness.js';
+import type { Tracer } from '../observability/tracer.js';
 
 export interface ActorContext {
   readonly bus: Bus;
@@ -23,6 +24,8 @@ export interface ActorContext {
   readonly random: RandomBytes;
   /** NO_METRICS when the HTTP port is off. */
   readonly metrics: NodeMetrics;
+  /** Spans of traced operations (recorded only while a trace is active). */
+  readonly tracer: Tracer;
   /** The self-audit's verdict (services/node/readiness-audit.ts); gRPC health follows it. */
   readonly readiness: Readiness;
 }

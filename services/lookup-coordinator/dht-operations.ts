@@ -7,7 +7,7 @@
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
-import { idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
+import { ID_BITS, commonPrefixLength, idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
 import { Lookup } from '../../libs/kademlia/lookup.js';
 import { HybridClock } from '../../libs/kademlia/hybrid-clock.js';
 import {
@@ -31,6 +31,7 @@ import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor
 import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
+import type { Tracer } from '../../libs/observability/tracer.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
 
 
@@ -60,6 +61,17 @@ export interface DhtOperationsDeps {
   readonly log: Logger;
   readonly clock: () => number;
   readonly metrics: NodeMetrics;
+  readonly tracer?: Tracer | undefined;
+}
+
+/** Where a traced operation collects its peer RPCs, one hop each (GetResponse.hops), from the
+ * moment it is sent: an RPC still in flight when the operation ends is a hop too. */
+type Hop = v1.LookupHop & { readonly sentAt: number; done: boolean };
+type Hops = Hop[];
+
+/** A hop's XOR distance to the target as a bit count: 256 - shared prefix bits (0: the target). */
+function distanceBits(id: NodeId, target: NodeId): number {
+  return ID_BITS - commonPrefixLength(id, target);
 }
 
 export class DhtOperations {
@@ -79,11 +91,11 @@ export class DhtOperations {
   }
 
   /** The k closest nodes to `target` that answered (self excluded). */
-  async findNode(target: NodeId, deadlineMs: number): Promise<Contact[]> {
+  async findNode(target: NodeId, deadlineMs: number, hops?: Hops): Promise<Contact[]> {
     const result = await this.lookup<never>('node', target, deadlineMs, 0, async (peer, timeoutMs) => {
       const reply = await this.deps.actors.ask('transport', 'find-node', { peer: contactToWire(peer), target: Buffer.from(target), timeoutMs }, timeoutMs + BUS_SLACK_MS);
       return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
-    });
+    }, undefined, hops);
     return [...result.closest];
   }
 
@@ -99,6 +111,7 @@ export class DhtOperations {
     valuesWanted: number,
     query: (peer: Contact, rpcTimeoutMs: number) => Promise<QueryOutcome<V>>,
     seedsReply: Promise<v1.ClosestResponse__Output> = this.seeds(target),
+    hops?: Hops,
   ): Promise<LookupResult<V>> {
     const seeds = await seedsReply;
     const rpcTimeoutMs = this.kad.rpcTimeoutMs;
@@ -107,8 +120,29 @@ export class DhtOperations {
       contactsFromWire(seeds.contacts, this.kad.k).contacts,
       this.deps.clock(),
     );
+    const rpc = kind === 'node' ? 'FindNode' : 'FindValue';
+    // Traced: each query becomes a hop, in the round the lookup sent it.
+    const ask = !hops
+      ? (peer: Contact) => query(peer, rpcTimeoutMs)
+      : async (peer: Contact) => {
+          const hop: Hop = { round: lookup.stats.rounds, peer: contactToWire(peer), rpc, distanceBits: distanceBits(peer.id, target), sentAt: performance.now(), done: false };
+          hops.push(hop);
+          const settle = (outcome: string): void => {
+            hop.done = true;
+            hop.latencyMs = performance.now() - hop.sentAt;
+            hop.outcome = outcome;
+          };
+          try {
+            const outcome = await query(peer, rpcTimeoutMs);
+            settle(outcome.kind === 'value' ? 'value' : `closer ${outcome.contacts.length}`);
+            return outcome;
+          } catch (err) {
+            settle((err as Error).message);
+            throw err;
+          }
+        };
     const started = performance.now();
-    const result = await runLookup(lookup, (peer) => query(peer, rpcTimeoutMs), this.deps.clock, { rpcTimeoutMs, deadlineMs, valuesWanted });
+    const result = await runLookup(lookup, ask, this.deps.clock, { rpcTimeoutMs, deadlineMs, valuesWanted });
     this.deps.metrics.lookup(kind, result.reason, (performance.now() - started) / 1000, result.rounds, result.queried);
     return result;
   }
@@ -117,12 +151,13 @@ export class DhtOperations {
    * Stores `record` on each replica (this node through its storage actor); counts the ones that
    * stored it, and collects the verified versions that replicas kept instead.
    */
-  async storeOn(replicas: readonly Contact[], record: KadRecord, timeoutMs: number, expectedSeq?: number): Promise<StoreOutcome> {
+  async storeOn(replicas: readonly Contact[], record: KadRecord, timeoutMs: number, expectedSeq?: number, trace?: { hops: Hops; round: number }): Promise<StoreOutcome> {
     const wire = recordToWire(record);
     const cas = expectedSeq === undefined ? {} : { expectedSeq };
     const isSelf = (replica: Contact): boolean => idEquals(replica.id, this.deps.self.id);
     const others = replicas.filter((replica) => !isSelf(replica));
     // This node's copy through its storage actor; every other replica in one transport request.
+    const sent = performance.now();
     const [own, remote] = await Promise.allSettled([
       others.length < replicas.length ? this.deps.actors.ask('storage', 'put', { record: wire, ...cas }, LOCAL_REQUEST_TIMEOUT_MS) : null,
       others.length > 0 ? this.deps.actors.ask('transport', 'store', { peers: others.map(contactToWire), record: wire, timeoutMs, ...cas }, timeoutMs + BUS_SLACK_MS) : null,
@@ -134,8 +169,13 @@ export class DhtOperations {
     const remoteReplies = others.map((_, i): StoreReply | string | undefined => (remote.status === 'fulfilled' ? remote.value?.outcomes[i] : why(remote)));
     let next = 0;
     const result: StoreOutcome = { acknowledged: 0, storedOn: [], refusals: [], errors: [] };
+    const latencyMs = performance.now() - sent;
     for (const replica of replicas) {
       const reply = isSelf(replica) ? ownReply : remoteReplies[next++];
+      if (trace && !isSelf(replica)) {
+        const outcome = typeof reply === 'string' ? reply : !reply ? 'no store outcome' : (reply.error || (reply.stored ? 'stored' : 'kept another version'));
+        trace.hops.push({ round: trace.round, peer: contactToWire(replica), rpc: 'Store', distanceBits: distanceBits(replica.id, idOfRecord(record)), latencyMs, outcome, sentAt: sent, done: true });
+      }
       if (typeof reply === 'string' || !reply || reply.error) result.errors.push(typeof reply === 'string' ? reply : (reply?.error ?? 'no store outcome'));
       else if (reply.stored) result.storedOn.push(replica);
       else if (reply.held) {
@@ -168,18 +208,20 @@ export class DhtOperations {
   async publish(
     record: KadRecord,
     budgetMs: number,
-    options: { expectedSeq?: number; versioned?: boolean } = {},
+    options: { expectedSeq?: number; versioned?: boolean; hops?: Hops } = {},
   ): Promise<{ acknowledged: number; attempted: number; refusals: KadRecord[]; errors: string[] }> {
     const { clock, self } = this.deps;
     const deadline = clock() + budgetMs;
     const storeTimeoutMs = Math.min(this.kad.rpcTimeoutMs, Math.floor(budgetMs / 3));
     const recordId = idOfRecord(record);
-    const closest = await this.findNode(recordId, deadline - storeTimeoutMs);
+    const hops = options.hops;
+    const closest = await this.findNode(recordId, deadline - storeTimeoutMs, hops);
     const { replicas, ownCopy } = planPublish(recordId, closest, self, this.kad.k);
+    const lookupRounds = hops ? Math.max(0, ...hops.map((h) => h.round ?? 0)) : 0;
     for (let round = 1; ; round++) {
       const timeoutMs = Math.max(1, Math.min(storeTimeoutMs, deadline - clock()));
       const [outcome, own] = await Promise.all([
-        this.storeOn(replicas, record, timeoutMs, options.expectedSeq),
+        this.storeOn(replicas, record, timeoutMs, options.expectedSeq, hops && { hops, round: lookupRounds + round }),
         ownCopy ? this.storeOn([self], record, timeoutMs, options.expectedSeq) : undefined,
       ]);
       const refusals = [...outcome.refusals, ...(own?.refusals ?? [])];
@@ -232,7 +274,8 @@ export class DhtOperations {
     }
     const recordId = idOfRecord(record);
     const expectedSeq = owned ? request.expectedSeq : undefined;
-    const result = await this.publish(record, budgetMs, { versioned: !owned, ...(expectedSeq === undefined ? {} : { expectedSeq }) });
+    const hops: Hops | undefined = request.trace ? [] : undefined;
+    const result = await this.publish(record, budgetMs, { versioned: !owned, ...(expectedSeq === undefined ? {} : { expectedSeq }), ...(hops ? { hops } : {}) });
     if (owned) refuseStale(record, result.refusals, expectedSeq);
     const { acknowledged, attempted, errors } = result;
     if (acknowledged === 0) {
@@ -240,7 +283,16 @@ export class DhtOperations {
       throw unavailable(`no replica stored the record (${attempted} asked${why ? `; first error: ${why}` : ''})`);
     }
     this.deps.log.debug({ record: idToHex(recordId), acknowledged, attempted }, 'put');
-    return { acknowledged, attempted, recordId: Buffer.from(recordId) };
+    return { acknowledged, attempted, recordId: Buffer.from(recordId), ...this.traceOf(hops) };
+  }
+
+  /** What a traced operation returns (nothing for an untraced one: a trace never leaks into an
+   * answer that did not ask for it). */
+  private traceOf(hops: Hops | undefined): { hops?: v1.LookupHop[]; traceId?: string } {
+    if (!hops) return {};
+    const now = performance.now();
+    const settled = hops.map(({ sentAt, done, ...hop }): v1.LookupHop => (done ? hop : { ...hop, latencyMs: now - sentAt, outcome: 'no answer yet when the lookup ended' }));
+    return { hops: settled, traceId: this.deps.tracer?.current()?.traceId ?? '' };
   }
 
   async get(message: v1.CoordinatorGet__Output): Promise<v1.GetResponse> {
@@ -258,21 +310,22 @@ export class DhtOperations {
     const local = message.localChecked
       ? { record: null }
       : await this.deps.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS);
-    if (local.record && quorum === 1) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0 };
+    const hops: Hops | undefined = request.trace ? [] : undefined;
+    if (local.record && quorum === 1) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
 
     const deadlineMs = this.deps.clock() + this.budgetMs(message.timeoutMs);
     const result = await this.lookup<v1.Record__Output>('value', recordId, deadlineMs, quorum - (local.record ? 1 : 0), async (peer, timeoutMs) => {
       const reply = await this.deps.actors.ask('transport', 'find-value', { peer: contactToWire(peer), recordId: Buffer.from(recordId), timeoutMs }, timeoutMs + BUS_SLACK_MS);
       if (reply.record) return { kind: 'value', value: reply.record };
       return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
-    }, seeds);
+    }, seeds, hops);
     const answers = [
       ...(local.record ? [{ from: this.deps.self, record: recordFromWire(local.record) }] : []),
       ...result.values.map((v) => ({ from: v.from, record: recordFromWire(v.value) })),
       ...result.answeredWithout.map((from) => ({ from, record: undefined })),
     ];
     const plan = planGetRepairs({ target: recordId, k: this.kad.k, answers, nowMs: this.deps.clock(), repair: quorum > 1, reader: this.deps.self });
-    const cost = { peerRpcs: result.queried, lookupRounds: result.rounds };
+    const cost = { peerRpcs: result.queried, lookupRounds: result.rounds, ...this.traceOf(hops) };
     if (!plan.newest) return { found: false, ...cost };
     if (plan.stores.length > 0) void this.repair(plan.stores);
     return { ...foundRecord(recordToWire(plan.newest)), ...cost };

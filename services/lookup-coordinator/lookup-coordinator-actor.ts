@@ -22,9 +22,9 @@ export class LookupCoordinatorActor implements RunningActor {
   private constructor(private readonly maintenance: Maintenance) {}
 
   static async start(ctx: ActorContext): Promise<LookupCoordinatorActor> {
-    const actors = new ActorClient(ctx.bus, ctx.config.node, ctx.metrics);
+    const actors = new ActorClient(ctx.bus, ctx.config.node, ctx);
     const self: Contact = { id: await waitForRoutingTable(actors, ctx.identity, ctx.log, new AbortController().signal), address: ctx.config.advertise };
-    const ops = new DhtOperations({ actors, self, key: ctx.identity.key, kad: ctx.config.kad, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics });
+    const ops = new DhtOperations({ actors, self, key: ctx.identity.key, kad: ctx.config.kad, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics, tracer: ctx.tracer });
     const maintenance = new Maintenance({ actors, ops, self, config: ctx.config, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics });
     const actor = new LookupCoordinatorActor(maintenance);
     actor.service = await serveActor(
@@ -46,7 +46,7 @@ export class LookupCoordinatorActor implements RunningActor {
       },
       new Mailbox(`${ctx.config.node}/lookup-coordinator`, MAILBOX),
       (verb, err) => ctx.log.warn({ verb, err: (err as Error).message }, 'dropped a malformed event'),
-      ctx.metrics,
+      ctx,
     );
     maintenance.start();
     ctx.log.info({ bootstrap: ctx.config.bootstrap }, 'lookup-coordinator actor started');

@@ -1,12 +1,15 @@
 /**
  * The HTTP port of a process (KAD_HTTP_LISTEN): `/metrics` (Prometheus text format),
  * `/healthz` (liveness: the process answers), `/readyz` (readiness from the self-audit: 200 or
- * 503, with the checks as JSON). Only GET and HEAD; requests are small and bounded in time.
+ * 503, with the checks as JSON), `/api/traces` (the ids of the traces this process recorded
+ * spans for, newest first) and `/api/traces/<trace id>` (those spans). Only GET and HEAD;
+ * requests are small and bounded in time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { splitAddress } from '../../libs/kademlia/contact.js';
 import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
 import type { Readiness } from '../../libs/observability/readiness.js';
+import type { SpanLog } from '../../libs/observability/span-log.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 
 export interface HttpServerOptions {
@@ -14,6 +17,7 @@ export interface HttpServerOptions {
   readonly node: string;
   readonly metrics: NodeMetrics;
   readonly readiness: Readiness;
+  readonly spans: SpanLog;
   readonly log: Logger;
 }
 
@@ -46,7 +50,14 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
       const { ready, checks } = options.readiness;
       return send(res, ready ? 200 : 503, 'application/json', `${JSON.stringify({ node: options.node, ready, checks })}\n`);
     }
+    case '/api/traces':
+      return send(res, 200, 'application/json', `${JSON.stringify({ node: options.node, traces: options.spans.recentTraces(100) })}\n`);
     default:
+      if (path.startsWith('/api/traces/')) {
+        const traceId = path.slice('/api/traces/'.length);
+        if (!/^[0-9a-f]{32}$/.test(traceId)) return send(res, 400, 'text/plain; charset=utf-8', 'a trace id is 32 lowercase hex digits\n');
+        return send(res, 200, 'application/json', `${JSON.stringify({ node: options.node, spans: options.spans.trace(traceId) })}\n`);
+      }
       return send(res, 404, 'text/plain; charset=utf-8', 'not found: try /metrics, /healthz or /readyz\n');
   }
 }

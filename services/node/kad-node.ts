@@ -18,6 +18,8 @@ import { systemClock, systemRandom } from '../../libs/runtime/system.js';
 import { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { NO_METRICS, PromNodeMetrics, type NodeMetrics } from '../../libs/observability/node-metrics.js';
 import { Readiness } from '../../libs/observability/readiness.js';
+import { SpanLog } from '../../libs/observability/span-log.js';
+import { Tracer } from '../../libs/observability/tracer.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { ReadinessAudit } from './readiness-audit.js';
 import { LookupCoordinatorActor } from '../lookup-coordinator/lookup-coordinator-actor.js';
@@ -64,6 +66,8 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const processActor = names.length === ACTORS.length ? 'node' : names.join('+');
   const metrics: NodeMetrics = config.httpListen ? new PromNodeMetrics({ node: config.node, actor: processActor }) : NO_METRICS;
   const readiness = new Readiness();
+  const spans = new SpanLog();
+  const tracer = new Tracer(config.node, processActor, spans, systemRandom);
   const audit = new ReadinessAudit(bus, new ActorClient(bus, config.node), config, identity.id, readiness, actorLogger(root, config.node, processActor));
   let http: RunningHttpServer | undefined;
   const stop = async (): Promise<void> => {
@@ -78,7 +82,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     // process the routing table (which owns the node id) and storage (which may read its records
     // from disk) go first, so the node reports SERVING only once it can answer.
     const start = (name: ActorName) =>
-        STARTERS[name]({ bus, config, identity, log: actorLogger(root, config.node, name), clock, random: systemRandom, metrics, readiness }).then((actor) => {
+        STARTERS[name]({ bus, config, identity, log: actorLogger(root, config.node, name), clock, random: systemRandom, metrics, tracer, readiness }).then((actor) => {
           started.push(actor);
           return actor;
         });
@@ -87,7 +91,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     await Promise.all(names.filter((name) => !first.includes(name)).map(start));
     root.child({ node: config.node }).debug({ actors: names }, 'node started');
     audit.start();
-    if (config.httpListen) http = await startHttpServer({ listen: config.httpListen, node: config.node, metrics, readiness, log: actorLogger(root, config.node, processActor) });
+    if (config.httpListen) http = await startHttpServer({ listen: config.httpListen, node: config.node, metrics, readiness, spans, log: actorLogger(root, config.node, processActor) });
   } catch (err) {
     await stop();
     throw err;

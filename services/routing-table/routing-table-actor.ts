@@ -53,7 +53,7 @@ export class RoutingTableActor implements RunningActor {
     readonly selfId: NodeId,
   ) {
     this.table = new RoutingTable(selfId, { k: ctx.config.kad.k, maxPerIpGroup: ctx.config.peerLimits.maxContactsPerIpGroup });
-    this.actors = new ActorClient(ctx.bus, ctx.config.node, ctx.metrics);
+    this.actors = new ActorClient(ctx.bus, ctx.config.node, ctx);
     this.mailbox = new Mailbox(`${ctx.config.node}/routing-table`, MAILBOX);
     ctx.metrics.watchRoutingTable(() => ({
       buckets: this.table.buckets().map((b) => ({ depth: b.depth, contacts: b.contacts.length, replacements: b.replacements.length })),
@@ -77,7 +77,7 @@ export class RoutingTableActor implements RunningActor {
       },
       actor.mailbox,
       (verb, err) => ctx.log.warn({ verb, err: (err as Error).message }, 'dropped a malformed event'),
-      ctx.metrics,
+      ctx,
     );
     if (ctx.config.dataDir !== undefined) {
       actor.snapshotTimer = setInterval(() => {

@@ -65,7 +65,7 @@ export class StorageActor implements RunningActor {
       },
       actor.mailbox,
       () => undefined,
-      ctx.metrics,
+      ctx,
     );
     actor.sweeper = setInterval(() => {
       actor.mailbox.post(() => actor.sweep()).catch(() => undefined);

@@ -24,6 +24,8 @@ import { failedPrecondition, invalidArgument, resourceExhausted } from '../../li
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
+import { TRACEPARENT, parseTraceparent } from '../../libs/observability/trace-context.js';
+import type { Tracer } from '../../libs/observability/tracer.js';
 import { statusName, toGrpcStatus } from './grpc-status.js';
 import { hostOf, type InboundLimiter } from './inbound-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -56,10 +58,26 @@ export interface InboundDeps {
   readonly log: Logger;
   readonly clock: () => number;
   readonly metrics: NodeMetrics;
+  readonly tracer: Tracer;
 }
 
 /** The peer protocol's methods (counted as inbound peer RPCs); Put and Get are client calls. */
 const PEER_METHODS: ReadonlySet<string> = new Set(['Ping', 'FindNode', 'FindValue', 'Store']);
+
+/** The span name of an inbound call: its service and method. */
+function spanName(method: string): string {
+  if (PEER_METHODS.has(method)) return `Peer/${method}`;
+  return method === 'Put' || method === 'Get' ? `Dht/${method}` : `Admin/${method}`;
+}
+
+/** A call is traced when its caller sent a `traceparent`, or a Put or Get asked for `trace`. */
+function traced<Req, Res>(tracer: Tracer, method: string, call: grpc.ServerUnaryCall<Req, Res>, fn: () => Promise<Res>): Promise<Res> {
+  const header = call.metadata.get(TRACEPARENT)[0];
+  const parent = header === undefined ? undefined : parseTraceparent(header);
+  const root = (call.request as { trace?: unknown } | null)?.trace === true;
+  if (!parent && !root) return fn();
+  return tracer.span(spanName(method), { kind: 'server', parent, root, attributes: { remote: call.getPeer() } }, fn);
+}
 
 function countCall(metrics: NodeMetrics, method: string, code: number | undefined, startedMs: number): void {
   const seconds = (performance.now() - startedMs) / 1000;
@@ -72,7 +90,7 @@ function countCall(metrics: NodeMetrics, method: string, code: number | undefine
  * remote host, and errors become a gRPC status, never a crash.
  */
 function unaryHandler<Req, Res>(
-  { log, limiter, rate, clock, disconnect, metrics }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock' | 'disconnect' | 'metrics'>,
+  { log, limiter, rate, clock, disconnect, metrics, tracer }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock' | 'disconnect' | 'metrics' | 'tracer'>,
   method: string,
   fn: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
@@ -89,7 +107,7 @@ function unaryHandler<Req, Res>(
           throw resourceExhausted(`${remote} is over its rate limit: try again in ${verdict.retryAfterMs} ms`, verdict.retryAfterMs);
         }
         release = limiter.acquire(remote);
-        return fn(call.request, call);
+        return traced(tracer, method, call, () => fn(call.request, call));
       })
       .finally(() => release())
       .then(
@@ -212,7 +230,7 @@ export function dhtHandlers(deps: InboundDeps): DhtHandlers {
       if (request.quorum <= 1) {
         const owner = request.owner.length > 0 ? request.owner : undefined;
         const local = await actors.ask('storage', 'get', { recordId: Buffer.from(recordIdFor(request.key, owner)) }, LOCAL_REQUEST_TIMEOUT_MS);
-        if (local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0 };
+        if (local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...(request.trace ? { hops: [], traceId: deps.tracer.current()?.traceId ?? '' } : {}) };
       }
       return actors.ask('lookup-coordinator', 'get', { request, timeoutMs, localChecked: request.quorum <= 1 }, timeoutMs + BUS_SLACK_MS);
     }),

@@ -7,7 +7,7 @@
  * (libs/kademlia/peer-proof.ts), and the peers that answered one are kept in VerifiedPeers.
  */
 import { randomBytes } from 'node:crypto';
-import type * as grpc from '@grpc/grpc-js';
+import * as grpc from '@grpc/grpc-js';
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { MAX_K, type KademliaConfig } from '../../libs/kademlia/config.js';
 import { idEquals, idToHex, isNodeId, type NodeId } from '../../libs/kademlia/id.js';
@@ -22,6 +22,8 @@ import type * as v1 from '../../libs/proto/v1.js';
 import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
 import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
+import { TRACEPARENT, formatTraceparent } from '../../libs/observability/trace-context.js';
+import type { Tracer } from '../../libs/observability/tracer.js';
 import { fromGrpcError, statusName } from './grpc-status.js';
 import type { PeerClientPool } from './peer-client-pool.js';
 import type { ContactReports } from './contact-reports.js';
@@ -38,6 +40,7 @@ export interface OutboundDeps {
   readonly log: Logger;
   readonly clock: () => number;
   readonly metrics: NodeMetrics;
+  readonly tracer: Tracer;
 }
 
 /** Where to send: an address, and the id we expect there (unknown for a bootstrap address). */
@@ -146,8 +149,15 @@ export class OutboundRpcs {
     const client = this.deps.pool.get(target.address);
     const timeout = Math.min(timeoutMs > 0 ? timeoutMs : this.deps.kad.rpcTimeoutMs, MAX_RPC_TIMEOUT_MS);
     const started = performance.now();
+    const send = (metadata?: grpc.Metadata): Promise<Res> => unary(client, method(client), request, timeout, metadata);
     try {
-      const reply = await unary(client, method(client), request, timeout);
+      const reply = this.deps.tracer.current()
+        ? await this.deps.tracer.span(`Peer/${name}`, { kind: 'client', attributes: { peer: target.address } }, (context) => {
+            const metadata = new grpc.Metadata();
+            if (context) metadata.set(TRACEPARENT, formatTraceparent(context));
+            return send(metadata);
+          })
+        : await send();
       this.deps.metrics.peerRpc('outbound', name, 'OK', (performance.now() - started) / 1000);
       return reply;
     } catch (err) {

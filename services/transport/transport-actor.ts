@@ -57,7 +57,7 @@ export class TransportActor implements RunningActor {
 
   static async start(ctx: ActorContext): Promise<TransportActor> {
     const { config } = ctx;
-    const actors = new ActorClient(ctx.bus, config.node, ctx.metrics);
+    const actors = new ActorClient(ctx.bus, config.node, ctx);
     const limit = maxMessageBytes(config.kad);
     const grpcServer = await startGrpcServer({ listen: config.listen, credentials: serverCredentials(config), maxMessageBytes: limit, limits: config.peerLimits, log: ctx.log });
     const server = grpcServer.server;
@@ -75,7 +75,7 @@ export class TransportActor implements RunningActor {
     const heardFrom = (address: string): void => pool.revive(address);
     const reports = new ContactReports(actors, verified, ctx.clock, CONTACT_REPORT_EVERY_MS);
     const tableView: InboundDeps['tableView'] = { contacts: undefined };
-    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, reports, tableView, busTally: ctx.bus.tally, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics };
+    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, reports, tableView, busTally: ctx.bus.tally, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics, tracer: ctx.tracer };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
@@ -97,7 +97,7 @@ export class TransportActor implements RunningActor {
       },
       new Mailbox(`${config.node}/transport`, MAILBOX),
       () => undefined,
-      ctx.metrics,
+      ctx,
     );
     // gRPC health follows the node's readiness (the self-audit), not merely this server's.
     actor.unwatchReadiness = ctx.readiness.watch((ready) => actor.health.setStatus('', ready ? 'SERVING' : 'NOT_SERVING'));

@@ -5,10 +5,12 @@ export interface GetRequest {
   'key'?: (Buffer | Uint8Array | string);
   'quorum'?: (number);
   'owner'?: (Buffer | Uint8Array | string);
+  'trace'?: (boolean);
 }
 
 export interface GetRequest__Output {
   'key': (Buffer);
   'quorum': (number);
   'owner': (Buffer);
+  'trace': (boolean);
 }

@@ -1,5 +1,6 @@
 // Original file: proto/kademlia/v1/dht.proto
 
+import type { LookupHop as _kademlia_v1_LookupHop, LookupHop__Output as _kademlia_v1_LookupHop__Output } from '../../kademlia/v1/LookupHop.js';
 import type { Long } from '@grpc/proto-loader';
 
 export interface GetResponse {
@@ -13,6 +14,8 @@ export interface GetResponse {
   'seq'?: (number | string | Long);
   'owner'?: (Buffer | Uint8Array | string);
   'signature'?: (Buffer | Uint8Array | string);
+  'hops'?: (_kademlia_v1_LookupHop)[];
+  'traceId'?: (string);
 }
 
 export interface GetResponse__Output {
@@ -26,4 +29,6 @@ export interface GetResponse__Output {
   'seq': (number);
   'owner': (Buffer);
   'signature': (Buffer);
+  'hops': (_kademlia_v1_LookupHop__Output)[];
+  'traceId': (string);
 }

@@ -11,6 +11,7 @@ export interface PutRequest {
   'expiresMs'?: (number | string | Long);
   'signature'?: (Buffer | Uint8Array | string);
   'expectedSeq'?: (number | string | Long);
+  'trace'?: (boolean);
   '_expectedSeq'?: "expectedSeq";
 }
 
@@ -23,5 +24,6 @@ export interface PutRequest__Output {
   'expiresMs': (number);
   'signature': (Buffer);
   'expectedSeq'?: (number);
+  'trace': (boolean);
   '_expectedSeq'?: "expectedSeq";
 }
