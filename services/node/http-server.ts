@@ -1,7 +1,8 @@
 /**
  * The HTTP port of a process (KAD_HTTP_LISTEN): `/metrics` (Prometheus text format),
  * `/healthz` (liveness: the process answers), `/readyz` (readiness from the self-audit: 200 or
- * 503, with the checks as JSON), `/api/traces` (the ids of the traces this process recorded
+ * 503, with the checks as JSON), the page at `/` (keyspace-page.ts) and its data (`/api/table`,
+ * `/api/key?key=`, `/api/lookups`), `/api/traces` (the ids of the traces this process recorded
  * spans for, newest first) and `/api/traces/<trace id>` (those spans). Only GET and HEAD;
  * requests are small and bounded in time.
  */
@@ -11,6 +12,9 @@ import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
 import type { Readiness } from '../../libs/observability/readiness.js';
 import type { SpanLog } from '../../libs/observability/span-log.js';
 import type { Logger } from '../../libs/runtime/logger.js';
+import { ErrorCode, asKadError } from '../../libs/errors/kad-error.js';
+import type { KeyspaceApi } from './keyspace-api.js';
+import { KEYSPACE_PAGE } from './keyspace-page.js';
 
 export interface HttpServerOptions {
   readonly listen: string;
@@ -18,6 +22,7 @@ export interface HttpServerOptions {
   readonly metrics: NodeMetrics;
   readonly readiness: Readiness;
   readonly spans: SpanLog;
+  readonly keyspace: KeyspaceApi;
   readonly log: Logger;
 }
 
@@ -37,8 +42,21 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
     res.setHeader('allow', 'GET, HEAD');
     return send(res, 405, 'text/plain; charset=utf-8', 'method not allowed\n');
   }
-  const path = new URL(req.url ?? '/', 'http://kad').pathname;
+  const url = new URL(req.url ?? '/', 'http://kad');
+  const path = url.pathname;
+  const json = (body: unknown): void => send(res, 200, 'application/json', `${JSON.stringify(body)}\n`);
   switch (path) {
+    case '/':
+      return send(res, 200, 'text/html; charset=utf-8', KEYSPACE_PAGE);
+    case '/api/table':
+      return json(await options.keyspace.table());
+    case '/api/key': {
+      const key = url.searchParams.get('key');
+      if (!key) return send(res, 400, 'text/plain; charset=utf-8', 'give the key: /api/key?key=...\n');
+      return json(await options.keyspace.key(key));
+    }
+    case '/api/lookups':
+      return json({ lookups: options.keyspace.lookups() });
     case '/metrics': {
       const registry = options.metrics.registry;
       if (!registry) return send(res, 404, 'text/plain; charset=utf-8', 'metrics are off\n');
@@ -65,8 +83,10 @@ async function route(req: IncomingMessage, res: ServerResponse, options: HttpSer
 export async function startHttpServer(options: HttpServerOptions): Promise<RunningHttpServer> {
   const server: Server = createServer((req, res) => {
     route(req, res, options).catch((err: unknown) => {
-      options.log.warn({ err: (err as Error).message, url: req.url }, 'http request failed');
-      if (!res.headersSent) send(res, 500, 'text/plain; charset=utf-8', 'internal error\n');
+      const kad = asKadError(err);
+      const status = kad.code === ErrorCode.InvalidArgument ? 400 : kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded ? 503 : 500;
+      if (status === 500) options.log.warn({ err: kad.message, url: req.url }, 'http request failed');
+      if (!res.headersSent) send(res, status, 'text/plain; charset=utf-8', `${status === 500 ? 'internal error' : kad.message}\n`);
       else res.destroy();
     });
   });

@@ -22,6 +22,7 @@ import { SpanLog } from '../../libs/observability/span-log.js';
 import { Tracer } from '../../libs/observability/tracer.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { ReadinessAudit } from './readiness-audit.js';
+import { KeyspaceApi } from './keyspace-api.js';
 import { LookupCoordinatorActor } from '../lookup-coordinator/lookup-coordinator-actor.js';
 import { RoutingTableActor } from '../routing-table/routing-table-actor.js';
 import { StorageActor } from '../storage/storage-actor.js';
@@ -68,7 +69,8 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const readiness = new Readiness();
   const spans = new SpanLog();
   const tracer = new Tracer(config.node, processActor, spans, systemRandom);
-  const audit = new ReadinessAudit(bus, new ActorClient(bus, config.node), config, identity.id, readiness, actorLogger(root, config.node, processActor));
+  const actors = new ActorClient(bus, config.node);
+  const audit = new ReadinessAudit(bus, actors, config, identity.id, readiness, actorLogger(root, config.node, processActor));
   let http: RunningHttpServer | undefined;
   const stop = async (): Promise<void> => {
     audit.stop();
@@ -91,7 +93,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     await Promise.all(names.filter((name) => !first.includes(name)).map(start));
     root.child({ node: config.node }).debug({ actors: names }, 'node started');
     audit.start();
-    if (config.httpListen) http = await startHttpServer({ listen: config.httpListen, node: config.node, metrics, readiness, spans, log: actorLogger(root, config.node, processActor) });
+    if (config.httpListen) http = await startHttpServer({ listen: config.httpListen, node: config.node, metrics, readiness, spans, keyspace: new KeyspaceApi(actors, config.kad, config.advertise), log: actorLogger(root, config.node, processActor) });
   } catch (err) {
     await stop();
     throw err;
