@@ -127,6 +127,8 @@ describe('mutual TLS - who may call a node and who may join', () => {
       env: { ...ENV, ...tlsEnv(outsiderCert), KAD_TLS_CA: trustBoth },
       extraBootstrap: [cluster.nodes[0]!.address],
       clientTls: { ca: other.cert, cert: outsiderClient.cert, key: outsiderClient.key },
+      // It must never join, so it never becomes ready: it is started once its health answers.
+      startedWhen: 'answering',
     });
     const control = await cluster.addNode();
     const controlId = idOf(nodeCerts[NODES]!);
@@ -143,6 +145,7 @@ describe('mutual TLS - who may call a node and who may join', () => {
 
     for (const node of cluster.nodes) assert.ok(!(await tableIdsHex(node)).includes(outsiderId), `the outsider is in ${node.name}'s table`);
     assert.deepEqual(await tableIdsHex(outsider.nodes[0]!), [], "the outsider's own table stays empty");
+    assert.equal(await healthStatus(outsider.nodes[0]!.address, 1_000, { ca: other.cert, cert: outsiderClient.cert, key: outsiderClient.key }), 'NOT_SERVING', 'the outsider is not ready');
   });
 
   test("a node whose certificate is not its key's does not start; a missing file is a ConfigError", async () => {

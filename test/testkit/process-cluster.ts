@@ -51,6 +51,9 @@ export interface ProcessClusterOptions {
   readonly clientTls?: ClientTlsOptions;
   /** Give every process an HTTP port on loopback (KAD_HTTP_LISTEN): /metrics, /readyz. */
   readonly http?: boolean;
+  /** What starting a node waits for: `ready` (gRPC health SERVING: it joined), the default, or
+   * `answering` (health answers at all: for a node that is meant not to join). */
+  readonly startedWhen?: 'ready' | 'answering';
 }
 
 /** Where a cluster's nodes run: their addresses and how their processes start. */
@@ -195,13 +198,15 @@ export class ProcessCluster {
     return child;
   }
 
-  /** Waits until the node serves gRPC health; the deadline grows with the processes running. */
+  /** Waits until the node is ready (gRPC health SERVING, or answering at all with `startedWhen:
+   * 'answering'`); the deadline grows with the processes running. */
   async waitHealthy(node: ProcessNode): Promise<void> {
     await waitFor(`${node.name} to serve (logs in ${this.logDir})`, async () => {
       for (const child of node.processes) {
         if (child.exitCode !== null) throw new Error(`${node.name} exited with ${child.exitCode}`);
       }
-      return (await healthStatus(node.address, 1_000, this.options.clientTls)) === 'SERVING';
+      const status = await healthStatus(node.address, 1_000, this.options.clientTls);
+      return this.options.startedWhen === 'answering' ? status !== undefined : status === 'SERVING';
     }, { timeoutMs: 20_000 + 2_000 * this.processCount, intervalMs: 100 });
   }
 
