@@ -4,9 +4,9 @@
  * actor's message. A rate limit's RESOURCE_EXHAUSTED carries the trailer `retry-after-ms`.
  */
 
-export const RETRY_AFTER_TRAILER = 'retry-after-ms';
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { ErrorCode, KadError, asKadError } from '../../libs/errors/kad-error.js';
+import { RETRY_AFTER_TRAILER, parseRetryAfterMs } from '../../libs/errors/retry-after.js';
 
 const TO_STATUS: Record<ErrorCode, status> = {
   [ErrorCode.InvalidArgument]: status.INVALID_ARGUMENT,
@@ -33,9 +33,7 @@ export function statusName(code: number | undefined): string {
 /** The `retry-after-ms` trailer of a failed call, if it has a sane one. */
 export function retryAfterMsOf(err: unknown): number | undefined {
   const metadata = (err as Partial<ServiceError>).metadata;
-  const raw = metadata instanceof Metadata ? metadata.get(RETRY_AFTER_TRAILER)[0] : undefined;
-  const ms = typeof raw === 'string' ? Number(raw) : Number.NaN;
-  return Number.isSafeInteger(ms) && ms >= 0 && ms <= 3_600_000 ? ms : undefined;
+  return metadata instanceof Metadata ? parseRetryAfterMs(metadata.get(RETRY_AFTER_TRAILER)[0]) : undefined;
 }
 
 /** A failed outbound call as a KadError: the peer's own status when it gave one. */
