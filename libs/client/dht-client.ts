@@ -49,6 +49,8 @@ const MESSAGE_OVERHEAD_BYTES = 64 * 1024;
 export interface PutOptions extends CallOptions {
   /** The record's lifetime (default 0: the node's, KAD_EXPIRE_MS). */
   readonly ttlMs?: number;
+  /** Return the lookup's hops and the trace id the nodes recorded spans under. */
+  readonly trace?: boolean;
 }
 
 export interface GetOptions extends CallOptions {
@@ -56,6 +58,8 @@ export interface GetOptions extends CallOptions {
   readonly quorum?: number;
   /** A public key: the record `key` names under that owner; its signature is checked here. */
   readonly owner?: Uint8Array;
+  /** Return the lookup's hops (one per peer RPC) and the trace id the nodes recorded spans under. */
+  readonly trace?: boolean;
 }
 
 export interface OwnedPutOptions extends CallOptions {
@@ -137,7 +141,7 @@ export class DhtClient {
 
   put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<v1.PutResponse__Output> {
     const fields = { key: toBytes(key), value: toBytes(value) };
-    return this.send(fields, { ...fields, ttlMs: options.ttlMs ?? 0 }, options);
+    return this.send(fields, { ...fields, ttlMs: options.ttlMs ?? 0, trace: options.trace === true }, options);
   }
 
   /**
@@ -160,7 +164,7 @@ export class DhtClient {
   /** `found: false` when no node holds the key. With `owner`, an answer whose signature does not
    * verify is a RecordVerificationError. */
   async get(key: Bytes, options: GetOptions = {}): Promise<v1.GetResponse__Output> {
-    const request = { key: toBytes(key), quorum: options.quorum ?? 0, owner: Buffer.from(options.owner ?? new Uint8Array(0)) };
+    const request = { key: toBytes(key), quorum: options.quorum ?? 0, owner: Buffer.from(options.owner ?? new Uint8Array(0)), trace: options.trace === true };
     checkGet(request.key, options.owner, this.limits);
     const reply = await this.failover.call<v1.GetResponse__Output>((ep, callOptions, done) => ep.dht.Get(request, new grpc.Metadata(), callOptions, done), options);
     if (options.owner && reply.found) {

@@ -31,6 +31,8 @@ export interface NodeConfig {
   readonly peerLimits: PeerLimits;
   /** host:port of this process's HTTP server (/metrics, /healthz, /readyz, the page); undefined: off. */
   readonly httpListen: string | undefined;
+  /** An OpenTelemetry collector's OTLP/HTTP base URL: traced spans are exported there. */
+  readonly otlpEndpoint: string | undefined;
 }
 
 export interface NatsAuthConfig {
@@ -111,6 +113,7 @@ export const SETTINGS = [
   { flag: 'max-value-bytes', env: 'KAD_MAX_VALUE_BYTES', help: `largest value accepted (default ${DEFAULT_CONFIG.limits.maxValueBytes})` },
   { flag: 'max-records', env: 'KAD_MAX_RECORDS', help: `records one node holds at most (default ${DEFAULT_CONFIG.maxRecords})` },
   { flag: 'http-listen', env: 'KAD_HTTP_LISTEN', help: 'host:port of the HTTP server: /metrics, /healthz, /readyz and the page at / (default: off)' },
+  { flag: 'otlp-endpoint', env: 'KAD_OTLP_ENDPOINT', help: "OpenTelemetry collector base URL (OTLP/HTTP, JSON): traced spans are POSTed to <url>/v1/traces (default: off)" },
   { flag: 'log-level', env: 'KAD_LOG_LEVEL', help: 'pino level: trace, debug, info, warn, error (default info)' },
   { flag: 'clock-offset-ms', env: 'KAD_CLOCK_OFFSET_MS', help: "test hook: ms added to this node's clock, may be negative (default 0)" },
   { flag: 'nats-creds', env: 'KAD_NATS_CREDS', help: 'NATS .creds file (user JWT and nkey seed) to authenticate with' },
@@ -224,6 +227,8 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   const httpListen = values['http-listen'];
   if (httpListen !== undefined && !isValidAddress(httpListen)) throw new ConfigError(`--http-listen ${JSON.stringify(httpListen)} is not host:port`);
+  const otlpEndpoint = values['otlp-endpoint'];
+  if (otlpEndpoint !== undefined && !isHttpUrl(otlpEndpoint)) throw new ConfigError(`--otlp-endpoint ${JSON.stringify(otlpEndpoint)} is not an http:// or https:// URL`);
   const nats = values['nats-url']?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
   return {
     node,
@@ -240,7 +245,17 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
     tls: tlsConfig(values),
     peerLimits: peerLimits(values),
     httpListen,
+    otlpEndpoint,
   };
+}
+
+function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.search === '' && url.hash === '';
+  } catch {
+    return false;
+  }
 }
 
 /** A wildcard bind address is not reachable: advertise the host name with the same port. */

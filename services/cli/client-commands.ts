@@ -29,6 +29,7 @@ export interface Outcome {
 
 interface PutFlags extends ClientFlags {
   readonly file?: string;
+  readonly trace?: boolean;
   readonly ttlMs?: number;
   readonly identity?: string;
   readonly seq?: number;
@@ -37,6 +38,7 @@ interface PutFlags extends ClientFlags {
 
 interface GetFlags extends ClientFlags {
   readonly quorum?: number;
+  readonly trace?: boolean;
   readonly owner?: Uint8Array;
   readonly identity?: string;
   readonly raw?: boolean;
@@ -45,6 +47,25 @@ interface GetFlags extends ClientFlags {
 
 const hex = (bytes: Uint8Array | null | undefined): string => Buffer.from(bytesOf(bytes)).toString('hex');
 const line = (data: object): string => `${JSON.stringify(data)}\n`;
+
+/** A traced operation's hops as JSON (`--json --trace`). */
+function traceJson(reply: { traceId: string; hops: v1.LookupHop__Output[] }) {
+  return {
+    traceId: reply.traceId,
+    hops: reply.hops.map((h) => ({ round: h.round, rpc: h.rpc, peer: { id: hex(h.peer?.id), address: h.peer?.address ?? '' }, distanceBits: h.distanceBits, latencyMs: Math.round(h.latencyMs * 1000) / 1000, outcome: h.outcome })),
+  };
+}
+
+/** The path of a traced operation, one line per peer RPC (`--trace`, to stderr: stdout carries
+ * the value). */
+function renderTrace(reply: { traceId: string; hops: v1.LookupHop__Output[] }): string {
+  const rounds = Math.max(0, ...reply.hops.map((h) => h.round));
+  const head = `trace ${reply.traceId || '(no trace id)'}: ${reply.hops.length} peer RPCs in ${rounds} rounds${reply.hops.length === 0 ? ' (answered from the node\'s own copy)' : ''}\n`;
+  const rows = reply.hops.map((h) =>
+    `  round ${h.round}  ${h.rpc.padEnd(9)}  ${(h.peer?.address ?? '').padEnd(21)}  ${hex(h.peer?.id).slice(0, 12)}  distance ${String(h.distanceBits).padStart(3)} bits  ${h.latencyMs.toFixed(1).padStart(7)} ms  ${h.outcome}\n`,
+  );
+  return head + rows.join('');
+}
 
 export function addClientCommands(program: Command, io: CliIo, outcome: Outcome): void {
   const run = (command: Command, fn: () => Promise<ExitCode>): void => {
@@ -65,7 +86,8 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     .addOption(new Option('--ttl-ms <ms>', "record lifetime; 0: the node's (KAD_EXPIRE_MS)").argParser(nonNegativeInteger))
     .option('--identity <file>', 'own the key with this client key (kad keygen): signed with the next sequence, compare-and-swap on the one held')
     .addOption(new Option('--seq <n>', 'with --identity: this sequence').argParser(nonNegativeInteger))
-    .addOption(new Option('--expected-seq <n>', 'with --identity: swap only if a replica holds this sequence (default --seq: this one plus 1)').argParser(nonNegativeInteger));
+    .addOption(new Option('--expected-seq <n>', 'with --identity: swap only if a replica holds this sequence (default --seq: this one plus 1)').argParser(nonNegativeInteger))
+    .option('--trace', "print the Put's path to stderr: each peer RPC's round, node, address, XOR distance, latency and outcome");
   addValueLimitFlag(addClientFlags(put));
   run(put, async () => {
     const [key, argument] = put.processedArgs as [string, string | undefined];
@@ -76,9 +98,10 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     const identity = flags.identity === undefined ? undefined : identityOf(flags.identity);
     const value = await readValue(argument, flags.file, io.stdin);
     return withClient(flags, async (client) => {
-      const options = { ...callOptions(flags), ...(flags.ttlMs ? { ttlMs: flags.ttlMs } : {}) };
+      const options = { ...callOptions(flags), ...(flags.ttlMs ? { ttlMs: flags.ttlMs } : {}), ...(flags.trace ? { trace: true } : {}) };
       const reply = identity ? await putOwned(client, identity, key, value, flags, options) : await client.put(key, value, options);
-      const result = { acknowledged: reply.acknowledged, attempted: reply.attempted, recordId: hex(reply.recordId) };
+      const result = { acknowledged: reply.acknowledged, attempted: reply.attempted, recordId: hex(reply.recordId), ...(flags.trace ? { trace: traceJson(reply) } : {}) };
+      if (flags.trace && !flags.json) await writeTo(io.stderr, renderTrace(reply));
       await print(flags.json ? line(result) : `stored on ${reply.acknowledged} of ${reply.attempted} replicas\n`);
       return EXIT.ok;
     });
@@ -92,7 +115,8 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     .addOption(new Option('--owner <hex>', 'the key owned by this public key (kad keygen prints it)').argParser(publicKeyHex))
     .option('--identity <file>', 'the key owned by this client key')
     .addOption(new Option('--raw', 'write the exact bytes, even to a terminal').conflicts('json'))
-    .addOption(new Option('--encoding <encoding>', 'the value in --json (default base64)').choices(VALUE_ENCODINGS));
+    .addOption(new Option('--encoding <encoding>', 'the value in --json (default base64)').choices(VALUE_ENCODINGS))
+    .option('--trace', "print the Get's path to stderr: each peer RPC's round, node, address, XOR distance, latency and outcome");
   addValueLimitFlag(addClientFlags(get));
   run(get, async () => {
     const [key] = get.processedArgs as [string];
@@ -100,15 +124,17 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     if (flags.encoding !== undefined && !flags.json) usage(get, '--encoding is the encoding of the value in --json: add --json');
     const owner = flags.owner ?? (flags.identity === undefined ? undefined : identityOf(flags.identity).publicKey);
     return withClient(flags, async (client) => {
-      const reply = await client.get(key, { ...callOptions(flags), ...(flags.quorum ? { quorum: flags.quorum } : {}), ...(owner ? { owner } : {}) });
+      const reply = await client.get(key, { ...callOptions(flags), ...(flags.quorum ? { quorum: flags.quorum } : {}), ...(owner ? { owner } : {}), ...(flags.trace ? { trace: true } : {}) });
+      const trace = flags.trace ? { trace: { ...traceJson(reply), peerRpcs: reply.peerRpcs, lookupRounds: reply.lookupRounds } } : {};
+      if (flags.trace && !flags.json) await writeTo(io.stderr, renderTrace(reply));
       if (!reply.found) {
-        if (flags.json) await print(line({ found: false }));
+        if (flags.json) await print(line({ found: false, ...trace }));
         else await writeTo(io.stderr, `kad: not found: ${JSON.stringify(key)}\n`);
         return EXIT.notFound;
       }
       if (flags.json) {
         const encoding = flags.encoding ?? 'base64';
-        const found = { found: true, value: encodeValue(reply.value, encoding), encoding, createdMs: reply.createdMs, expiresMs: reply.expiresMs, publisher: hex(reply.publisher) };
+        const found = { found: true, value: encodeValue(reply.value, encoding), encoding, createdMs: reply.createdMs, expiresMs: reply.expiresMs, publisher: hex(reply.publisher), ...trace };
         await print(line(owner ? { ...found, seq: reply.seq, owner: hex(owner) } : found));
       } else {
         await writeTo(io.stdout, renderValue(reply.value, { raw: flags.raw === true, terminal: io.stdout.isTTY === true }));

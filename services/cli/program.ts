@@ -8,7 +8,7 @@ import { SETTINGS } from '../../libs/runtime/node-config.js';
 import { addClientCommands, type CliIo, type Outcome } from './client-commands.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { addNodeCommands } from './node-commands.js';
-import { packageVersion } from './version.js';
+import { packageVersion } from '../../libs/runtime/package-version.js';
 
 const CLIENT_HELP = `client commands (put, get, routing-table, stats):
   --target host:port[,host:port...]  KAD_TARGET   the nodes to call, in turn on failure (default 127.0.0.1:7400)

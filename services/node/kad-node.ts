@@ -20,6 +20,8 @@ import { NO_METRICS, PromNodeMetrics, type NodeMetrics } from '../../libs/observ
 import { Readiness } from '../../libs/observability/readiness.js';
 import { SpanLog } from '../../libs/observability/span-log.js';
 import { Tracer } from '../../libs/observability/tracer.js';
+import { OtlpExporter } from '../../libs/observability/otlp-exporter.js';
+import { packageVersion } from '../../libs/runtime/package-version.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { ReadinessAudit } from './readiness-audit.js';
 import { KeyspaceApi } from './keyspace-api.js';
@@ -69,6 +71,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const readiness = new Readiness();
   const spans = new SpanLog();
   const tracer = new Tracer(config.node, processActor, spans, systemRandom);
+  const exporter = config.otlpEndpoint ? new OtlpExporter(config.otlpEndpoint, spans, { node: config.node, actor: processActor, version: packageVersion() }, actorLogger(root, config.node, processActor)) : undefined;
   const actors = new ActorClient(bus, config.node);
   const audit = new ReadinessAudit(bus, actors, config, identity.id, readiness, actorLogger(root, config.node, processActor));
   let http: RunningHttpServer | undefined;
@@ -77,6 +80,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     await http?.close().catch(() => undefined);
     await Promise.all(started.map((actor) => actor.leave?.().catch(() => undefined)));
     for (const actor of started.reverse()) await actor.stop().catch(() => undefined);
+    await exporter?.stop().catch(() => undefined);
     if (ownsBus) await bus.close();
   };
   try {

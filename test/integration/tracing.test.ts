@@ -9,12 +9,15 @@
  * Get returns no trace.
  */
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { after, before, describe, test } from 'node:test';
 import { kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import type { Span } from '../../libs/observability/span-log.js';
-import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
+import { KAD_CLI, ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
 import { waitFor } from '../testkit/wait-for.js';
 
 const NODES = 8;
@@ -31,17 +34,43 @@ async function spansOf(node: ProcessNode, traceId: string): Promise<Span[]> {
   return ((await res.json()) as { spans: Span[] }).spans;
 }
 
+/** What an OpenTelemetry collector received: OTLP/HTTP JSON export requests. */
+interface OtlpExport {
+  resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { traceId: string; spanId: string; name: string; kind: number }[] }[] }[];
+}
+
+/** A stand-in OTLP/HTTP collector on loopback: keeps every export request it is sent. */
+async function startCollector(): Promise<{ server: Server; url: string; received: OtlpExport[] }> {
+  const received: OtlpExport[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      if (req.method === 'POST' && req.url === '/v1/traces' && req.headers['content-type'] === 'application/json') {
+        received.push(JSON.parse(Buffer.concat(chunks).toString('utf8')) as OtlpExport);
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+      } else res.writeHead(404).end();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address() as { port: number };
+  return { server, url: `http://127.0.0.1:${address.port}`, received };
+}
+
 describe('tracing: a Get traced across the nodes its lookup touches', () => {
   let cluster: ProcessCluster;
+  let collector: Awaited<ReturnType<typeof startCollector>>;
 
   before(async () => {
-    cluster = await ProcessCluster.start({ nodes: NODES, http: true, env: { KAD_K: String(K), KAD_ALPHA: '2' } });
+    collector = await startCollector();
+    cluster = await ProcessCluster.start({ nodes: NODES, http: true, env: { KAD_K: String(K), KAD_ALPHA: '2', KAD_OTLP_ENDPOINT: collector.url } });
     await cluster.waitForTables(K);
     for (let i = 0; i < KEYS; i++) assert.ok((await cluster.nodes[0]!.client.put(`traced-${i}`, `value ${i}`)).acknowledged >= 1);
   });
 
   after(async () => {
     await cluster?.stop();
+    collector?.server.close();
   });
 
   test('the hops of a multi-hop Get match its peer RPCs, and every node asked recorded its part', async () => {
@@ -94,6 +123,44 @@ describe('tracing: a Get traced across the nodes its lookup touches', () => {
       }, { timeoutMs: 10_000, intervalMs: 100 });
       assert.ok(spans.some((s) => s.name === 'storage.get'), `${peer.name} records its storage access: ${spans.map((s) => s.name).join(', ')}`);
     }
+
+    // With KAD_OTLP_ENDPOINT set, every node exported its part to the collector (OTLP/HTTP JSON).
+    const touched = new Set([reader.name, ...reply.hops.map((h) => cluster.nodes.find((n) => n.address === h.peer!.address)!.name)]);
+    await waitFor('every node the lookup touched to export its spans', () => {
+      const nodes = new Set<string>();
+      for (const request of collector.received) {
+        for (const rs of request.resourceSpans) {
+          const node = rs.resource.attributes.find((a) => a.key === 'kad.node')?.value.stringValue;
+          if (node && rs.scopeSpans.some((ss) => ss.spans.some((sp) => sp.traceId === reply.traceId && /^[0-9a-f]{16}$/.test(sp.spanId)))) nodes.add(node);
+        }
+      }
+      return [...touched].every((n) => nodes.has(n));
+    }, { timeoutMs: 10_000, intervalMs: 200 });
+  });
+
+  test('kad get --trace prints every hop of a lookup Get, as many as its peer RPCs', async () => {
+    const run = promisify(execFile);
+    // A reader and a key that take the network (not answered from the reader's own copy).
+    for (const reader of cluster.nodes) {
+      for (let i = 0; i < KEYS; i++) {
+        const { stdout } = await run(process.execPath, [KAD_CLI, 'get', `traced-${i}`, '--trace', '--json', '--target', reader.address]);
+        const json = JSON.parse(stdout) as { found: boolean; trace: { traceId: string; peerRpcs: number; lookupRounds: number; hops: { round: number; rpc: string; peer: { address: string }; distanceBits: number; outcome: string }[] } };
+        if (json.trace.peerRpcs < 2) continue;
+        assert.equal(json.found, true);
+        assert.equal(json.trace.hops.length, json.trace.peerRpcs, 'one hop per peer RPC');
+        assert.match(json.trace.traceId, /^[0-9a-f]{32}$/);
+        // And as text, on stderr (stdout keeps the value's bytes).
+        const text = await run(process.execPath, [KAD_CLI, 'get', `traced-${i}`, '--trace', '--target', reader.address]);
+        assert.equal(text.stdout, `value ${i}`);
+        const lines = text.stderr.trim().split('\n');
+        const header = /^trace [0-9a-f]{32}: (\d+) peer RPCs in (\d+) rounds/.exec(lines[0]!);
+        assert.ok(header, lines[0]);
+        assert.equal(lines.length - 1, Number(header[1]), text.stderr);
+        for (const hop of lines.slice(1)) assert.match(hop, /^ {2}round \d+ {2}FindValue +127\.0\.0\.1:\d+ +[0-9a-f]{12} {2}distance +\d+ bits +\d+\.\d ms {2}\S/);
+        return;
+      }
+    }
+    assert.fail('no Get took a lookup of two RPCs or more');
   });
 
   test('an untraced Get returns no trace, and no spans are recorded for it', async () => {
