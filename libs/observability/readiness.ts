@@ -15,7 +15,7 @@ export interface ReadinessCheck {
 /** What one audit saw. An actor's field holds its answer, or the error it failed with. */
 export interface AuditObservation {
   readonly busConnected: boolean;
-  /** Contacts in the routing table (up to the count asked), or why it did not answer. */
+  /** Contacts in the routing table closest to this node (up to k), or why it did not answer. */
   readonly table: number | Error;
   /** Records held, or why storage did not answer. */
   readonly storage: number | Error;
@@ -30,7 +30,7 @@ export function assessReadiness(seen: AuditObservation): ReadinessCheck[] {
     value instanceof Error ? { name, ok: false, detail: value.message } : { name, ok: true, detail: `${value} ${what}` };
   const checks = [
     { name: 'bus', ok: seen.busConnected, detail: seen.busConnected ? 'connected' : 'not connected' },
-    answered('routing-table', seen.table, 'contacts'),
+    answered('routing-table', seen.table, 'contacts near this node'),
     answered('storage', seen.storage, 'records'),
     answered('lookup-coordinator', seen.canary, 'contacts found by the canary lookup'),
   ];

@@ -57,7 +57,7 @@ export class ReadinessAudit {
   private async audit() {
     const failure = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
     const [table, storage] = await Promise.all([
-      this.actors.ask('routing-table', 'closest', { target: this.selfId, count: 1 }, LOCAL_REQUEST_TIMEOUT_MS).then((r) => r.contacts.length, failure),
+      this.actors.ask('routing-table', 'closest', { target: this.selfId, count: this.config.kad.k }, LOCAL_REQUEST_TIMEOUT_MS).then((r) => r.contacts.length, failure),
       this.actors.ask('storage', 'stats', {}, LOCAL_REQUEST_TIMEOUT_MS).then((r) => Number(r.records), failure),
     ]);
     return assessReadiness({
