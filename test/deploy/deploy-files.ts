@@ -13,7 +13,10 @@ import { parse, parseAllDocuments } from 'yaml';
 export const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 export const COMPOSE_FILE = join(REPO_ROOT, 'docker-compose.yml');
 export const DOCKERFILE = join(REPO_ROOT, 'deploy/docker/Dockerfile');
+/** deploy/k8s: the kustomize base and its overlays. */
 export const K8S_DIR = join(REPO_ROOT, 'deploy/k8s');
+export const K8S_BASE_DIR = join(K8S_DIR, 'base');
+export const K8S_PRODUCTION_DIR = join(K8S_DIR, 'overlays/production');
 
 // ---------------------------------------------------------------- compose
 
@@ -98,8 +101,21 @@ export function namedVolumesOf(service: ComposeService, compose: ComposeFile): V
 }
 
 /** `${NAME:-default}` as Compose interpolates it with NAME unset. */
-function composeDefault(value: string): string {
+export function composeDefault(value: string): string {
   return value.replace(/\$\{\w+:?-([^}]*)\}/g, '$1');
+}
+
+/** A service's image as the file names it with no variable set. */
+export function imageOf(service: ComposeService): string | undefined {
+  return service.image === undefined ? undefined : composeDefault(service.image);
+}
+
+/** An image reference without its tag and digest: `nats:2.10-alpine` -> `nats`. */
+export function imageName(image: string): string {
+  const at = image.indexOf('@');
+  const noDigest = at >= 0 ? image.slice(0, at) : image;
+  const colon = noDigest.lastIndexOf(':');
+  return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
 }
 
 /** Published ports; `host` is the address they bind ('' for every interface). */

@@ -1,20 +1,23 @@
 /**
- * deploy/k8s, checked without a cluster: rendered with kustomize semantics (the transforms the
- * kustomization uses - namespace, labels, images - applied here; and compared with
- * `kubectl kustomize` when kubectl is installed, which renders offline), each object validated
- * against the Kubernetes OpenAPI schema by kubernetes-models 4.5 (wrong types and missing
- * fields; it does not catch unknown fields), then the deployment's own rules: gRPC probes on
- * the health port, non-root read-only containers, resources, PDB, NetworkPolicy, NATS private
- * to the pod, and an environment that `kad node` accepts. The bus is authenticated: the sidecar
- * runs the ConfigMap's nats-server.conf, whose user for each pod is exactly that node's subjects
- * (libs/runtime/nats-permissions.ts), and each pod's KAD_NATS_URL carries that user and the
- * Secret's password.
+ * deploy/k8s, checked without a cluster: the base and the production overlay rendered with
+ * kustomize semantics (test/deploy/k8s-manifests.ts: resources, namespace, labels, images,
+ * replicas, strategic-merge and JSON6902 patches; compared with `kubectl kustomize` when kubectl
+ * is installed, which renders offline), each object validated against the Kubernetes OpenAPI
+ * schema by kubernetes-models 4.5 (wrong types and missing fields; it does not catch unknown
+ * fields), then the deployment's own rules: gRPC probes on the health port, non-root read-only
+ * containers, resources, PDB, NetworkPolicy, NATS private to the pod and on compose's NATS image,
+ * and an environment that `kad node` accepts, every $(VAR) in it expanding. The bus is
+ * authenticated: the sidecar runs the ConfigMap's nats-server.conf, whose user for each pod is
+ * exactly that node's subjects (libs/runtime/nats-permissions.ts), and each pod's KAD_NATS_URL
+ * carries that user and the Secret's password. The overlay: no credentials shipped, more
+ * replicas, larger resources, mutual TLS from the Secret kad-tls with probes that speak it,
+ * one pod per machine, and everything else the base's.
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import { parseAllDocuments } from 'yaml';
 import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
@@ -24,20 +27,35 @@ import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
 import { parseNatsUrl } from '../../libs/bus/nats-bus.js';
 import { authorizationBlock } from '../../libs/runtime/nats-permissions.js';
 import { SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
-import { K8S_DIR, finalStage, kadServices, loadCompose, loadDockerfile, loadYaml, loadYamlDocuments, stageEnv, yamllint, type K8sObject } from './deploy-files.js';
-
-interface Kustomization {
-  apiVersion: string;
-  kind: string;
-  namespace?: string;
-  labels?: { pairs: Record<string, string>; includeSelectors?: boolean; includeTemplates?: boolean }[];
-  images?: { name: string; newName?: string; newTag?: string; digest?: string }[];
-  resources: string[];
-}
-
-/** The kustomization features this renderer implements; anything else fails the test. */
-const SUPPORTED_KEYS = new Set(['apiVersion', 'kind', 'namespace', 'labels', 'images', 'resources']);
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'CustomResourceDefinition']);
+import {
+  K8S_BASE_DIR,
+  K8S_DIR,
+  K8S_PRODUCTION_DIR,
+  REPO_ROOT,
+  finalStage,
+  imageOf,
+  kadServices,
+  loadCompose,
+  loadDockerfile,
+  stageEnv,
+  stageHealthcheck,
+  yamllint,
+  type K8sObject,
+} from './deploy-files.js';
+import {
+  containerEnvironment as podEnvironment,
+  containerNamed,
+  danglingReferences,
+  objectsOfKind,
+  oneOfKind,
+  podContainers,
+  quantity,
+  renderKustomization,
+  statefulSetPod,
+  type Container,
+  type PodDisruptionBudgetObject,
+  type StatefulSetObject,
+} from './k8s-manifests.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- parsed YAML, walked by the assertions below
 type Json = Record<string, any>;
@@ -49,44 +67,6 @@ function podSpecOf(object: Json): Json | undefined {
 function containersOf(object: Json): Json[] {
   const pod = podSpecOf(object);
   return pod ? [...(pod['initContainers'] ?? []), ...(pod['containers'] ?? [])] : [];
-}
-
-function imageName(image: string): string {
-  const at = image.indexOf('@');
-  const noDigest = at >= 0 ? image.slice(0, at) : image;
-  const colon = noDigest.lastIndexOf(':');
-  return colon > noDigest.lastIndexOf('/') ? noDigest.slice(0, colon) : noDigest;
-}
-
-/** kustomize build, for the features listed in SUPPORTED_KEYS. */
-function render(dir: string): K8sObject[] {
-  const k = loadYaml<Kustomization>(join(dir, 'kustomization.yaml'));
-  for (const key of Object.keys(k)) assert.ok(SUPPORTED_KEYS.has(key), `kustomization.yaml uses ${key}, which this test does not render`);
-  const objects = k.resources.flatMap((file) => loadYamlDocuments(join(dir, file)));
-  for (const object of objects as Json[]) {
-    if (k.namespace && !CLUSTER_SCOPED.has(object['kind'])) object['metadata']['namespace'] = k.namespace;
-    for (const { pairs, includeSelectors, includeTemplates } of k.labels ?? []) {
-      assert.ok(!includeSelectors, 'labels.includeSelectors is not rendered here (and would change immutable selectors)');
-      object['metadata']['labels'] = { ...object['metadata']['labels'], ...pairs };
-      if (includeTemplates && object['spec']?.['template']) {
-        const meta = (object['spec']['template']['metadata'] ??= {});
-        meta['labels'] = { ...meta['labels'], ...pairs };
-      }
-      if (includeTemplates && Array.isArray(object['spec']?.['volumeClaimTemplates'])) {
-        for (const claim of object['spec']['volumeClaimTemplates']) {
-          const meta = (claim['metadata'] ??= {});
-          meta['labels'] = { ...meta['labels'], ...pairs };
-        }
-      }
-    }
-    for (const container of containersOf(object)) {
-      const rule = (k.images ?? []).find((i) => i.name === imageName(container['image']));
-      if (!rule) continue;
-      const name = rule.newName ?? rule.name;
-      container['image'] = rule.digest ? `${name}@${rule.digest}` : rule.newTag ? `${name}:${rule.newTag}` : name;
-    }
-  }
-  return objects;
 }
 
 function key(o: K8sObject): string {
@@ -112,7 +92,7 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
   'networking.k8s.io/v1/NetworkPolicy': NetworkPolicy,
 };
 
-const objects = render(K8S_DIR) as (K8sObject & Json)[];
+const objects = renderKustomization(K8S_BASE_DIR) as (K8sObject & Json)[];
 const only = (kind: string): Json[] => objects.filter((o) => o.kind === kind);
 const one = (kind: string): Json => {
   const found = only(kind);
@@ -124,45 +104,28 @@ function matches(selector: Record<string, string>, labels: Record<string, string
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
 
-/** A Secret's value, from stringData or base64 data. */
-function secretValue(name: string, key: string): string {
-  const secret = only('Secret').find((s) => s['metadata']['name'] === name);
-  assert.ok(secret, `Secret ${name}`);
-  const value = secret['stringData']?.[key] ?? (secret['data']?.[key] !== undefined ? Buffer.from(secret['data'][key], 'base64').toString('utf8') : undefined);
-  assert.ok(typeof value === 'string' && value.length > 0, `Secret ${name} has ${key}`);
-  return value;
-}
-
-/** The kad container's environment as the kubelet builds it ($(VAR) expanded, envFrom read). */
-function containerEnvironment(container: Json, podName: string, namespace: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const from of container['envFrom'] ?? []) {
-    const cm = only('ConfigMap').find((c) => c['metadata']['name'] === from['configMapRef']?.['name']);
-    assert.ok(cm, `envFrom ConfigMap ${from['configMapRef']?.['name']}`);
-    Object.assign(env, cm['data']);
-  }
-  for (const e of container['env'] ?? []) {
-    const field = e['valueFrom']?.['fieldRef']?.['fieldPath'];
-    const secretRef = e['valueFrom']?.['secretKeyRef'];
-    const value = field === 'metadata.name' ? podName : field === 'metadata.namespace' ? namespace : secretRef ? secretValue(secretRef['name'], secretRef['key']) : String(e['value'] ?? '');
-    env[e['name']] = value.replace(/\$\((\w+)\)/g, (whole: string, name: string) => env[name] ?? whole);
-  }
-  return env;
+/** The environment of `container` in pod `ordinal` of the StatefulSet, as the kubelet builds it. */
+function containerEnvironment(container: Json, ordinal: number, from: readonly K8sObject[] = objects): Record<string, string> {
+  return podEnvironment(container as Container, statefulSetPod(one('StatefulSet') as StatefulSetObject, ordinal), from);
 }
 
 describe('deploy/k8s', () => {
-  test('kubectl kustomize renders the same objects as this test (when kubectl is installed)', (t) => {
-    const kubectl = spawnSync('kubectl', ['kustomize', K8S_DIR], { encoding: 'utf8', timeout: 60_000 });
-    if (kubectl.error || kubectl.status !== 0) {
-      t.skip(`kubectl kustomize unavailable (${kubectl.error?.message ?? kubectl.stderr.trim()}); the test's own renderer is used`);
-      return;
-    }
-    const theirs = parseAllDocuments(kubectl.stdout).map((d) => d.toJS() as K8sObject);
-    assert.deepEqual(theirs.map(key).sort(), objects.map(key).sort());
-    for (const object of theirs) {
-      assert.deepEqual(sortKeys(object), sortKeys(objects.find((o) => key(o) === key(object))), key(object));
-    }
-  });
+  for (const dir of [K8S_BASE_DIR, K8S_PRODUCTION_DIR]) {
+    test(`kubectl kustomize renders the same objects as this test's renderer: ${relative(REPO_ROOT, dir)} (when kubectl is installed)`, (t) => {
+      const kubectl = spawnSync('kubectl', ['kustomize', dir], { encoding: 'utf8', timeout: 60_000 });
+      if (kubectl.error || kubectl.status !== 0) {
+        t.skip(`kubectl kustomize unavailable (${kubectl.error?.message ?? kubectl.stderr.trim()}); the test's own renderer is used`);
+        return;
+      }
+      const ours = renderKustomization(dir);
+      const theirs = parseAllDocuments(kubectl.stdout).map((d) => d.toJS() as K8sObject);
+      assert.deepEqual(theirs.map(key).sort(), ours.map(key).sort());
+      for (const object of theirs) {
+        // Lists compared in order: the order of env entries decides what $(VAR) expands to.
+        assert.deepEqual(sortKeys(object), sortKeys(ours.find((o) => key(o) === key(object))), key(object));
+      }
+    });
+  }
 
   test('yamllint accepts the manifests (when yamllint is installed)', (t) => {
     const lint = yamllint([K8S_DIR]);
@@ -198,7 +161,7 @@ describe('deploy/k8s', () => {
     assert.ok(kad, 'a kad container');
     assert.deepEqual(kad['args'], ['node']);
     const ns = sts['metadata']['namespace'];
-    const env = containerEnvironment(kad, `${sts['metadata']['name']}-1`, ns);
+    const env = containerEnvironment(kad, 1);
     const podNameVar = kad['env'].find((e: Json) => e['valueFrom']?.['fieldRef']?.['fieldPath'] === 'metadata.name');
     assert.ok(podNameVar, 'the pod name comes from the downward API');
     assert.equal(kad['env'].find((e: Json) => e['name'] === 'KAD_NODE')['value'], `$(${podNameVar['name']})`);
@@ -217,9 +180,22 @@ describe('deploy/k8s', () => {
   });
 
   test('the image is the one docker-compose.yml builds', () => {
-    const composeImages = new Set(kadServices(loadCompose()).map(([, s]) => s.image));
+    const composeImages = new Set(kadServices(loadCompose()).map(([, s]) => imageOf(s)));
     const kad = containersOf(one('StatefulSet')).find((c) => c['name'] === 'kad')!;
     assert.deepEqual([...composeImages], [kad['image']]);
+  });
+
+  test("the NATS sidecar runs the image (and tag) of docker-compose.yml's nats service", () => {
+    const composeNats = imageOf(loadCompose().services['nats'] ?? {});
+    assert.ok(composeNats?.startsWith('nats:'), `compose's nats image: ${composeNats}`);
+    const sidecar = containersOf(one('StatefulSet')).find((c) => c['name'] === 'nats');
+    assert.ok(sidecar, 'a nats sidecar');
+    assert.equal(sidecar['image'], composeNats);
+  });
+
+  test('every $(VAR) in env, command and args refers to a variable defined above it (else Kubernetes leaves it as is)', () => {
+    const pod = (one('StatefulSet') as StatefulSetObject).spec.template.spec;
+    assert.deepEqual(podContainers(pod).flatMap((c) => danglingReferences(c, objects)), []);
   });
 
   test('probes: Kubernetes-native gRPC probes on the health port (startup, readiness, liveness)', () => {
@@ -306,7 +282,7 @@ describe('deploy/k8s', () => {
     assert.ok(text, `the ConfigMap has ${basename(path)}`);
 
     // The sidecar reads the passwords from its environment: the Secret's values.
-    const sidecarEnv = containerEnvironment(nats, `${sts['metadata']['name']}-0`, sts['metadata']['namespace']);
+    const sidecarEnv = containerEnvironment(nats, 0);
     const users = [...text.matchAll(/user: "([^"]+)"/g)].map((m) => m[1]!);
     const nodeUsers = users.filter((u) => u !== 'kad-monitor');
     assert.ok(users.includes('kad-monitor'), 'a kad-monitor user for NATS tooling');
@@ -323,7 +299,7 @@ describe('deploy/k8s', () => {
     const kad = pod['containers'].find((c: Json) => c['name'] === 'kad');
     for (let i = 0; i < sts['spec']['replicas']; i++) {
       const podName = `${sts['metadata']['name']}-${i}`;
-      const env = containerEnvironment(kad, podName, sts['metadata']['namespace']);
+      const env = containerEnvironment(kad, i);
       const url = parseNatsUrl(env['KAD_NATS_URL'] ?? '');
       assert.equal(url.url, 'nats://127.0.0.1:4222', `${podName}: the pod's own NATS`);
       assert.equal(url.user, env['KAD_NODE'], `${podName}: connects as its node's user`);
@@ -340,5 +316,119 @@ describe('deploy/k8s', () => {
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('deploy/k8s/overlays/production', () => {
+  const base = objects as readonly K8sObject[];
+  const prod = renderKustomization(K8S_PRODUCTION_DIR);
+  const sts = oneOfKind<StatefulSetObject>(prod, 'StatefulSet');
+  const baseSts = oneOfKind<StatefulSetObject>(base, 'StatefulSet');
+  const pod = sts.spec.template.spec;
+  const kad = containerNamed(pod, 'kad');
+  const nats = containerNamed(pod, 'nats');
+  const TLS_SECRET = 'kad-tls';
+  /** What the operator creates (docs/DEPLOYMENT.md): the overlay ships neither Secret. */
+  const operatorSecrets: K8sObject[] = [
+    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kad-nats-auth', namespace: 'kademlia' }, stringData: { password: 'p', 'monitor-password': 'm' } },
+  ];
+  const envOf = (container: Container, ordinal: number) => podEnvironment(container, statefulSetPod(sts, ordinal), [...prod, ...operatorSecrets]);
+
+  test('every object validates against the Kubernetes schema (kubernetes-models 4.5)', () => {
+    for (const object of prod) {
+      const Model = MODELS[`${object.apiVersion}/${object.kind}`];
+      assert.ok(Model, `no model for ${object.apiVersion} ${object.kind}`);
+      assert.doesNotThrow(() => new Model(object).validate(), `${key(object)} is invalid`);
+    }
+  });
+
+  test('no credentials in the repository are deployed: the example Secret is left out, and the Secrets the pods use are the operator\'s', () => {
+    assert.deepEqual(objectsOfKind(prod, 'Secret'), [], 'no Secret is rendered');
+    const referenced = new Set<string>();
+    for (const c of podContainers(pod)) for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
+    for (const v of pod.volumes ?? []) if (v.secret) referenced.add(v.secret.secretName);
+    assert.deepEqual([...referenced].sort(), ['kad-nats-auth', TLS_SECRET]);
+  });
+
+  test('more replicas than the base, within the NATS users the config has; the PDB still lets one go at a time', () => {
+    const replicas = sts.spec.replicas ?? 1;
+    assert.ok(replicas > (baseSts.spec.replicas ?? 1), `${replicas} replicas`);
+    const natsConf = oneOfKind<K8sObject & { data: Record<string, string> }>(objectsOfKind(prod, 'ConfigMap').filter((c) => c.metadata.name === 'kad-nats-config'), 'ConfigMap').data['nats-server.conf'] ?? '';
+    for (let i = 0; i < replicas; i++) assert.ok(natsConf.includes(`user: "${sts.metadata.name}-${i}"`), `a NATS user for ${sts.metadata.name}-${i}`);
+    const pdb = oneOfKind<PodDisruptionBudgetObject>(prod, 'PodDisruptionBudget');
+    assert.equal(pdb.spec.maxUnavailable, 1);
+  });
+
+  test('resources: requests and limits for both containers, above the base\'s; limits at least the requests', () => {
+    const basePod = baseSts.spec.template.spec;
+    for (const c of [kad, nats]) {
+      const was = containerNamed(basePod, c.name);
+      for (const resource of ['cpu', 'memory']) {
+        const request = quantity(c.resources?.requests?.[resource] ?? 0);
+        const limit = quantity(c.resources?.limits?.[resource] ?? 0);
+        assert.ok(request > quantity(was.resources?.requests?.[resource] ?? 0), `${c.name}: ${resource} request above the base's`);
+        assert.ok(limit > quantity(was.resources?.limits?.[resource] ?? 0), `${c.name}: ${resource} limit above the base's`);
+        assert.ok(limit >= request, `${c.name}: ${resource} limit >= request`);
+      }
+    }
+    const storage = sts.spec.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '0';
+    assert.ok(quantity(storage) > quantity(baseSts.spec.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '0'), `volume ${storage}`);
+  });
+
+  test('mutual TLS: each pod reads its own certificate and key, and the CA, from the Secret kad-tls; `kad node` accepts the settings', () => {
+    const volume = (pod.volumes ?? []).find((v) => v.secret?.secretName === TLS_SECRET);
+    assert.ok(volume, `a volume of the Secret ${TLS_SECRET}`);
+    const mount = (kad.volumeMounts ?? []).find((m) => m.name === volume.name);
+    assert.ok(mount?.readOnly, 'mounted read-only in the kad container');
+    const seen = new Set<string>();
+    const imageEnv = stageEnv(finalStage(loadDockerfile()));
+    for (let i = 0; i < (sts.spec.replicas ?? 1); i++) {
+      const podName = `${sts.metadata.name}-${i}`;
+      const env = envOf(kad, i);
+      assert.deepEqual(
+        [env['KAD_TLS_CERT'], env['KAD_TLS_KEY'], env['KAD_TLS_CA']],
+        [`${mount.mountPath}/${podName}.pem`, `${mount.mountPath}/${podName}.key`, `${mount.mountPath}/ca.pem`],
+        `${podName}: its own certificate and key (a node's TLS key is its identity)`,
+      );
+      seen.add(env['KAD_TLS_KEY']!);
+      const config = resolveNodeConfig(settingValues({}, { ...imageEnv, ...env }));
+      assert.deepEqual(config.tls, { certFile: env['KAD_TLS_CERT'], keyFile: env['KAD_TLS_KEY'], caFile: env['KAD_TLS_CA'] }, `${podName}: mutual TLS`);
+      assert.equal(config.network, 'kad-production', `${podName}: its own network name`);
+    }
+    assert.equal(seen.size, sts.spec.replicas, 'no two pods share a key');
+    assert.deepEqual(podContainers(pod).flatMap((c) => danglingReferences(c, [...prod, ...operatorSecrets])), [], 'every $(VAR) expands');
+  });
+
+  test("probes: the kad container's are the image's healthcheck (it speaks TLS; the kubelet's gRPC probes cannot), NATS's as in the base", () => {
+    const healthcheck = stageHealthcheck(finalStage(loadDockerfile()));
+    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
+      const p = kad[probe];
+      assert.ok(p, `${probe} present`);
+      assert.equal(p.grpc, undefined, `${probe}: no gRPC probe on a TLS port`);
+      assert.deepEqual(p.exec?.command, healthcheck, `${probe}: the image's HEALTHCHECK command`);
+      assert.ok((p.timeoutSeconds ?? 1) >= 3, `${probe}: time for a Node process to start`);
+    }
+    const baseNats = containerNamed(baseSts.spec.template.spec, 'nats');
+    assert.deepEqual([nats.startupProbe, nats.livenessProbe], [baseNats.startupProbe, baseNats.livenessProbe]);
+  });
+
+  test('placement: at most one pod per Kubernetes node, spread over zones', () => {
+    const labels = sts.spec.template.metadata.labels;
+    const required = pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
+    assert.ok(required.some((t) => t.topologyKey === 'kubernetes.io/hostname' && matches(t.labelSelector?.matchLabels ?? {}, labels)), 'required anti-affinity on the host name');
+    assert.equal(pod.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, undefined, 'the preferred rule is replaced');
+    assert.ok((pod.topologySpreadConstraints ?? []).some((t) => t.topologyKey === 'topology.kubernetes.io/zone' && matches(t.labelSelector?.matchLabels ?? {}, labels)), 'spread over zones');
+  });
+
+  test('the same images as the base and docker-compose.yml; everything not patched is the base', () => {
+    assert.deepEqual(podContainers(pod).map((c) => [c.name, c.image]), podContainers(baseSts.spec.template.spec).map((c) => [c.name, c.image]));
+    const compose = loadCompose();
+    assert.equal(nats.image, imageOf(compose.services['nats'] ?? {}));
+    assert.deepEqual([...new Set(kadServices(compose).map(([, s]) => imageOf(s)))], [kad.image]);
+    const patched = new Set(['StatefulSet/kademlia/kad', 'ConfigMap/kademlia/kad-config', 'Secret/kademlia/kad-nats-auth']);
+    for (const object of base.filter((o) => !patched.has(key(o)))) assert.deepEqual(prod.find((o) => key(o) === key(object)), object, key(object));
+    // Security settings and volumes of the base stay as they were.
+    assert.deepEqual(pod.securityContext, baseSts.spec.template.spec.securityContext);
+    for (const c of podContainers(pod)) assert.deepEqual(c.securityContext, containerNamed(baseSts.spec.template.spec, c.name).securityContext, c.name);
   });
 });

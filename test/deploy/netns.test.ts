@@ -20,7 +20,7 @@
  */
 import assert from 'node:assert/strict';
 import { type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -36,8 +36,8 @@ import {
   commandOf,
   dependenciesOf,
   environmentOf,
-  execForm,
   finalStage,
+  imageOf,
   kadServices,
   listenPort,
   loadCompose,
@@ -47,6 +47,7 @@ import {
   stageHealthcheck,
   type ComposeService,
 } from './deploy-files.js';
+import { containerArgv, execCommand, imageKind, runToExit } from './netns-deploy.js';
 
 const BOOTSTRAP_SERVICE = 'node-1';
 
@@ -103,12 +104,10 @@ class NetnsCompose {
     const lab = (this.lab = new NetnsLab());
     const services = Object.entries(this.compose.services);
     const nets = services.map(([service]) => lab.addHost(service));
-    const hostsFile = ['127.0.0.1 localhost', '::1 localhost', ...nets.map((net) => `${net.ip} ${net.name}`)].join('\n');
+    const names = nets.map((net) => `${net.ip} ${net.name}`);
     services.forEach(([service, spec], i) => {
       const net = nets[i]!;
-      mkdirSync(join('/etc/netns', net.ns), { recursive: true });
-      writeFileSync(join('/etc/netns', net.ns, 'hosts'), `${hostsFile}\n`);
-      writeFileSync(join('/etc/netns', net.ns, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+      lab.setHostsFile(net, names);
       this.hosts.push({ service, spec, net, env: this.environment(service, spec), argv: this.argv(service, spec) });
     });
   }
@@ -120,20 +119,11 @@ class NetnsCompose {
 
   /** What the container's PID 1 would be, as a command on this machine. */
   private argv(service: string, spec: ComposeService): string[] {
-    const command = commandOf(spec);
-    if (spec.image?.startsWith('nats:')) {
-      // The official image's entrypoint runs nats-server with arguments that start with '-'.
-      assert.ok(command.every((a) => a.startsWith('-') || /^\d+$/.test(a)), `${service}: nats arguments`);
-      return ['nats-server', ...command];
-    }
-    assert.ok(this.kad.has(service), `${service}: no way to run image ${spec.image} here`);
-    const entrypoint = execForm(finalStage(this.dockerfile).instructions.find((i) => i.op === 'ENTRYPOINT')!.args)!;
-    const [node, ...rest] = entrypoint;
-    const flags = rest.filter((a) => a.startsWith('--'));
-    const script = rest.find((a) => !a.startsWith('--'));
-    assert.equal(node, 'node');
-    assert.equal(join(REPO_ROOT, script!), KAD_CLI, 'the image entrypoint is the CLI this checkout built');
-    return [process.execPath, ...flags, KAD_CLI, ...command];
+    const kadImage = imageOf(kadServices(this.compose)[0]![1]) ?? '';
+    const kind = imageKind(imageOf(spec) ?? '', kadImage);
+    assert.equal(kind === 'kad', this.kad.has(service), `${service}: the kad image is built from deploy/docker/Dockerfile`);
+    const entrypoint = spec.entrypoint === undefined ? undefined : typeof spec.entrypoint === 'string' ? spec.entrypoint.trim().split(/\s+/) : spec.entrypoint;
+    return containerArgv(kind, this.dockerfile, entrypoint, spec.command === undefined ? undefined : commandOf(spec));
   }
 
   private environment(service: string, spec: ComposeService): Record<string, string> {
@@ -194,29 +184,11 @@ class NetnsCompose {
   healthcheckArgv(host: Host): string[] {
     const test = host.spec.healthcheck?.test ?? (this.kad.has(host.service) ? ['CMD', ...stageHealthcheck(finalStage(this.dockerfile))!] : undefined);
     assert.ok(Array.isArray(test) && test[0] === 'CMD', `${host.service}: exec-form healthcheck`);
-    const [program, ...args] = test.slice(1);
-    if (program === 'node') return [process.execPath, ...args];
-    if (program === 'wget') {
-      // The nats image's busybox wget: the same GET, with Node's fetch, in the namespace.
-      const url = args.find((a) => /^https?:\/\//.test(a));
-      assert.ok(url, `${host.service}: wget URL`);
-      return [process.execPath, '-e', `fetch(${JSON.stringify(url)}).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))`];
-    }
-    throw new Error(`${host.service}: cannot run healthcheck ${program} here`);
+    return execCommand(test.slice(1));
   }
 
   runHealthcheck(host: Host): Promise<boolean> {
-    const argv = this.healthcheckArgv(host);
-    const timeoutMs = durationMs(host.spec.healthcheck?.timeout, 5_000);
-    return new Promise((resolve) => {
-      const child = this.network.spawn(host.net, argv, { cwd: REPO_ROOT, env: host.env, log: 'ignore' });
-      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        resolve(code === 0);
-      });
-      child.once('error', () => resolve(false));
-    });
+    return runToExit(this.network, host.net, this.healthcheckArgv(host), { cwd: REPO_ROOT, env: host.env, timeoutMs: durationMs(host.spec.healthcheck?.timeout, 5_000) });
   }
 
   private async waitHealthy(host: Host): Promise<void> {

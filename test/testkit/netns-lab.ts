@@ -11,7 +11,7 @@
  * died. Needs root and iproute2; `netnsUnavailable` says why not, for a clear skip.
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killOnExit } from '../../libs/runtime/stop-child.js';
 import type { NodePlacement } from './process-cluster.js';
@@ -154,8 +154,22 @@ export class NetnsLab {
     return host;
   }
 
-  /** Runs argv inside the host's namespace; it is killed when the lab is destroyed. */
-  spawn(host: LabHost, argv: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; log: number | 'ignore' }): ChildProcess {
+  /**
+   * Host names for a host's processes: /etc/netns/<ns>/hosts, which `ip netns exec` binds over
+   * /etc/hosts, holds localhost and `lines` ("<ip> <name> <name>..."); /etc/netns/<ns>/resolv.conf
+   * points DNS at the namespace's own loopback, so no lookup leaves the namespaces. Call it again
+   * to change the names; processes started later see the new file.
+   */
+  setHostsFile(host: LabHost, lines: readonly string[]): void {
+    const dir = join('/etc/netns', host.ns);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, 'hosts'), `${['127.0.0.1 localhost', '::1 localhost', ...lines].join('\n')}\n`);
+    writeFileSync(join(dir, 'resolv.conf'), 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n');
+  }
+
+  /** Runs argv inside the host's namespace, its output to `log` (a file descriptor, or piped
+   * to this process); it is killed when the lab is destroyed. */
+  spawn(host: LabHost, argv: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; log: number | 'ignore' | 'pipe' }): ChildProcess {
     const [program, ...args] = argv;
     if (program === undefined) throw new Error('empty argv');
     const child = killOnExit(spawn('ip', ['netns', 'exec', host.ns, program, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', options.log, options.log] }));
