@@ -5,9 +5,11 @@
  */
 import type { BusPerOp } from './bus-messages.js';
 
-/** `co-located-tls`: co-located nodes with mutual TLS between them and to the clients. */
-export type ClusterMode = 'co-located' | 'co-located-tls' | 'split';
-export const CLUSTER_MODES: readonly ClusterMode[] = ['co-located', 'co-located-tls', 'split'];
+/** `co-located-tls`: co-located nodes with mutual TLS between them and to the clients.
+ * `co-located-observed`: co-located nodes with their HTTP port on (metrics counted), every
+ * node's /metrics scraped every second as a Prometheus would. */
+export type ClusterMode = 'co-located' | 'co-located-tls' | 'co-located-observed' | 'split';
+export const CLUSTER_MODES: readonly ClusterMode[] = ['co-located', 'co-located-tls', 'co-located-observed', 'split'];
 
 export interface LatencyStats {
   readonly n: number;

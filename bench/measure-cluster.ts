@@ -45,6 +45,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
   });
   let keepLogs = true;
   let pki: ReturnType<typeof clusterPki> | undefined;
+  let scraper: { stop(): Promise<number> } | undefined;
   try {
     nats = await startNatsServer({ monitor: true });
     const split = mode === 'split' ? Array.from({ length: nodes }, (_, i) => i) : [];
@@ -52,7 +53,9 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     // identity) and one for the benchmark's clients.
     pki = mode === 'co-located-tls' ? clusterPki(nodes) : undefined;
     const tls = pki ? { nodeEnv: (i: number) => tlsEnv(pki!.nodes[i]!), clientTls: pki.client } : {};
-    cluster = await ProcessCluster.start({ cli: build.cliPath, nodeFlags: build.nodeFlags, nodes, split, natsUrl: nats.url, env: options.env, ...tls });
+    const observed = mode === 'co-located-observed';
+    cluster = await ProcessCluster.start({ cli: build.cliPath, nodeFlags: build.nodeFlags, nodes, split, natsUrl: nats.url, env: options.env, http: observed, ...tls });
+    if (observed) scraper = scrapeEverySecond(cluster.nodes.flatMap((n) => n.httpAddresses));
     const startupMs = round(performance.now() - started, 0);
     // An unsettled cluster is measured anyway, and the report says so.
     const settled = await cluster.waitForTables(Math.min(nodes - 1, options.k), cluster.nodes, TABLES_TIMEOUT_MS).then(
@@ -93,6 +96,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     log(`  Gets answered locally: ${gets.local.n}, p50 ${gets.local.p50} ms; with a lookup: ${gets.lookedUp.n}, p50 ${gets.lookedUp.p50} ms`);
     const throughput = await throughputPhases(workload, options, log);
     const end = await cellEnd({ throughput, rssIdle, pidsPerNode: cluster.pidsPerNode(), loadAvgBefore, started });
+    if (scraper) log(`  /metrics of every node scraped ${await scraper.stop()} times in all`);
 
     const hops = 1 + (build.reportsHops ? gets.meanLookupRounds : 0);
     keepLogs = false;
@@ -125,6 +129,7 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
       ...end,
     };
   } finally {
+    await scraper?.stop();
     if (keepLogs && cluster) log(`  node logs kept in ${cluster.logDir}`);
     await cluster?.stop();
     if (cluster && !keepLogs) rmSync(cluster.logDir, { recursive: true, force: true });
@@ -132,6 +137,26 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     if (pki) removeCa(pki.ca);
     untrack();
   }
+}
+
+/** Fetches every /metrics every second, as a Prometheus with a 1 s scrape interval would. */
+function scrapeEverySecond(addresses: readonly string[]): { stop(): Promise<number> } {
+  let scrapes = 0;
+  let running: Promise<unknown> = Promise.resolve();
+  const timer = setInterval(() => {
+    running = Promise.all(addresses.map(async (address) => {
+      const res = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(900) });
+      await res.text();
+      if (res.ok) scrapes++;
+    })).catch(() => undefined);
+  }, 1_000);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+      return scrapes;
+    },
+  };
 }
 
 function clusterPki(nodes: number): { ca: CertificateAuthority; nodes: IssuedCertificate[]; client: ClientTlsOptions } {

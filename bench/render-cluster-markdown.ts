@@ -158,6 +158,18 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
     out.push(table(['build', 'N', 'metric', 'plaintext', 'mutual TLS', 'change'], tlsRows), '');
   }
 
+  // What metrics cost: the same build and N, co-located with the HTTP port off and on (scraped).
+  const observedRows: string[][] = [];
+  for (const r of results.filter((x) => x.mode === 'co-located-observed')) {
+    const plain = results.find((x) => x.build === r.build && x.mode === 'co-located' && x.nodes === r.nodes);
+    if (!plain) continue;
+    for (const [name, was, now] of comparedMetrics(plain, r, p.inFlight)) observedRows.push([r.build, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
+  }
+  if (observedRows.length > 0) {
+    out.push('## What metrics cost (co-located -> co-located-observed: HTTP port on, /metrics scraped every second)', '');
+    out.push(table(['build', 'N', 'metric', 'off', 'on', 'change'], observedRows), '');
+  }
+
   out.push(...renderPeerMarkdown(report));
 
   const cut = results.filter((r) => r.cutShort.length > 0);

@@ -4,7 +4,6 @@
  * bounded queue (spans beyond it are dropped and counted, never buffered without end). A
  * collector that is down costs a failed POST per batch, logged once per minute at most.
  */
-import type { Logger } from '../runtime/logger.js';
 import type { Span, SpanLog } from './span-log.js';
 
 const FLUSH_EVERY_MS = 1_000;
@@ -14,6 +13,11 @@ const POST_TIMEOUT_MS = 5_000;
 const WARN_EVERY_MS = 60_000;
 
 /** OTLP span kinds (opentelemetry-proto trace.proto SpanKind). */
+/** Where export failures are told (the node's pino logger is one). */
+export interface WarnLog {
+  warn(fields: Record<string, unknown>, message: string): void;
+}
+
 const KIND: Record<Span['kind'], number> = { internal: 1, server: 2, client: 3 };
 
 type AnyValue = { stringValue: string } | { doubleValue: number };
@@ -60,7 +64,7 @@ export class OtlpExporter {
     private readonly endpoint: string,
     spans: SpanLog,
     private readonly resource: { node: string; actor: string; version: string },
-    private readonly log: Logger,
+    private readonly log: WarnLog,
   ) {
     this.unsubscribe = spans.onSpan((span) => this.enqueue(span));
     this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS).unref();
