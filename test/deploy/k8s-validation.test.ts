@@ -38,7 +38,6 @@ import {
   loadCompose,
   loadDockerfile,
   stageEnv,
-  stageHealthcheck,
   yamllint,
   type K8sObject,
 } from './deploy-files.js';
@@ -144,7 +143,7 @@ describe('deploy/k8s', () => {
       assert.doesNotThrow(() => new Model(object).validate(), `${key(object)} is invalid`);
     }
     const broken = structuredClone(one('StatefulSet'));
-    broken['spec']['template']['spec']['containers'][0]['readinessProbe']['grpc']['port'] = 'grpc';
+    broken['spec']['template']['spec']['containers'][0]['readinessProbe'] = { grpc: { port: 'grpc' } };
     delete broken['spec']['selector'];
     assert.throws(() => new StatefulSet(broken).validate(), 'a string gRPC probe port and a missing selector are errors');
   });
@@ -198,15 +197,20 @@ describe('deploy/k8s', () => {
     assert.deepEqual(podContainers(pod).flatMap((c) => danglingReferences(c, objects)), []);
   });
 
-  test('probes: Kubernetes-native gRPC probes on the health port (startup, readiness, liveness)', () => {
-    const kad = containersOf(one('StatefulSet')).find((c) => c['name'] === 'kad')!;
-    const port = kad['ports'].find((p: Json) => p['name'] === 'grpc')['containerPort'];
-    assert.equal(port, 7400);
-    for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
+  test('probes: on the HTTP port (KAD_HTTP_LISTEN): /healthz for startup and liveness, /readyz (the self-audit) for readiness; scrape annotations', () => {
+    const sts = one('StatefulSet');
+    const kad = containersOf(sts).find((c) => c['name'] === 'kad')!;
+    const http = kad['ports'].find((p: Json) => p['name'] === 'http')['containerPort'];
+    const listen = String(only('ConfigMap').find((c) => c['metadata']['name'] === 'kad-config')!['data']['KAD_HTTP_LISTEN']);
+    assert.equal(listen, `0.0.0.0:${http}`, 'the http port is where the node serves HTTP');
+    const paths = { startupProbe: '/healthz', readinessProbe: '/readyz', livenessProbe: '/healthz' };
+    for (const [probe, path] of Object.entries(paths)) {
       assert.ok(kad[probe], `${probe} present`);
-      assert.deepEqual(Object.keys(kad[probe]).filter((k) => ['grpc', 'httpGet', 'tcpSocket', 'exec'].includes(k)), ['grpc'], `${probe} is a gRPC probe`);
-      assert.equal(kad[probe]['grpc']['port'], port, `${probe} asks the health service on the node port`);
+      assert.deepEqual(Object.keys(kad[probe]).filter((k) => ['grpc', 'httpGet', 'tcpSocket', 'exec'].includes(k)), ['httpGet'], `${probe} is an HTTP probe`);
+      assert.deepEqual([kad[probe]['httpGet']['path'], kad[probe]['httpGet']['port']], [path, 'http'], `${probe} asks ${path}`);
     }
+    const annotations = sts['spec']['template']['metadata']['annotations'];
+    assert.deepEqual([annotations['prometheus.io/scrape'], annotations['prometheus.io/port'], annotations['prometheus.io/path']], ['true', String(http), '/metrics']);
   });
 
   test('security: non-root, read-only root filesystem, no privilege escalation, capabilities dropped; requests and limits', () => {
@@ -261,7 +265,11 @@ describe('deploy/k8s', () => {
     const rules: Json[] = policy['spec']['ingress'];
     assert.ok(rules.length >= 1);
     const ports = rules.flatMap((r) => r['ports'] ?? []).map((p: Json) => p['port']);
-    assert.ok(ports.length > 0 && ports.every((p) => p === 7400), `only 7400 open: ${ports.join(', ')}`);
+    assert.ok(ports.length > 0 && ports.every((p) => p === 7400 || p === 9400), `only 7400 and 9400 open: ${ports.join(', ')}`);
+    for (const rule of rules.filter((r) => (r['ports'] ?? []).some((p: Json) => p['port'] === 9400))) {
+      assert.deepEqual(rule['ports'].map((p: Json) => p['port']), [9400]);
+      assert.ok(rule['from'].every((f: Json) => f['podSelector']?.['matchLabels']?.['app.kubernetes.io/name'] === 'prometheus'), 'the HTTP port only to Prometheus');
+    }
     assert.ok(rules.every((r) => Array.isArray(r['from']) && r['from'].length > 0), 'every rule names who may connect (no allow-all)');
     assert.ok(rules.some((r) => r['from'].some((f: Json) => f['podSelector'] && !f['namespaceSelector'] && matches(f['podSelector']['matchLabels'], labels))), 'peers: the cluster\'s own pods');
   });
@@ -399,14 +407,12 @@ describe('deploy/k8s/overlays/production', () => {
     assert.deepEqual(podContainers(pod).flatMap((c) => danglingReferences(c, [...prod, ...operatorSecrets])), [], 'every $(VAR) expands');
   });
 
-  test("probes: the kad container's are the image's healthcheck (it speaks TLS; the kubelet's gRPC probes cannot), NATS's as in the base", () => {
-    const healthcheck = stageHealthcheck(finalStage(loadDockerfile()));
+  test("probes: the base's, on the plaintext HTTP port, which mutual TLS on the node port leaves alone; NATS's as in the base", () => {
+    const baseKad = containerNamed(baseSts.spec.template.spec, 'kad');
     for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
       const p = kad[probe];
-      assert.ok(p, `${probe} present`);
-      assert.equal(p.grpc, undefined, `${probe}: no gRPC probe on a TLS port`);
-      assert.deepEqual(p.exec?.command, healthcheck, `${probe}: the image's HEALTHCHECK command`);
-      assert.ok((p.timeoutSeconds ?? 1) >= 3, `${probe}: time for a Node process to start`);
+      assert.ok(p?.httpGet, `${probe}: an HTTP probe`);
+      assert.deepEqual(p, baseKad[probe], `${probe} as in the base`);
     }
     const baseNats = containerNamed(baseSts.spec.template.spec, 'nats');
     assert.deepEqual([nats.startupProbe, nats.livenessProbe], [baseNats.startupProbe, baseNats.livenessProbe]);
