@@ -28,7 +28,12 @@ export interface RoutingTableOptions {
   maxFailures?: number;
   /** Contacts per IP group (ip-group.ts: /24, /48; loopback and private exempt) at most; default no cap. */
   maxPerIpGroup?: number;
+  /** How long a full bucket waits for the answer to its ping before it may ping again (an answer
+   * that never comes: a lost message); default 30 s. */
+  pendingPingMs?: number;
 }
+
+export const DEFAULT_PENDING_PING_MS = 30_000;
 
 /** Consecutive failed RPCs before a contact is stale: the paper's suggestion (§4.1). */
 export const DEFAULT_MAX_FAILURES = 5;
@@ -36,7 +41,11 @@ export const DEFAULT_MAX_FAILURES = 5;
 export type ObserveResult =
   | { kind: 'inserted' }
   | { kind: 'updated' }
+  /** The bucket is full: ping `ping` (its least-recently-seen contact) and report the answer
+   * with onPingResult; the newcomer waits in the replacement cache. */
   | { kind: 'pending'; ping: Contact }
+  /** The bucket is full and its ping is already out: the newcomer waits in the replacement cache. */
+  | { kind: 'queued' }
   | { kind: 'ignored'; reason: 'self' | 'invalid' | 'address-conflict' | 'ip-group-full' };
 
 export interface TableChange {
@@ -72,6 +81,8 @@ interface Bucket {
   /** Oldest first. */
   replacements: Contact[];
   lastTouchedMs: number;
+  /** The §2.2 ping this full bucket has out (one at a time), to its least-recently-seen contact. */
+  pendingPing: { id: NodeId; untilMs: number } | undefined;
 }
 
 /** The prefix of the ids sharing exactly `shared` leading bits with id: its first `shared` bits,
@@ -100,6 +111,7 @@ export class RoutingTable {
   private readonly replacementCacheSize: number;
   private readonly maxFailures: number;
   private readonly maxPerIpGroup: number;
+  private readonly pendingPingMs: number;
   /** Sorted by prefix; consecutive ranges covering the whole id space. */
   private readonly list: Bucket[];
 
@@ -110,7 +122,8 @@ export class RoutingTable {
     this.replacementCacheSize = positiveInteger(options.replacementCacheSize ?? options.k, 'replacementCacheSize', 0);
     this.maxFailures = positiveInteger(options.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures', 1);
     this.maxPerIpGroup = options.maxPerIpGroup === undefined || options.maxPerIpGroup === 0 ? Number.POSITIVE_INFINITY : positiveInteger(options.maxPerIpGroup, 'maxPerIpGroup', 1);
-    this.list = [{ depth: 0, prefix: new Uint8Array(32), entries: [], replacements: [], lastTouchedMs: 0 }];
+    this.pendingPingMs = positiveInteger(options.pendingPingMs ?? DEFAULT_PENDING_PING_MS, 'pendingPingMs', 1);
+    this.list = [{ depth: 0, prefix: new Uint8Array(32), entries: [], replacements: [], lastTouchedMs: 0, pendingPing: undefined }];
   }
 
   /** We heard from `contact` (a request or a reply): §2.2 bucket update rules. */
@@ -145,11 +158,16 @@ export class RoutingTable {
     this.addReplacement(bucket, copyContact(contact));
     const lrs = bucket.entries[0];
     if (!lrs) throw new Error('unreachable: a full bucket has a least-recently-seen contact');
+    if (bucket.pendingPing && bucket.pendingPing.untilMs > nowMs) return { kind: 'queued' };
+    bucket.pendingPing = { id: Uint8Array.from(lrs.contact.id), untilMs: nowMs + this.pendingPingMs };
     return { kind: 'pending', ping: lrs.contact };
   }
 
   /** The answer to the §2.2 ping of a full bucket's least-recently-seen contact. */
   onPingResult(id: NodeId, alive: boolean, nowMs: number): TableChange {
+    if (!isNodeId(id)) return {};
+    const covering = this.at(this.indexOf(id));
+    if (covering.pendingPing && idEquals(covering.pendingPing.id, id)) covering.pendingPing = undefined;
     const found = this.locate(id);
     if (!found) return {};
     const { bucket, at } = found;
@@ -319,10 +337,11 @@ export class RoutingTable {
     const highPrefix = Uint8Array.from(bucket.prefix);
     highPrefix[depth >> 3] = (highPrefix[depth >> 3] ?? 0) | (0x80 >> (depth & 7));
     const halves = [bucket.prefix, highPrefix].map(
-      (prefix): Bucket => ({ depth: depth + 1, prefix, entries: [], replacements: [], lastTouchedMs: bucket.lastTouchedMs }),
+      (prefix): Bucket => ({ depth: depth + 1, prefix, entries: [], replacements: [], lastTouchedMs: bucket.lastTouchedMs, pendingPing: undefined }),
     );
     const [low, high] = halves;
     if (!low || !high) throw new Error('unreachable');
+    if (bucket.pendingPing) (bitAt(bucket.pendingPing.id, depth) ? high : low).pendingPing = bucket.pendingPing;
     for (const entry of bucket.entries) (bitAt(entry.contact.id, depth) ? high : low).entries.push(entry);
     for (const contact of bucket.replacements) (bitAt(contact.id, depth) ? high : low).replacements.push(contact);
     for (const half of halves) {
@@ -345,6 +364,8 @@ export class RoutingTable {
   private evict(bucket: Bucket, at: number): TableChange {
     const [entry] = bucket.entries.splice(at, 1);
     if (!entry) return {};
+    // Its ping, if out, no longer guards the bucket: the next newcomer pings the new LRS.
+    if (bucket.pendingPing && idEquals(bucket.pendingPing.id, entry.contact.id)) bucket.pendingPing = undefined;
     const promoted = bucket.replacements.pop();
     if (!promoted) return { evicted: entry.contact };
     bucket.entries.push({ contact: promoted, failures: 0 });

@@ -35,7 +35,6 @@ export class RoutingTableActor implements RunningActor {
   private readonly table: RoutingTable;
   private readonly actors: ActorClient;
   private readonly mailbox: Mailbox;
-  private readonly pinging = new Set<string>();
   private readonly admission = new Admission();
   /** Contacts restored from the snapshot that have not proved their id to this run yet: each is
    * challenged when it is next heard from, so its channel leaves the transport's probation pool
@@ -52,7 +51,10 @@ export class RoutingTableActor implements RunningActor {
     private readonly ctx: ActorContext,
     readonly selfId: NodeId,
   ) {
-    this.table = new RoutingTable(selfId, { k: ctx.config.kad.k, maxPerIpGroup: ctx.config.peerLimits.maxContactsPerIpGroup });
+    const kad = ctx.config.kad;
+    // A ping's answer comes within its RPC timeout plus the bus's slack; one that has not come by
+    // twice that was lost, and the bucket may ping again.
+    this.table = new RoutingTable(selfId, { k: kad.k, maxPerIpGroup: ctx.config.peerLimits.maxContactsPerIpGroup, pendingPingMs: 2 * (kad.rpcTimeoutMs + BUS_SLACK_MS) });
     this.actors = new ActorClient(ctx.bus, ctx.config.node, ctx);
     this.mailbox = new Mailbox(`${ctx.config.node}/routing-table`, MAILBOX);
     ctx.metrics.watchRoutingTable(() => ({
@@ -206,11 +208,10 @@ export class RoutingTableActor implements RunningActor {
     );
   }
 
-  /** Paper §2.2: a full bucket keeps its least-recently-seen contact if it still answers. */
+  /** Paper §2.2: a full bucket keeps its least-recently-seen contact if it still answers. The
+   * table has marked the bucket's ping as out (one per bucket); an answer lost on the way is
+   * forgotten after its pendingPingMs and the bucket may ping again. */
   private pingLeastRecentlySeen(lrs: Contact): void {
-    const key = idToHex(lrs.id);
-    if (this.pinging.has(key)) return;
-    this.pinging.add(key);
     const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
     this.actors
       .ask('transport', 'ping', { peer: contactToWire(lrs), timeoutMs }, timeoutMs + BUS_SLACK_MS)
@@ -220,13 +221,11 @@ export class RoutingTableActor implements RunningActor {
       )
       .then((alive) =>
         this.mailbox.post(() => {
-          this.pinging.delete(key);
           const { evicted, promoted } = this.table.onPingResult(lrs.id, alive, this.ctx.clock());
           this.logChange(evicted, promoted, 'ping');
         }),
       )
       .catch((err: unknown) => {
-        this.pinging.delete(key);
         this.ctx.log.warn({ err: (err as Error).message }, 'could not apply a ping result');
       });
   }

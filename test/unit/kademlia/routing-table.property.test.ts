@@ -91,6 +91,7 @@ describe('RoutingTable properties', () => {
                 const result = table.observe({ id: pick(op.who), address: `h:${op.port}` }, now);
                 if (idEquals(pick(op.who), self)) assert.deepEqual(result, { kind: 'ignored', reason: 'self' });
                 else if (result.kind === 'pending') assert.ok(table.has(result.ping.id));
+                else if (result.kind === 'queued') assert.ok(!table.has(pick(op.who)), 'a queued newcomer waits outside the bucket');
                 else assert.ok(table.has(pick(op.who)));
                 break;
               }

@@ -62,11 +62,31 @@ describe('RoutingTable', () => {
     assert.equal(result.kind, 'pending');
     assert.ok(result.kind === 'pending' && idEquals(result.ping.id, a.id));
     assert.equal(table.has(c.id), false);
-    // Asking again (ping still outstanding) names the same LRS.
+    // Another newcomer while that ping is out: it waits too, and no second ping is asked for.
     const again = table.observe(at(idOf(0x80, 4)), 4);
-    assert.ok(again.kind === 'pending' && idEquals(again.ping.id, a.id));
+    assert.equal(again.kind, 'queued');
     const far = table.buckets().find((x) => x.contacts.length > 0);
     assert.deepEqual(hexes(far?.replacements ?? []), hexes([c, at(idOf(0x80, 4))]));
+  });
+
+  test('one ping per full bucket: none while it is out, another once it is answered or lost (pendingPingMs)', () => {
+    const { table, a, b } = fullFarBucket();
+    assert.ok(table.observe(at(idOf(0x80, 3)), 10).kind === 'pending');
+    assert.equal(table.observe(at(idOf(0x80, 4)), 11).kind, 'queued');
+    table.onPingResult(a.id, true, 12);
+    const next = table.observe(at(idOf(0x80, 5)), 13);
+    assert.ok(next.kind === 'pending' && idEquals(next.ping.id, b.id), 'answered: the new LRS is pinged');
+    // That answer never comes: once pendingPingMs has passed the bucket pings again.
+    const short = new RoutingTable(SELF, { k: 2, pendingPingMs: 100 });
+    short.observe(a, 1);
+    short.observe(b, 2);
+    assert.equal(short.observe(at(idOf(0x80, 3)), 3).kind, 'pending');
+    assert.equal(short.observe(at(idOf(0x80, 4)), 102).kind, 'queued');
+    assert.equal(short.observe(at(idOf(0x80, 5)), 103).kind, 'pending');
+    // The pinged contact evicted meanwhile (its RPCs failed): the next newcomer pings the new LRS.
+    short.remove(a.id);
+    const after = short.observe(at(idOf(0x80, 6)), 104);
+    assert.ok(after.kind === 'pending' && !idEquals(after.ping.id, a.id));
   });
 
   test('ping alive keeps the LRS (now most recent); the newcomer waits as a replacement', () => {
