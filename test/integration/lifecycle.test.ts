@@ -47,7 +47,9 @@ describe('restart - all nodes stopped and started again on the same data dirs', 
 
     // Start everyone but node-0, the bootstrap node: they must rejoin through their snapshots.
     const restarted = cluster.nodes.slice(1);
-    for (const node of restarted) await cluster.restart(node);
+    // Together: a node is ready once a lookup finds its neighbours, so one alone among stopped
+    // peers would wait for them.
+    await Promise.all(restarted.map((node) => cluster.restart(node)));
     await cluster.waitForTables(K, restarted);
 
     const idsAfter = await Promise.all(restarted.map(nodeIdHex));

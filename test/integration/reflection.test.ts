@@ -135,9 +135,9 @@ describe('gRPC reflection on a node', () => {
     assert.deepEqual([...services].sort(), PUBLIC_SERVICES);
 
     const dht = await filesFor(stream, { fileContainingSymbol: 'kademlia.v1.Dht' });
-    assert.deepEqual(dht.map((f) => f.name), ['kademlia/v1/dht.proto'], 'the file as written, not a merged one');
+    assert.deepEqual(dht.map((f) => f.name), ['kademlia/v1/dht.proto', 'kademlia/v1/types.proto'], 'the file as written, not a merged one, with the one it imports');
     const served = messagesOf(dht);
-    for (const name of ['kademlia.v1.PutRequest', 'kademlia.v1.GetResponse']) assert.ok(served.has(name), `${name} served`);
+    for (const name of ['kademlia.v1.PutRequest', 'kademlia.v1.GetResponse', 'kademlia.v1.LookupHop', 'kademlia.v1.Contact']) assert.ok(served.has(name), `${name} served`);
 
     const peer = await filesFor(stream, { fileContainingSymbol: 'kademlia.v1.Peer' });
     assert.deepEqual(peer.map((f) => f.name).sort(), ['kademlia/v1/peer.proto', 'kademlia/v1/types.proto'], 'peer.proto and its import');

@@ -110,7 +110,9 @@ export class ProcessCluster {
       for (let i = 0; i < options.nodes; i++) {
         const split = options.split?.includes(i) ?? false;
         const node = cluster.createNode(i, addresses[i]!, i === 0 ? '' : first, split, await cluster.httpAddresses(split));
-        if (i === 0) await cluster.waitHealthy(node);
+        // The others join through node 0 once it answers; it may become ready only when they
+        // have (with extraBootstrap nodes that are down, say).
+        if (i === 0) await cluster.waitHealthy(node, 'answering');
       }
       await Promise.all(cluster.nodes.map((node) => cluster.waitHealthy(node)));
       return cluster;
@@ -200,13 +202,13 @@ export class ProcessCluster {
 
   /** Waits until the node is ready (gRPC health SERVING, or answering at all with `startedWhen:
    * 'answering'`); the deadline grows with the processes running. */
-  async waitHealthy(node: ProcessNode): Promise<void> {
+  async waitHealthy(node: ProcessNode, until: 'ready' | 'answering' = this.options.startedWhen ?? 'ready'): Promise<void> {
     await waitFor(`${node.name} to serve (logs in ${this.logDir})`, async () => {
       for (const child of node.processes) {
         if (child.exitCode !== null) throw new Error(`${node.name} exited with ${child.exitCode}`);
       }
       const status = await healthStatus(node.address, 1_000, this.options.clientTls);
-      return this.options.startedWhen === 'answering' ? status !== undefined : status === 'SERVING';
+      return until === 'answering' ? status !== undefined : status === 'SERVING';
     }, { timeoutMs: 20_000 + 2_000 * this.processCount, intervalMs: 100 });
   }
 
