@@ -249,6 +249,9 @@ class StatefulSetInNetns {
     // The project's image holds the checkout at its WORKDIR.
     const roots = [...mounts, ...(kind === 'kad' ? [{ path: this.imageWorkdir, dir: REPO_ROOT }] : [])].sort((a, b) => b.path.length - a.path.length);
     const hostPath = (value: string): string => {
+      // Already a path of this machine (the checkout's CLI, say): a checkout under /tmp must not
+      // be taken for the pod's /tmp volume.
+      if (value.startsWith(REPO_ROOT)) return value;
       const root = roots.find((r) => value === r.path || value.startsWith(`${r.path}/`));
       return root ? join(root.dir, value.slice(root.path.length)) : value;
     };
