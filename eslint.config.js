@@ -3,7 +3,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'libs/proto/gen/**', 'libs/proto/v1.ts', 'deploy/**'] },
+  { ignores: ['dist/**', '**/node_modules/**', 'libs/proto/gen/**', 'libs/proto/v1.ts', 'libs/client/gen/**', 'libs/client/dist/**', 'deploy/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
@@ -17,6 +17,14 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', { considerDefaultExhaustiveForUnions: true }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+  {
+    // The client package (@kademlia-actors/client) is built and installed on its own: nothing
+    // outside its folder, and none of the node's dependencies.
+    files: ['libs/client/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: ['../*', 'pino', '@grpc/proto-loader', '@grpc/reflection', '@nats-io/*', 'classic-level', 'protobufjs', '@noble/*'] }],
     },
   },
   {

@@ -4,7 +4,7 @@
  * the `kad` CLI, the tests and the benchmarks.
  *
  * ```ts
- * const client = new DhtClient(['10.0.0.1:7400', '10.0.0.2:7400']);
+ * const client = new DhtClient(['node-1:7400', 'node-2:7400']);
  * await client.put('greeting', 'hello', { ttlMs: 60_000 });
  * const got = await client.get('greeting', { quorum: 2, signal: AbortSignal.timeout(5_000) });
  * if (got.found) console.log(Buffer.from(got.value).toString());
@@ -22,22 +22,24 @@
  *   first try's sequence and fail with FailedPreconditionError.
  */
 import * as grpc from '@grpc/grpc-js';
-import { checkNodeCertificate, serverNameOptions } from '../identity/certificate.js';
-import { verifyEd25519 } from '../identity/ed25519.js';
-import type { RecordSigner } from '../kademlia/record.js';
-import { ownerSigningBytes } from '../kademlia/record-signature.js';
-import { channelOptions, kademliaPackage } from '../proto/grpc-package.js';
-import type * as v1 from '../proto/v1.js';
-import type { AdminClient } from '../proto/gen/kademlia/v1/Admin.js';
-import type { DhtClient as DhtStub } from '../proto/gen/kademlia/v1/Dht.js';
+import { targetAddresses } from './address.js';
+import { verifyEd25519 } from './ed25519.js';
+import { DhtDefinition, type GetRequest, type GetResponse, type PutRequest, type PutResponse } from './gen/kademlia/v1/dht.js';
+import { AdminDefinition, type RoutingTableResponse, type StatsResponse } from './gen/kademlia/v1/admin.js';
+import { channelOptions, serviceClientConstructor, type ServiceClient, type WireInput } from './grpc-service.js';
+import { clientTlsCredentials, type ClientTlsOptions } from './node-tls.js';
+import { ownerSigningBytes, type RecordSigner } from './owner-signature.js';
 import { RecordVerificationError } from './dht-errors.js';
 import { Failover, type CallOptions, type Endpoint, type FailoverOptions } from './failover.js';
 import { DEFAULT_RECORD_LIMITS, checkGet, checkPut, toBytes, type Bytes, type RecordLimits } from './local-checks.js';
 
-export type { CallOptions } from './failover.js';
+export type { CallOptions, FailoverOptions } from './failover.js';
 export type { Bytes } from './local-checks.js';
+export type { RecordSigner } from './owner-signature.js';
 export * from './dht-errors.js';
 export { DEFAULT_RETRY_POLICY, NO_RETRY, type RetryPolicy } from './retry-policy.js';
+export { clientTlsCredentials, type ClientTlsOptions } from './node-tls.js';
+export { targetAddresses } from './address.js';
 
 /** An owned record's default lifetime: an hour, well inside a node's (KAD_EXPIRE_MS, 24 h by
  * default); the owner puts it again to keep it (BEP 44: "put every hour"). */
@@ -70,18 +72,6 @@ export interface OwnedPutOptions extends CallOptions {
   readonly expiresMs?: number;
 }
 
-/**
- * TLS to the node (PEM bytes). `ca`: the cluster's CA; the node's certificate must chain to it
- * and carry an Ed25519 key, whatever host name it was dialled by (a node's identity is its key).
- * Without `ca`, the system roots and the host name are checked, as any TLS client does.
- * `cert` and `key`: the client's own certificate, for nodes that require one (mutual TLS).
- */
-export interface ClientTlsOptions {
-  readonly ca?: Buffer;
-  readonly cert?: Buffer;
-  readonly key?: Buffer;
-}
-
 export interface DhtClientOptions extends FailoverOptions {
   /** TLS (and mutual TLS with `cert`/`key`); plaintext without. */
   readonly tls?: ClientTlsOptions;
@@ -90,27 +80,14 @@ export interface DhtClientOptions extends FailoverOptions {
   readonly limits?: Partial<RecordLimits> | false;
 }
 
-/** Credentials and channel options for a TLS client of `address`. */
-export function clientTlsCredentials(address: string, tls: ClientTlsOptions): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
-  if ((tls.cert === undefined) !== (tls.key === undefined)) throw new TypeError('a client certificate and its key go together');
-  const verify: grpc.VerifyOptions = tls.ca === undefined ? {} : { checkServerIdentity: (_host, cert) => checkNodeCertificate(cert) };
-  const credentials = grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, verify);
-  // With a CA no name is checked; without, the host must be in the certificate, as given.
-  return { credentials, options: tls.ca === undefined ? {} : serverNameOptions(address) };
-}
-
 /** One node address: a channel, and the stubs that share it. */
 interface NodeEndpoint extends Endpoint {
-  readonly dht: DhtStub;
-  readonly admin: AdminClient;
+  readonly dht: ServiceClient<typeof DhtDefinition>;
+  readonly admin: ServiceClient<typeof AdminDefinition>;
 }
 
-/** "a:1,b:2" or ["a:1", "b:2"] as a list of addresses. */
-export function targetAddresses(target: string | readonly string[]): string[] {
-  const list = (typeof target === 'string' ? [target] : target).flatMap((t) => t.split(',')).map((a) => a.trim()).filter((a) => a.length > 0);
-  if (list.length === 0) throw new RangeError('a client needs at least one node address');
-  return list;
-}
+const DhtStub = serviceClientConstructor(DhtDefinition);
+const AdminStub = serviceClientConstructor(AdminDefinition);
 
 export class DhtClient {
   readonly addresses: readonly string[];
@@ -123,13 +100,12 @@ export class DhtClient {
     this.limits = options.limits === false ? false : { ...DEFAULT_RECORD_LIMITS, ...options.limits };
     const limits = this.limits === false ? DEFAULT_RECORD_LIMITS : this.limits;
     const maxMessageBytes = Math.max(MIN_MESSAGE_BYTES, limits.maxKeyBytes + limits.maxValueBytes + MESSAGE_OVERHEAD_BYTES);
-    const pkg = kademliaPackage();
     const endpoints = this.addresses.map((address): NodeEndpoint => {
       const secure = options.tls === undefined ? undefined : clientTlsCredentials(address, options.tls);
       const credentials = secure?.credentials ?? grpc.credentials.createInsecure();
       const channel = new grpc.Channel(address, credentials, { ...channelOptions(maxMessageBytes), ...secure?.options });
       const shared = { channelOverride: channel };
-      return { address, channel, dht: new pkg.Dht(address, credentials, shared), admin: new pkg.Admin(address, credentials, shared) };
+      return { address, channel, dht: new DhtStub(address, credentials, shared), admin: new AdminStub(address, credentials, shared) };
     });
     this.failover = new Failover(endpoints, options);
   }
@@ -139,7 +115,7 @@ export class DhtClient {
     return this.failover.preferredAddress;
   }
 
-  put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<v1.PutResponse__Output> {
+  put(key: Bytes, value: Bytes, options: PutOptions = {}): Promise<PutResponse> {
     const fields = { key: toBytes(key), value: toBytes(value) };
     return this.send(fields, { ...fields, ttlMs: options.ttlMs ?? 0, trace: options.trace === true }, options);
   }
@@ -149,24 +125,24 @@ export class DhtClient {
    * client's key, so only a higher `seq` signed by the same key replaces it. `expectedSeq`: a
    * compare-and-swap on the sequence held. A stale seq or a failed swap is FailedPreconditionError.
    */
-  putOwned(owner: RecordSigner, key: Bytes, value: Bytes, options: OwnedPutOptions): Promise<v1.PutResponse__Output> {
+  putOwned(owner: RecordSigner, key: Bytes, value: Bytes, options: OwnedPutOptions): Promise<PutResponse> {
     const fields = { key: toBytes(key), value: toBytes(value), seq: options.seq, expiresMs: options.expiresMs ?? Date.now() + (options.ttlMs ?? DEFAULT_OWNED_TTL_MS) };
-    const request: v1.PutRequest = { ...fields, owner: Buffer.from(owner.publicKey), signature: Buffer.from(owner.sign(ownerSigningBytes(fields))) };
+    const request: WireInput<PutRequest> = { ...fields, owner: Buffer.from(owner.publicKey), signature: Buffer.from(owner.sign(ownerSigningBytes(fields))) };
     if (options.expectedSeq !== undefined) request.expectedSeq = options.expectedSeq;
     return this.send(fields, request, options);
   }
 
-  private async send({ key, value }: { key: Buffer; value: Buffer }, request: v1.PutRequest, options: CallOptions): Promise<v1.PutResponse__Output> {
+  private async send({ key, value }: { key: Buffer; value: Buffer }, request: WireInput<PutRequest>, options: CallOptions): Promise<PutResponse> {
     checkPut(key, value, this.limits);
-    return this.failover.call<v1.PutResponse__Output>((ep, callOptions, done) => ep.dht.Put(request, new grpc.Metadata(), callOptions, done), options);
+    return this.failover.call<PutResponse>((ep, callOptions, done) => ep.dht.Put(request, new grpc.Metadata(), callOptions, done), options);
   }
 
   /** `found: false` when no node holds the key. With `owner`, an answer whose signature does not
    * verify is a RecordVerificationError. */
-  async get(key: Bytes, options: GetOptions = {}): Promise<v1.GetResponse__Output> {
-    const request = { key: toBytes(key), quorum: options.quorum ?? 0, owner: Buffer.from(options.owner ?? new Uint8Array(0)), trace: options.trace === true };
+  async get(key: Bytes, options: GetOptions = {}): Promise<GetResponse> {
+    const request: WireInput<GetRequest> & { key: Buffer } = { key: toBytes(key), quorum: options.quorum ?? 0, owner: Buffer.from(options.owner ?? new Uint8Array(0)), trace: options.trace === true };
     checkGet(request.key, options.owner, this.limits);
-    const reply = await this.failover.call<v1.GetResponse__Output>((ep, callOptions, done) => ep.dht.Get(request, new grpc.Metadata(), callOptions, done), options);
+    const reply = await this.failover.call<GetResponse>((ep, callOptions, done) => ep.dht.Get(request, new grpc.Metadata(), callOptions, done), options);
     if (options.owner && reply.found) {
       const signed = ownerSigningBytes({ key: request.key, value: reply.value, seq: reply.seq, expiresMs: reply.expiresMs });
       if (!verifyEd25519(options.owner, signed, reply.signature)) {
@@ -177,13 +153,13 @@ export class DhtClient {
   }
 
   /** Admin: the routing table of the node that answers. */
-  routingTable(options: CallOptions = {}): Promise<v1.RoutingTableResponse__Output> {
-    return this.failover.call<v1.RoutingTableResponse__Output>((ep, callOptions, done) => ep.admin.RoutingTable({}, new grpc.Metadata(), callOptions, done), options);
+  routingTable(options: CallOptions = {}): Promise<RoutingTableResponse> {
+    return this.failover.call<RoutingTableResponse>((ep, callOptions, done) => ep.admin.RoutingTable({}, new grpc.Metadata(), callOptions, done), options);
   }
 
   /** Admin: the counters of the node that answers (its name and address are in the reply). */
-  stats(options: CallOptions = {}): Promise<v1.StatsResponse__Output> {
-    return this.failover.call<v1.StatsResponse__Output>((ep, callOptions, done) => ep.admin.Stats({}, new grpc.Metadata(), callOptions, done), options);
+  stats(options: CallOptions = {}): Promise<StatsResponse> {
+    return this.failover.call<StatsResponse>((ep, callOptions, done) => ep.admin.Stats({}, new grpc.Metadata(), callOptions, done), options);
   }
 
   close(): void {

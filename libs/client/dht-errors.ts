@@ -16,7 +16,7 @@
  * | DhtError | any other status | no |
  */
 import { Metadata, status } from '@grpc/grpc-js';
-import { RETRY_AFTER_TRAILER, parseRetryAfterMs } from '../errors/retry-after.js';
+import { RETRY_AFTER_TRAILER, parseRetryAfterMs } from './retry-after.js';
 
 export interface DhtErrorOptions {
   /** The node address the call went to (undefined: refused before sending). */

@@ -1,9 +1,9 @@
 /**
  * What the client refuses before sending: the checks a node makes of a Put or Get
- * (libs/kademlia/record.ts), with the same messages, so a call that cannot succeed costs no
- * round trip and fails the same way either side of the wire.
+ * (record-limits.ts, the very functions a node runs), with the same messages, so a call that
+ * cannot succeed costs no round trip and fails the same way either side of the wire.
  */
-import { DEFAULT_RECORD_LIMITS, validateKey, validateOwnerKey, validateValue, type RecordLimits } from '../kademlia/record.js';
+import { DEFAULT_RECORD_LIMITS, validateKey, validateOwnerKey, validateValue, type RecordLimits } from './record-limits.js';
 import { InvalidArgumentError } from './dht-errors.js';
 
 export { DEFAULT_RECORD_LIMITS, type RecordLimits };

@@ -4,56 +4,19 @@
  * handshake proves the peer holds that id's key. The TLS files are read and checked here once,
  * at startup; anything missing or inconsistent is a ConfigError naming the file.
  */
-import { isIP } from 'node:net';
 import { X509Certificate } from 'node:crypto';
-import type { PeerCertificate } from 'node:tls';
 import type { NodeId } from '../kademlia/id.js';
 import { publisherIdOf } from '../kademlia/record-signature.js';
 import { ConfigError, readSettingFile } from '../errors/config-error.js';
 import { SigningKey, rawEd25519PublicKey } from './ed25519.js';
-import { splitAddress } from '../kademlia/contact.js';
+import { ed25519KeyOfCertificate, type CertificateInput } from '../client/node-tls.js';
 
-
-/** A certificate as DER or PEM bytes, or as node:tls / grpc-js give a peer's (`.raw` is its DER). */
-export type CertificateInput = Buffer | Uint8Array | string | Pick<PeerCertificate, 'raw'>;
-
-function x509(cert: CertificateInput): X509Certificate | undefined {
-  try {
-    const bytes = typeof cert === 'string' || cert instanceof Uint8Array ? cert : cert.raw;
-    return bytes === undefined ? undefined : new X509Certificate(bytes);
-  } catch {
-    return undefined;
-  }
-}
-
-/** The raw Ed25519 public key a certificate carries; undefined when it is malformed or carries
- * another kind of key (RSA, ECDSA). */
-export function ed25519KeyOfCertificate(cert: CertificateInput): Uint8Array | undefined {
-  const parsed = x509(cert);
-  return parsed === undefined ? undefined : rawEd25519PublicKey(parsed.publicKey);
-}
+export { NODE_TLS_SERVER_NAME, checkNodeCertificate, ed25519KeyOfCertificate, serverNameOptions, type CertificateInput } from '../client/node-tls.js';
 
 /** The node id of an Ed25519 certificate (SHA-256 of its raw public key), or undefined. */
 export function peerIdOfCertificate(cert: CertificateInput): NodeId | undefined {
   const key = ed25519KeyOfCertificate(cert);
   return key === undefined ? undefined : publisherIdOf(key);
-}
-
-/** A node's certificate must carry an Ed25519 key, so that it names a node id (the check a TLS
- * client runs once the chain has verified; the host name dialled does not matter). */
-export function checkNodeCertificate(cert: CertificateInput): Error | undefined {
-  return ed25519KeyOfCertificate(cert) === undefined ? new Error('the node certificate carries no Ed25519 key, so it names no node id') : undefined;
-}
-
-/** The TLS server name sent to a node dialled by IP when a CA decides trust. */
-export const NODE_TLS_SERVER_NAME = 'kad-node';
-
-/**
- * gRPC channel options for TLS to `address` when a CA decides trust: an IP is no TLS server name
- * (RFC 6066, and Node warns once per process), and no name is checked, so a fixed one is sent.
- */
-export function serverNameOptions(address: string): { 'grpc.ssl_target_name_override'?: string } {
-  return isIP(splitAddress(address).host) === 0 ? {} : { 'grpc.ssl_target_name_override': NODE_TLS_SERVER_NAME };
 }
 
 /** A node's TLS files, read and checked. */

@@ -4,6 +4,9 @@
  */
 import { compareDistance, idEquals, idToHex, type NodeId } from './id.js';
 
+/** "host:port" into host and port: the client package's, which sends a TLS server name by it. */
+export { splitAddress } from '../client/address.js';
+
 export interface Contact {
   readonly id: NodeId;
   /** "host:port"; see isValidAddress. */
@@ -45,11 +48,6 @@ function isIpv6(text: string): boolean {
   return halves.length === 2 ? count <= 7 : count === 8;
 }
 
-/** "host:port" (or "[v6]:port") into its host, brackets dropped, and its port text. */
-export function splitAddress(address: string): { readonly host: string; readonly port: string } {
-  const colon = address.lastIndexOf(':');
-  return { host: address.slice(0, Math.max(0, colon)).replace(/^\[(.*)\]$/, '$1'), port: colon < 0 ? '' : address.slice(colon + 1) };
-}
 
 /** "host:port": host a DNS name, an IPv4 address or a bracketed IPv6 address; port 1..65535. */
 export function isValidAddress(a: string): boolean {

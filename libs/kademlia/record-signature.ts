@@ -14,16 +14,23 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import type { NodeId } from './id.js';
+// The owner's layout and the byte helpers are the client package's (libs/client), which signs
+// owned Puts and checks owned Gets with them.
+import { OWNED_TAG, concat, u32, u64 } from '../client/owner-signature.js';
 
-export const PUBLIC_KEY_BYTES = 32;
-export const SIGNATURE_BYTES = 64;
+export {
+  OWNED_TAG,
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+  concat,
+  ownerSigningBytes,
+  u32,
+  type OwnerSignedFields,
+  type RecordSigner,
+  type VerifySignature,
+} from '../client/owner-signature.js';
 
-/** `signature` is `publicKey`'s signature of `message`: false for anything malformed, never a throw. */
-export type VerifySignature = (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array) => boolean;
-
-const encoder = new TextEncoder();
-const RECORD_TAG = encoder.encode('kad-record-v1\0');
-const OWNED_TAG = encoder.encode('kad-owned-v1\0');
+const RECORD_TAG = new TextEncoder().encode('kad-record-v1\0');
 
 /** A publisher's id is the SHA-256 of its public key (S/Kademlia's static binding). */
 export function publisherIdOf(publicKey: Uint8Array): NodeId {
@@ -33,18 +40,6 @@ export function publisherIdOf(publicKey: Uint8Array): NodeId {
 /** Where an owned record lives: SHA-256 of the owned tag, the owner's key and the key's name. */
 export function ownedRecordId(ownerKey: Uint8Array, key: Uint8Array): NodeId {
   return sha256(concat([OWNED_TAG, ownerKey, key]));
-}
-
-export interface OwnerSignedFields {
-  readonly key: Uint8Array;
-  readonly value: Uint8Array;
-  readonly seq: number;
-  readonly expiresMs: number;
-}
-
-/** What an owner signs: tag, u32 key length, key, u64 seq, u64 expiresMs, value. */
-export function ownerSigningBytes(fields: OwnerSignedFields): Uint8Array {
-  return concat([OWNED_TAG, u32(fields.key.length), fields.key, u64(fields.seq), u64(fields.expiresMs), fields.value]);
 }
 
 export interface PublisherSignedFields {
@@ -74,28 +69,4 @@ export function recordSigningBytes(fields: PublisherSignedFields): Uint8Array {
     ...(owner ? [Uint8Array.of(1), owner.publicKey, u64(owner.seq), owner.signature] : [Uint8Array.of(0)]),
     fields.value,
   ]);
-}
-
-export function u32(n: number): Uint8Array {
-  const b = new Uint8Array(4);
-  new DataView(b.buffer).setUint32(0, n);
-  return b;
-}
-
-function u64(n: number): Uint8Array {
-  const b = new Uint8Array(8);
-  new DataView(b.buffer).setBigUint64(0, BigInt(n));
-  return b;
-}
-
-export function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const p of parts) length += p.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

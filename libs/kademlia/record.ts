@@ -24,8 +24,14 @@ import {
   ownerSigningBytes,
   publisherIdOf,
   recordSigningBytes,
+  type RecordSigner,
   type VerifySignature,
 } from './record-signature.js';
+// The size rules are the client package's (libs/client), which checks them before sending.
+import { problem, validateKey, validateValue, type RecordLimits, type RecordProblem } from '../client/record-limits.js';
+
+export { DEFAULT_RECORD_LIMITS, validateKey, validateOwnerKey, validateValue, type RecordLimits, type RecordProblem } from '../client/record-limits.js';
+export type { RecordSigner } from './record-signature.js';
 
 /** The client key that owns a record, the sequence it signed and its signature. */
 export interface RecordOwner {
@@ -53,20 +59,12 @@ export interface KadRecord {
   readonly owner?: RecordOwner | undefined;
 }
 
-export interface RecordLimits {
-  maxKeyBytes: number;
-  maxValueBytes: number;
-}
-
 /** What a receiver checks a record against: its limits and its record lifetime. */
 export interface RecordRules {
   readonly limits: RecordLimits;
   /** The longest a record may live from now (KAD_EXPIRE_MS). */
   readonly expireMs: number;
 }
-
-/** Design choice: keys are short names; values fit one gRPC message with room to spare. */
-export const DEFAULT_RECORD_LIMITS: RecordLimits = { maxKeyBytes: 1024, maxValueBytes: 64 * 1024 };
 
 /**
  * How far past the receiver's clock a version or creation time may lie, and an expiry past the
@@ -86,27 +84,6 @@ export const MAX_CLOCK_SKEW_MS = 2 * 60 * 60 * 1000;
  */
 export const RECORD_OVERHEAD_BYTES = 256;
 
-export type RecordProblem = { code: 'invalid-argument'; message: string };
-
-const problem = (message: string): RecordProblem => ({ code: 'invalid-argument', message });
-
-export function validateKey(key: Uint8Array, limits: RecordLimits): RecordProblem | undefined {
-  if (!(key instanceof Uint8Array)) return problem('key must be bytes');
-  if (key.length === 0) return problem('key must not be empty');
-  if (key.length > limits.maxKeyBytes) {
-    return problem(`key is ${key.length} bytes, more than the limit of ${limits.maxKeyBytes} bytes`);
-  }
-  return undefined;
-}
-
-export function validateValue(value: Uint8Array, limits: RecordLimits): RecordProblem | undefined {
-  if (!(value instanceof Uint8Array)) return problem('value must be bytes');
-  if (value.length > limits.maxValueBytes) {
-    return problem(`value is ${value.length} bytes, more than the limit of ${limits.maxValueBytes} bytes`);
-  }
-  return undefined;
-}
-
 const isTime = (t: unknown): t is number => typeof t === 'number' && Number.isSafeInteger(t) && t >= 0;
 const isBytes = (b: unknown, length: number): b is Uint8Array => b instanceof Uint8Array && b.length === length;
 
@@ -116,12 +93,6 @@ const isBytes = (b: unknown, length: number): b is Uint8Array => b instanceof Ui
  */
 function latestExpiryMs(rules: RecordRules, nowMs: number): number {
   return nowMs + rules.expireMs + MAX_CLOCK_SKEW_MS;
-}
-
-/** A Get's optional owner key: absent, or a 32-byte Ed25519 public key. */
-export function validateOwnerKey(owner: Uint8Array | null | undefined): RecordProblem | undefined {
-  const length = owner?.length ?? 0;
-  return length === 0 || length === PUBLIC_KEY_BYTES ? undefined : problem(`owner must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key, got ${length} bytes`);
 }
 
 /** An expiry that has passed, or lies beyond latestExpiryMs. */
@@ -191,12 +162,6 @@ export function recordIdFor(key: Uint8Array, ownerKey: Uint8Array | undefined): 
 
 export function idOfRecord(record: Pick<KadRecord, 'key' | 'owner'>): NodeId {
   return recordIdFor(record.key, record.owner?.publicKey);
-}
-
-/** What signs records: a node's key (libs/identity SigningKey). */
-export interface RecordSigner {
-  readonly publicKey: Uint8Array;
-  sign(message: Uint8Array): Uint8Array;
 }
 
 /** The record with `signer` as its publisher: its id, its key and its signature over every field. */

@@ -1,28 +1,34 @@
 /**
- * The gRPC side of proto/: the loaded package definition (for servers, clients and reflection),
- * the typed service constructors, and `unary`, the one promise wrapper around a unary call.
+ * The gRPC side of proto/: the services' client classes and grpc-js definitions, made from the
+ * ts-proto code (the client package's grpc-service.ts, shared with the TypeScript client, so the
+ * node and its clients encode with one generated source), and `unary`, the one promise wrapper
+ * around a unary call. Nothing here reads a .proto file at run time.
  */
 import * as grpc from '@grpc/grpc-js';
-import * as protoLoader from '@grpc/proto-loader';
-import { LOADER_OPTIONS, PROTO_FILES, protoRoot } from './proto-files.js';
-import type { ProtoGrpcType as AdminPackage } from './gen/admin.js';
-import type { ProtoGrpcType as DhtPackage } from './gen/dht.js';
-import type { ProtoGrpcType as PeerPackage } from './gen/peer.js';
+import { serviceClientConstructor, type ServiceClientConstructor } from '../client/grpc-service.js';
+import { AdminDefinition } from '../client/gen/kademlia/v1/admin.js';
+import { DhtDefinition } from '../client/gen/kademlia/v1/dht.js';
+import { PeerDefinition } from './gen/kademlia/v1/peer.js';
 
-export type KademliaPackage = AdminPackage['kademlia']['v1'] & DhtPackage['kademlia']['v1'] & PeerPackage['kademlia']['v1'];
+export { channelOptions, serverOptions } from '../client/grpc-service.js';
 
-let definition: protoLoader.PackageDefinition | undefined;
-
-export function packageDefinition(): protoLoader.PackageDefinition {
-  definition ??= protoLoader.loadSync([...PROTO_FILES], { ...LOADER_OPTIONS, includeDirs: [protoRoot()] });
-  return definition;
+/** The three services of package kademlia.v1, as grpc.loadPackageDefinition would give them:
+ * `new pkg.Peer(address, credentials)` is a client, `pkg.Peer.service` the server's definition. */
+export interface KademliaPackage {
+  readonly Dht: ServiceClientConstructor<typeof DhtDefinition>;
+  readonly Admin: ServiceClientConstructor<typeof AdminDefinition>;
+  readonly Peer: ServiceClientConstructor<typeof PeerDefinition>;
 }
 
+let loaded: KademliaPackage | undefined;
+
 export function kademliaPackage(): KademliaPackage {
-  const loaded = grpc.loadPackageDefinition(packageDefinition()) as unknown as {
-    kademlia: { v1: KademliaPackage };
+  loaded ??= {
+    Dht: serviceClientConstructor(DhtDefinition),
+    Admin: serviceClientConstructor(AdminDefinition),
+    Peer: serviceClientConstructor(PeerDefinition),
   };
-  return loaded.kademlia.v1;
+  return loaded;
 }
 
 type UnaryMethod<Req, Res> = (
@@ -41,24 +47,4 @@ export function unary<Req, Res>(client: grpc.Client, method: UnaryMethod<Req, Re
       else resolve(response);
     });
   });
-}
-
-/** Channel options for every client: bounded messages, and no waiting for a dead peer. */
-export function channelOptions(maxMessageBytes: number): grpc.ChannelOptions {
-  return {
-    ...serverOptions(maxMessageBytes),
-    'grpc.enable_retries': 0,
-    'grpc.initial_reconnect_backoff_ms': 200,
-    'grpc.max_reconnect_backoff_ms': 2_000,
-  };
-}
-
-/** Options for the server (and the base of every client's): bounded messages, no channelz
- * (its bookkeeping costs every call a little, and nothing here serves channelz). */
-export function serverOptions(maxMessageBytes: number): grpc.ServerOptions {
-  return {
-    'grpc.max_receive_message_length': maxMessageBytes,
-    'grpc.max_send_message_length': maxMessageBytes,
-    'grpc.enable_channelz': 0,
-  };
 }

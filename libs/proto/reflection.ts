@@ -2,8 +2,8 @@
  * gRPC server reflection as grpcurl, buf curl and Postman see the node: the .proto files as
  * written (one descriptor per file, snake_case field names, comments, imports), compiled by
  * `buf build` into descriptors.gen.ts (scripts/gen-descriptors.mjs, checked current by npm run
- * lint). Not the package definition the server runs on: proto-loader loads that with camelCase
- * names and merges the files of a package into one, which is what clients saw before.
+ * lint). Not what the server runs on: that is the ts-proto code (scripts/gen-messages.mjs), which
+ * carries no descriptors; proto-loader's, used before, had camelCase names and merged files.
  * Served: kademlia.v1 Dht, Peer, Admin and grpc.health.v1 Health; never the bus package.
  */
 import { ReflectionService } from '@grpc/reflection';

@@ -208,7 +208,7 @@ async function putOwned(client: DhtClient, identity: SigningKey, key: string, va
   return held.found ? client.putOwned(identity, key, value, { ...options, seq: held.seq + 1, expectedSeq: held.seq }) : client.putOwned(identity, key, value, { ...options, seq: 1 });
 }
 
-const contactJson = (c: v1.Contact__Output | null) => ({ id: hex(c?.id), address: c?.address ?? '' });
+const contactJson = (c: v1.Contact__Output | undefined) => ({ id: hex(c?.id), address: c?.address ?? '' });
 
 function routingTableJson(reply: v1.RoutingTableResponse__Output) {
   return {

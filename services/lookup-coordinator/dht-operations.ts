@@ -50,7 +50,7 @@ export interface StoreOutcome {
 }
 
 /** What storage or transport replied for one replica (transport's outcomes carry `error`). */
-type StoreReply = { readonly stored: boolean; readonly held: v1.Record__Output | null; readonly error?: string };
+type StoreReply = { readonly stored: boolean; readonly held: v1.Record__Output | undefined; readonly error?: string };
 
 export interface DhtOperationsDeps {
   readonly actors: ActorClient;

@@ -91,9 +91,9 @@ export class KeyspaceApi {
     const holds = await Promise.all(
       candidates.map(async (c) => {
         try {
-          if (idEquals(c.id, selfId)) return (await this.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS)).record !== null;
+          if (idEquals(c.id, selfId)) return (await this.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS)).record !== undefined;
           const reply = await this.actors.ask('transport', 'find-value', { peer: contactToWire(c), recordId: Buffer.from(recordId), timeoutMs: this.kad.rpcTimeoutMs }, this.kad.rpcTimeoutMs + BUS_SLACK_MS);
-          return reply.record !== null;
+          return reply.record !== undefined;
         } catch {
           return undefined; // did not answer
         }

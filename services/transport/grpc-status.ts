@@ -6,7 +6,7 @@
 
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
 import { ErrorCode, KadError, asKadError } from '../../libs/errors/kad-error.js';
-import { RETRY_AFTER_TRAILER, parseRetryAfterMs } from '../../libs/errors/retry-after.js';
+import { RETRY_AFTER_TRAILER, parseRetryAfterMs } from '../../libs/client/retry-after.js';
 
 const TO_STATUS: Record<ErrorCode, status> = {
   [ErrorCode.InvalidArgument]: status.INVALID_ARGUMENT,

@@ -15,9 +15,7 @@ import type { SigningKey } from '../../libs/identity/ed25519.js';
 import { recordIdFor, validateKey, validateOwnerKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
 import { closestContacts, findNodeAnswer, type Contact } from '../../libs/kademlia/contact.js';
 import { contactFromWire, contactToWire, contactsFromWire, foundRecord, idFromWire, recordFromWire } from '../../libs/proto/convert.js';
-import type { AdminHandlers } from '../../libs/proto/gen/kademlia/v1/Admin.js';
-import type { DhtHandlers } from '../../libs/proto/gen/kademlia/v1/Dht.js';
-import type { PeerHandlers } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type { AdminHandlers, DhtHandlers, PeerHandlers } from '../../libs/proto/v1.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
 import { failedPrecondition, invalidArgument, resourceExhausted } from '../../libs/errors/kad-error.js';
@@ -140,8 +138,8 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
 
   /** Reports a serving peer to the routing table; a malformed sender, or one of another
    * network, is rejected before anything else is done. */
-  const noteSender = ({ sender, network }: { sender: v1.Contact__Output | null; network: string }, call: grpc.ServerUnaryCall<unknown, unknown>): Contact | undefined => {
-    if (sender === null) return undefined;
+  const noteSender = ({ sender, network }: { sender: v1.Contact__Output | undefined; network: string }, call: grpc.ServerUnaryCall<unknown, unknown>): Contact | undefined => {
+    if (sender === undefined) return undefined;
     const contact = contactFromWire(sender);
     if (!contact) throw invalidArgument('sender must have a 32-byte id and a host:port address');
     // Under mutual TLS the certificate names the caller: a sender id that is not its own is refused.

@@ -17,7 +17,7 @@ import { CHALLENGE_BYTES, checkPingProof } from '../../libs/kademlia/peer-proof.
 import { verifyEd25519 } from '../../libs/identity/ed25519.js';
 import { bytesOf, contactFromWire, contactToWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
 import { unary } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type { PeerClient } from '../../libs/proto/v1.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
 import type { Logger } from '../../libs/runtime/logger.js';
@@ -53,7 +53,7 @@ const MAX_RPC_TIMEOUT_MS = 60_000;
 /** Peers one store request may name: a Put's replicas, at most k. */
 const MAX_STORE_PEERS = MAX_K;
 
-function targetFrom(peer: v1.Contact__Output | null): Target {
+function targetFrom(peer: v1.Contact__Output | undefined): Target {
   if (!peer || !isValidAddress(peer.address)) throw invalidArgument('peer must have a host:port address');
   const id = bytesOf(peer.id);
   if (id.length === 0) return { address: peer.address, id: undefined };
@@ -175,7 +175,7 @@ export class OutboundRpcs {
 
   /** The responder must be a well-formed contact with the id we expected; it is then seen (as
    * proven when it proved that id at this address). */
-  private confirm(target: Target, responder: v1.Contact__Output | null): Contact {
+  private confirm(target: Target, responder: v1.Contact__Output | undefined): Contact {
     const claimed = contactFromWire(responder);
     if (!claimed) throw unavailable(`${target.address} answered without a valid responder id`);
     if (target.id && !idEquals(claimed.id, target.id)) {

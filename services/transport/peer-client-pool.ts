@@ -8,7 +8,7 @@
 import * as grpc from '@grpc/grpc-js';
 import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
 import { channelOptions, kademliaPackage } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type { PeerClient } from '../../libs/proto/v1.js';
 
 export class PeerClientPool {
   private readonly clients: BoundedMap<string, PeerClient>;

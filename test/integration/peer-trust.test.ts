@@ -17,7 +17,7 @@ import * as grpc from '@grpc/grpc-js';
 import { splitAddress } from '../../libs/kademlia/contact.js';
 import { recordIdOf } from '../../libs/kademlia/id.js';
 import { kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type { PeerClient } from '../../libs/proto/v1.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
 import { FakePeerIdentity, servePeer } from '../testkit/fake-peer.js';

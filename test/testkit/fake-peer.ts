@@ -9,7 +9,7 @@ import { commonPrefixLength } from '../../libs/kademlia/id.js';
 import { pingProofBytes } from '../../libs/kademlia/peer-proof.js';
 import { publisherIdOf } from '../../libs/kademlia/record-signature.js';
 import { kademliaPackage } from '../../libs/proto/grpc-package.js';
-import type { PeerHandlers } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type { PeerHandlers } from '../../libs/proto/v1.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
 

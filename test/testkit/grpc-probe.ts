@@ -1,8 +1,8 @@
 /** gRPC checks from the outside: health, and raw peer-protocol clients for hostile input. */
 import * as grpc from '@grpc/grpc-js';
 import { clientTlsCredentials, type ClientTlsOptions } from '../../libs/client/dht-client.js';
-import { channelOptions, kademliaPackage, packageDefinition, unary } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import { channelOptions, kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
+import type { PeerClient } from '../../libs/proto/v1.js';
 
 interface HealthReply {
   status: string;
@@ -34,4 +34,3 @@ export function rawPeerClient(address: string, tls?: ClientTlsOptions): PeerClie
   return new Peer(address, credentials, { ...channelOptions(8 * 1024 * 1024), ...options });
 }
 
-export { packageDefinition };

@@ -6,7 +6,7 @@ import { closestContacts, type Contact } from '../../libs/kademlia/contact.js';
 import { idEquals, recordIdOf } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
 import { unary } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/gen/kademlia/v1/Peer.js';
+import type { PeerClient } from '../../libs/proto/v1.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { rawPeerClient } from './grpc-probe.js';
 import { waitFor } from './wait-for.js';
@@ -36,7 +36,7 @@ export async function takeCensus(nodes: readonly ProcessNode[]): Promise<Census>
       const peer = peers.get(address);
       if (!peer) throw new Error(`no node at ${address}`);
       const reply = await unary<v1.FindValueRequest, v1.FindValueResponse__Output>(peer, peer.FindValue, { recordId: Buffer.from(recordIdOf(Buffer.from(key))) }, 5_000);
-      return reply.record !== null && Buffer.from(reply.record.key).toString() === key;
+      return reply.record !== undefined && Buffer.from(reply.record.key).toString() === key;
     },
     closest(key, k) {
       return closestContacts(recordIdOf(Buffer.from(key)), contacts, k);

@@ -20,7 +20,7 @@ import {
   dhtErrorOf,
 } from '../../../libs/client/dht-client.js';
 import { DEFAULT_RETRY_POLICY, backoffMs, retryDecision } from '../../../libs/client/retry-policy.js';
-import { RETRY_AFTER_TRAILER } from '../../../libs/errors/retry-after.js';
+import { RETRY_AFTER_TRAILER } from '../../../libs/client/retry-after.js';
 import { resourceExhausted } from '../../../libs/errors/kad-error.js';
 import { DEFAULT_RECORD_LIMITS, validateKey, validateOwnerKey, validateValue } from '../../../libs/kademlia/record.js';
 import { toGrpcStatus } from '../../../services/transport/grpc-status.js';

@@ -13,7 +13,7 @@ test('contact reports - one seen per contact per interval; proven news and every
   const bus = new MemoryBus();
   const heard: string[] = [];
   const id = (v: number) => Buffer.alloc(32, v);
-  const name = (wire: { contact: { id: Buffer } | null }) => String(wire.contact?.id[0]);
+  const name = (wire: { contact: { id: Buffer } | undefined }) => String(wire.contact?.id[0]);
   await serveActor(
     bus,
     'n1',

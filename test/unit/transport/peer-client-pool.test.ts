@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import type { PeerClient } from '../../../libs/proto/gen/kademlia/v1/Peer.js';
+import type { PeerClient } from '../../../libs/proto/v1.js';
 import type * as v1 from '../../../libs/proto/v1.js';
 import { PeerClientPool } from '../../../services/transport/peer-client-pool.js';
 import { FakePeerIdentity, quietPeerHandlers, servePeer } from '../../testkit/fake-peer.js';

@@ -1,8 +1,0 @@
-// Original file: proto/kademlia/bus/v1/bus.proto
-
-
-export interface SelfRequest {
-}
-
-export interface SelfRequest__Output {
-}

@@ -1,8 +1,0 @@
-// Original file: proto/kademlia/v1/admin.proto
-
-
-export interface RoutingTableRequest {
-}
-
-export interface RoutingTableRequest__Output {
-}
