@@ -9,7 +9,7 @@ import type { KadRecord } from '../kademlia/record.js';
 import { invalidArgument } from '../errors/kad-error.js';
 import type * as v1 from './v1.js';
 
-/** Wire bytes as a plain Uint8Array view (protobufjs hands out Buffers). */
+/** Wire bytes as a plain Uint8Array view (the generated code hands out Buffers). */
 export function bytesOf(b: Uint8Array | null | undefined): Uint8Array {
   return b ? new Uint8Array(b.buffer, b.byteOffset, b.byteLength) : new Uint8Array(0);
 }
