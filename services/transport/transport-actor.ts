@@ -63,8 +63,6 @@ export class TransportActor implements RunningActor {
     const server = grpcServer.server;
     const pool = new PeerClientPool(MAX_CHANNELS, limit, peerChannelCredentials(config), (address) => peerChannelOptions(config, address));
     const actor = new TransportActor(grpcServer, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${grpcServer.port}`);
-    actor.health.addToServer(server);
-    reflectionService().addToServer(server);
 
     const selfId = await waitForRoutingTable(actors, ctx.identity, ctx.log, actor.stopping.signal);
     const self: Contact = { id: selfId, address: config.advertise };
@@ -80,6 +78,10 @@ export class TransportActor implements RunningActor {
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));
     server.addService(pkg.Admin.service, adminHandlers(deps));
+    // Health and reflection only once the services are there: a client that sees health answer
+    // never gets UNIMPLEMENTED from a node still starting.
+    actor.health.addToServer(server);
+    reflectionService().addToServer(server);
 
     const outbound = new OutboundRpcs({ ...deps, pool, verified });
     actor.service = await serveActor(
