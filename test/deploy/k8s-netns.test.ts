@@ -28,9 +28,9 @@
  * Not emulated: the read-only root filesystem, resource limits, NetworkPolicy, the client
  * Service's virtual IP.
  *
- * Two tests, each with its own lab: the base (3 replicas; plaintext; the kubelet's gRPC probes)
- * and the production overlay (5 replicas; mutual TLS with the Secrets an operator creates, made
- * here as docs/DEPLOYMENT.md shows; the image's healthcheck as exec probes). Each: every pod
+ * Two tests, each with its own lab: the base (3 replicas; plaintext; HTTP probes of /healthz and
+ * /readyz) and the production overlay (5 replicas; mutual TLS with the Secrets an operator
+ * creates, made here as docs/DEPLOYMENT.md shows; the same HTTP probes). Each: every pod
  * Ready by its own probes, as the user and with the privileges its securityContext sets; the
  * nodes find each other through the headless names; a Put through one pod is stored on every
  * pod and read through every pod; kad-0 (everyone's bootstrap peer) is deleted: it stops
@@ -636,7 +636,7 @@ test('deploy/k8s/base: the StatefulSet\'s pods as processes in network namespace
   await runStatefulSet(t, objects, sts.spec.replicas ?? 1);
 });
 
-test('deploy/k8s/overlays/production: the same with mutual TLS, the operator\'s Secrets and exec probes', { timeout: 120_000 }, async (t) => {
+test('deploy/k8s/overlays/production: the same with mutual TLS and the operator\'s Secrets', { timeout: 120_000 }, async (t) => {
   const reason = unavailable() ?? (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0 ? 'openssl is missing: it makes the certificates of the Secret kad-tls' : undefined);
   if (reason) return t.skip(reason);
   const objects = renderKustomization(K8S_PRODUCTION_DIR);
