@@ -5,7 +5,7 @@
  * the timed throughput loop with a fixed number of calls in flight, the throughput phases at every
  * in-flight level, and the figures that close a cell.
  */
-import { pick, runBounded } from '../test/testkit/workload.js';
+import { pick, runBounded } from '../harness/workload.js';
 import type { CellResult, RssResult, ThroughputResult } from './cluster-result.js';
 import { CallTimes, round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';

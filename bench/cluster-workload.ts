@@ -5,7 +5,7 @@
  * nodes, keys and values. Gets read preloaded keys and check the value they get back.
  */
 import type { DhtClient } from '../libs/client/dht-client.js';
-import { pick } from '../test/testkit/workload.js';
+import { pick } from '../harness/workload.js';
 import { CALL_TIMEOUT_MS, oneByOne, preloadJobs, SeededWorkload, timedThroughput } from './cell-common.js';
 import type { LatencyStats, ThroughputResult } from './cluster-result.js';
 import { CallTimes, latencyStats, round } from './latency-stats.js';

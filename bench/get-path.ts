@@ -11,7 +11,7 @@
  */
 import { parseArgs } from 'node:util';
 import { startNatsServer } from '../libs/runtime/nats-server.js';
-import { ProcessCluster } from '../test/testkit/process-cluster.js';
+import { ProcessCluster } from '../harness/process-cluster.js';
 import type { LatencyStats } from './cluster-result.js';
 import { loadAverage, machineInfo } from './machine-info.js';
 import { measureFloor, sequential } from './measure-floor.js';

@@ -5,7 +5,7 @@
  */
 import { rmSync } from 'node:fs';
 import { startNatsServer, type NatsServerProcess } from '../libs/runtime/nats-server.js';
-import { ProcessCluster } from '../test/testkit/process-cluster.js';
+import { ProcessCluster } from '../harness/process-cluster.js';
 import { cellEnd, throughputPhases } from './cell-common.js';
 import type { BuildInfo, ClusterMode, ClusterResult, WorkloadParameters } from './cluster-result.js';
 import { busPerOp, countBusMessages } from './bus-messages.js';
@@ -13,7 +13,7 @@ import { ClusterWorkload } from './cluster-workload.js';
 import { round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
 import type { ClientTlsOptions } from '../libs/client/dht-client.js';
-import { clientCertificate, makeCa, nodeCertificate, removeCa, tlsEnv, type CertificateAuthority, type IssuedCertificate } from '../test/testkit/certificates.js';
+import { clientCertificate, makeCa, nodeCertificate, removeCa, tlsEnv, type CertificateAuthority, type IssuedCertificate } from '../harness/certificates.js';
 import { measureFloor } from './measure-floor.js';
 import { readCpuMsOf } from './read-cpu.js';
 import { readRss } from './read-rss.js';

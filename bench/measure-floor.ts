@@ -7,7 +7,7 @@
 import { connect } from '@nats-io/transport-node';
 import { unary } from '../libs/proto/grpc-package.js';
 import type { ClientTlsOptions } from '../libs/client/dht-client.js';
-import { rawPeerClient } from '../test/testkit/grpc-probe.js';
+import { rawPeerClient } from '../harness/grpc-probe.js';
 import type { FloorResult, LatencyStats } from './cluster-result.js';
 import { CallTimes } from './latency-stats.js';
 import { SeededRandom } from '../libs/sampling/index.js';

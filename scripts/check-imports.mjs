@@ -1,11 +1,13 @@
 // The layering check (`npm run lint`): the folders the code lives in import each other without
-// cycles, libs/ never imports services/, bench/ or test/, and services/ never imports bench/ or
-// test/. A folder is a unit: libs/<name>, services/<name>, test/<name>, and bench/ as a whole.
+// cycles, libs/ never imports services/, harness/, bench/ or test/; services/ never imports
+// harness/, bench/ or test/; harness/ (what tests and benchmarks both run clusters with) never
+// imports bench/ or test/; and bench/ never imports test/. A folder is a unit: libs/<name>,
+// services/<name>, test/<name>, and harness/ and bench/ as a whole.
 // Prints every cycle and every forbidden import, and exits 1 when there is one.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
-const ROOTS = ['libs', 'services', 'bench', 'test', 'scripts'];
+const ROOTS = ['libs', 'services', 'harness', 'bench', 'test', 'scripts'];
 const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^import\s+['"](\.[^'"]+)['"]/gm;
 
 function* sources(dir) {
@@ -18,7 +20,7 @@ function* sources(dir) {
 
 function unitOf(path) {
   const [top, sub] = path.split('/');
-  if (top === 'bench' || top === 'scripts') return top;
+  if (top === 'bench' || top === 'scripts' || top === 'harness') return top;
   return sub && !sub.includes('.') ? `${top}/${sub}` : top;
 }
 
@@ -38,7 +40,11 @@ for (const root of ROOTS) {
 const problems = [];
 for (const [from, targets] of edges) {
   for (const [to, example] of targets) {
-    const forbidden = (from.startsWith('libs/') && /^(services|bench|test)/.test(to)) || (from.startsWith('services/') && /^(bench|test)/.test(to));
+    const forbidden =
+      (from.startsWith('libs/') && /^(services|harness|bench|test)/.test(to)) ||
+      (from.startsWith('services/') && /^(harness|bench|test)/.test(to)) ||
+      (from === 'harness' && /^(bench|test)/.test(to)) ||
+      (from === 'bench' && /^test/.test(to));
     if (forbidden) problems.push(`${from} must not import ${to}: ${example}`);
   }
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '../../test/testkit/wait-for.js';
+import { waitFor } from '../../harness/wait-for.js';
 import { PeerNodeProcess } from './peer-node-process.js';
 
 /** bittorrent-dht's bucket size: a table of a larger cluster holds at least this many. */

@@ -4,9 +4,9 @@
  * (16 in flight), a warm-up of Gets through every node in turn, Puts one at a time through random
  * nodes, one Get per sequential Put of that value through another random node, then throughput
  * at a fixed number of calls in flight for a fixed duration. Node, value and key choices come
- * from the same seeded PRNG as the project's workload (test/testkit/workload.ts).
+ * from the same seeded PRNG as the project's workload (harness/workload.ts).
  */
-import { pick } from '../../test/testkit/workload.js';
+import { pick } from '../../harness/workload.js';
 import { CALL_TIMEOUT_MS, oneByOne, preloadJobs, SeededWorkload, timedThroughput } from '../cell-common.js';
 import type { LatencyStats } from '../cluster-result.js';
 import { CallTimes, round } from '../latency-stats.js';

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DhtClient } from '../../libs/client/dht-client.js';
 import { DockerEngine, dockerEngineUnavailable } from '../testkit/docker-engine.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { waitFor } from '../../harness/wait-for.js';
 import { commandOf, environmentOf, kadServices, listenPort, loadCompose, publishedPortsOf, finalStage, loadDockerfile, stageEnv } from './deploy-files.js';
 
 const PROJECT = 'kad-compose-test';

@@ -48,11 +48,11 @@ import { dirname, join } from 'node:path';
 import { test, type TestContext } from 'node:test';
 import { natsServerInstalled } from '../../libs/runtime/nats-server.js';
 import { stopChild } from '../../libs/runtime/stop-child.js';
-import { makeCa, nodeCertificate, removeCa, type CertificateAuthority } from '../testkit/certificates.js';
-import { healthStatus } from '../testkit/grpc-probe.js';
+import { makeCa, nodeCertificate, removeCa, type CertificateAuthority } from '../../harness/certificates.js';
+import { healthStatus } from '../../harness/grpc-probe.js';
 import { NetnsLab, netnsUnavailable, removeStaleNetns, type LabHost } from '../testkit/netns-lab.js';
-import { KAD_CLI } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { KAD_CLI } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
 import { K8S_BASE_DIR, K8S_PRODUCTION_DIR, REPO_ROOT, finalStage, imageOf, kadServices, loadCompose, loadDockerfile, stageEnv, type K8sObject } from './deploy-files.js';
 import {
   containerEnvironment,

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { LabHost, NetnsLab } from '../testkit/netns-lab.js';
-import { KAD_CLI } from '../testkit/process-cluster.js';
+import { KAD_CLI } from '../../harness/process-cluster.js';
 import { REPO_ROOT, execForm, finalStage, imageName, type Dockerfile } from './deploy-files.js';
 
 export type ImageKind = 'kad' | 'nats';

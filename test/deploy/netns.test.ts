@@ -27,10 +27,10 @@ import { test } from 'node:test';
 import { DhtClient } from '../../libs/client/dht-client.js';
 import { natsServerInstalled } from '../../libs/runtime/nats-server.js';
 import { stopChild } from '../../libs/runtime/stop-child.js';
-import { healthStatus } from '../testkit/grpc-probe.js';
+import { healthStatus } from '../../harness/grpc-probe.js';
 import { NetnsLab, netnsUnavailable, removeStaleNetns, type LabHost } from '../testkit/netns-lab.js';
-import { KAD_CLI } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { KAD_CLI } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
 import {
   REPO_ROOT,
   commandOf,

@@ -15,7 +15,7 @@ import { test } from 'node:test';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
 import { DhtClient } from '../../libs/client/dht-client.js';
 import { DockerEngine, dockerEngineUnavailable } from '../testkit/docker-engine.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { waitFor } from '../../harness/wait-for.js';
 import {
   REPO_ROOT,
   commandOf,

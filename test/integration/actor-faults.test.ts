@@ -11,10 +11,10 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
+import { ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
 import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
-import { waitFor } from '../testkit/wait-for.js';
-import { readBack, runBounded } from '../testkit/workload.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { readBack, runBounded } from '../../harness/workload.js';
 
 const K = 3;
 const REPLICATE_MS = 2_000;

@@ -27,10 +27,10 @@ import { recordToWire } from '../../libs/proto/convert.js';
 import { encode } from '../../libs/proto/codec.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { MONITOR_INBOX_PREFIX, authorizationBlock, nodePermissions, type NodeUser } from '../../libs/runtime/nats-permissions.js';
-import { makeCa, nodeCertificate } from '../testkit/certificates.js';
-import { KAD_CLI, ProcessCluster } from '../testkit/process-cluster.js';
+import { makeCa, nodeCertificate } from '../../harness/certificates.js';
+import { KAD_CLI, ProcessCluster } from '../../harness/process-cluster.js';
 import { signedRecord } from '../testkit/records.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 const NODES = 2;
 const password = (): string => randomBytes(12).toString('hex');

@@ -18,7 +18,7 @@ import { subjectFor } from '../../libs/bus/subjects.js';
 import { ErrorCode, invalidArgument, resourceExhausted, type KadError } from '../../libs/errors/kad-error.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { storageHandlers } from '../testkit/actor-stubs.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 let nats: NatsServerProcess;
 before(async () => {

@@ -11,8 +11,8 @@ import { compareDistance, idToHex } from '../../libs/kademlia/id.js';
 import { unary } from '../../libs/proto/grpc-package.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
-import { rawPeerClient } from '../testkit/grpc-probe.js';
-import { ProcessCluster, tableEntries, type ProcessNode } from '../testkit/process-cluster.js';
+import { rawPeerClient } from '../../harness/grpc-probe.js';
+import { ProcessCluster, tableEntries, type ProcessNode } from '../../harness/process-cluster.js';
 
 const K = 3;
 

@@ -5,10 +5,10 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ProcessCluster } from '../testkit/process-cluster.js';
+import { ProcessCluster } from '../../harness/process-cluster.js';
 import { takeCensus } from '../testkit/replica-census.js';
-import { waitFor } from '../testkit/wait-for.js';
-import { pick, readBack, runBounded } from '../testkit/workload.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { pick, readBack, runBounded } from '../../harness/workload.js';
 import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 4;

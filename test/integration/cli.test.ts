@@ -11,9 +11,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { DhtClient, InvalidArgumentError } from '../../libs/client/dht-client.js';
-import { freePorts } from '../testkit/free-port.js';
+import { freePorts } from '../../harness/free-port.js';
 import { runKad, runKadOnTerminal, terminalUnavailable, type KadRun } from '../testkit/kad-cli.js';
-import { KAD_CLI, ProcessCluster } from '../testkit/process-cluster.js';
+import { KAD_CLI, ProcessCluster } from '../../harness/process-cluster.js';
 import { SilentListener } from '../testkit/silent-listener.js';
 
 const K = 3;

@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import { nodeBinary } from '../testkit/node-versions.js';
-import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
+import { ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
 
 const execFileAsync = promisify(execFile);
 const ROOT = fileURLToPath(new URL('../../../', import.meta.url));

@@ -4,8 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ProcessCluster } from '../testkit/process-cluster.js';
-import { latencySummary, pick, runBounded, timed } from '../testkit/workload.js';
+import { ProcessCluster } from '../../harness/process-cluster.js';
+import { latencySummary, pick, runBounded, timed } from '../../harness/workload.js';
 import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 4;

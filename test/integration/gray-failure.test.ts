@@ -8,10 +8,10 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
 import { idToHex } from '../../libs/kademlia/id.js';
-import { ProcessCluster, tableIdsHex } from '../testkit/process-cluster.js';
+import { ProcessCluster, tableIdsHex } from '../../harness/process-cluster.js';
 import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
-import { waitFor } from '../testkit/wait-for.js';
-import { latencySummary, readBack, runBounded } from '../testkit/workload.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { latencySummary, readBack, runBounded } from '../../harness/workload.js';
 
 const K = 3;
 const REPLICATE_MS = 3_000;

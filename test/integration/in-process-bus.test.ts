@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { InProcessCluster } from '../testkit/in-process-cluster.js';
-import { pick, runBounded } from '../testkit/workload.js';
+import { pick, runBounded } from '../../harness/workload.js';
 import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 4;

@@ -14,7 +14,7 @@ import { ID_BITS, commonPrefixLength, idToHex, type NodeId } from '../../libs/ka
 import { sortByDistance } from '../../libs/kademlia/contact.js';
 import { recordIdFor } from '../../libs/kademlia/record.js';
 import { bytesOf } from '../../libs/proto/convert.js';
-import { ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
+import { ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const K = 2;

@@ -9,10 +9,10 @@ import { compareDistance, recordIdOf } from '../../libs/kademlia/id.js';
 import { bytesOf } from '../../libs/proto/convert.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { loadSnapshot } from '../../services/routing-table/routing-snapshot.js';
-import { nodeIdHex, ProcessCluster } from '../testkit/process-cluster.js';
+import { nodeIdHex, ProcessCluster } from '../../harness/process-cluster.js';
 import { isAmong, takeCensus } from '../testkit/replica-census.js';
-import { waitFor } from '../testkit/wait-for.js';
-import { readBack, runBounded } from '../testkit/workload.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { readBack, runBounded } from '../../harness/workload.js';
 
 let nats: NatsServerProcess;
 before(async () => {

@@ -9,9 +9,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
-import { nodeIdHex, ProcessCluster, tableIdsHex, type ProcessNode } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
-import { readBack } from '../testkit/workload.js';
+import { nodeIdHex, ProcessCluster, tableIdsHex, type ProcessNode } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { readBack } from '../../harness/workload.js';
 
 const ENV = { KAD_K: '4', KAD_REFRESH_MS: '2000', KAD_RPC_TIMEOUT_MS: '1000', KAD_LOOKUP_TIMEOUT_MS: '5000' };
 

@@ -20,11 +20,11 @@ import { idToHex } from '../../libs/kademlia/id.js';
 import { ConfigError } from '../../libs/errors/config-error.js';
 import { resolveNodeConfig } from '../../libs/runtime/node-config.js';
 import { peerChannelCredentials, peerIdOfCall, serverCredentials } from '../../services/transport/tls-credentials.js';
-import { clientCertificate, makeCa, nodeCertificate, removeCa, tlsEnv, type CertificateAuthority, type IssuedCertificate } from '../testkit/certificates.js';
-import { freePorts } from '../testkit/free-port.js';
-import { healthStatus } from '../testkit/grpc-probe.js';
-import { KAD_CLI, ProcessCluster, nodeIdHex, tableIdsHex } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { clientCertificate, makeCa, nodeCertificate, removeCa, tlsEnv, type CertificateAuthority, type IssuedCertificate } from '../../harness/certificates.js';
+import { freePorts } from '../../harness/free-port.js';
+import { healthStatus } from '../../harness/grpc-probe.js';
+import { KAD_CLI, ProcessCluster, nodeIdHex, tableIdsHex } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 const NODES = 3;
 const ENV = { KAD_K: '4', KAD_RPC_TIMEOUT_MS: '1000' };

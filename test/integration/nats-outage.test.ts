@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
-import { freePorts } from '../testkit/free-port.js';
-import { ProcessCluster } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { freePorts } from '../../harness/free-port.js';
+import { ProcessCluster } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 describe('NATS outage - nats-server killed and restarted under a running cluster', () => {
   let nats: NatsServerProcess;

@@ -13,11 +13,11 @@ import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { ACTORS } from '../../libs/bus/subjects.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
-import { freePorts } from '../testkit/free-port.js';
-import { healthStatus } from '../testkit/grpc-probe.js';
-import { KAD_CLI, ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
+import { freePorts } from '../../harness/free-port.js';
+import { healthStatus } from '../../harness/grpc-probe.js';
+import { KAD_CLI, ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
 import { Prometheus, prometheusUnavailable } from '../testkit/prometheus.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 const PUTS = 10;
 const GETS = 10;

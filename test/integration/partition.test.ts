@@ -14,9 +14,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
 import { BRIDGE_IP, NetnsLab, netnsUnavailable, removeStaleNetns } from '../testkit/netns-lab.js';
-import { nodeIdHex, ProcessCluster, tableIdsHex, type ProcessNode } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
-import { readBack, runBounded } from '../testkit/workload.js';
+import { nodeIdHex, ProcessCluster, tableIdsHex, type ProcessNode } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { readBack, runBounded } from '../../harness/workload.js';
 
 const K = 3;
 const REFRESH_MS = 2_000;

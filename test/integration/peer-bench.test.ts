@@ -9,7 +9,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import type { Serializable } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
 import { BittorrentDhtCluster } from '../../bench/peer/bittorrent-dht-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 const NODES = 4;
 const CALL_MS = 5_000;

@@ -21,13 +21,13 @@ import type { PeerClient } from '../../libs/proto/v1.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
 import { FakePeerIdentity, servePeer } from '../testkit/fake-peer.js';
-import { freePorts } from '../testkit/free-port.js';
-import { rawPeerClient } from '../testkit/grpc-probe.js';
-import { ProcessCluster, tableEntries, type ProcessNode } from '../testkit/process-cluster.js';
+import { freePorts } from '../../harness/free-port.js';
+import { rawPeerClient } from '../../harness/grpc-probe.js';
+import { ProcessCluster, tableEntries, type ProcessNode } from '../../harness/process-cluster.js';
 import { signedWireRecord } from '../testkit/records.js';
 import { takeCensus } from '../testkit/replica-census.js';
-import { waitFor } from '../testkit/wait-for.js';
-import { runBounded } from '../testkit/workload.js';
+import { waitFor } from '../../harness/wait-for.js';
+import { runBounded } from '../../harness/workload.js';
 import { percentile } from '../../libs/sampling/index.js';
 
 const K = 3;

@@ -19,10 +19,10 @@ import { MAX_CLOCK_SKEW_MS } from '../../libs/kademlia/record.js';
 import { unary } from '../../libs/proto/grpc-package.js';
 import { recordToWire } from '../../libs/proto/convert.js';
 import type * as v1 from '../../libs/proto/v1.js';
-import { rawPeerClient } from '../testkit/grpc-probe.js';
-import { KAD_CLI, ProcessCluster } from '../testkit/process-cluster.js';
+import { rawPeerClient } from '../../harness/grpc-probe.js';
+import { KAD_CLI, ProcessCluster } from '../../harness/process-cluster.js';
 import { signedRecord, signedWireRecord } from '../testkit/records.js';
-import { readBack } from '../testkit/workload.js';
+import { readBack } from '../../harness/workload.js';
 
 /** Every node is a replica of every key, so "every node returns it" reads every replica. */
 const NODES = 5;

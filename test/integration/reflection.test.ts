@@ -18,7 +18,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
 import { PROTO_FILES, protoRoot } from '../../libs/proto/proto-files.js';
-import { ProcessCluster } from '../testkit/process-cluster.js';
+import { ProcessCluster } from '../../harness/process-cluster.js';
 
 const require = createRequire(import.meta.url);
 const REFLECTION_PROTO = require.resolve('@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto');

@@ -7,8 +7,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { nodeIdHex, ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
-import { pick, runBounded } from '../testkit/workload.js';
+import { nodeIdHex, ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
+import { pick, runBounded } from '../../harness/workload.js';
 import { SeededRandom } from '../../libs/sampling/index.js';
 
 const K = 3;

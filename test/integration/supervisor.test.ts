@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { DhtClient } from '../../libs/client/dht-client.js';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
-import { freePorts } from '../testkit/free-port.js';
-import { healthStatus } from '../testkit/grpc-probe.js';
-import { KAD_CLI } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { freePorts } from '../../harness/free-port.js';
+import { healthStatus } from '../../harness/grpc-probe.js';
+import { KAD_CLI } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 const alive = (pid: number): boolean => {
   try {

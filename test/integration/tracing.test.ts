@@ -17,8 +17,8 @@ import { after, before, describe, test } from 'node:test';
 import { kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
 import type * as v1 from '../../libs/proto/v1.js';
 import type { Span } from '../../libs/observability/span-log.js';
-import { KAD_CLI, ProcessCluster, type ProcessNode } from '../testkit/process-cluster.js';
-import { waitFor } from '../testkit/wait-for.js';
+import { KAD_CLI, ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 const NODES = 8;
 const K = 3;

@@ -13,8 +13,8 @@ import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
 import { unary } from '../../libs/proto/grpc-package.js';
 import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
-import { rawPeerClient } from './grpc-probe.js';
-import { runBounded } from './workload.js';
+import { rawPeerClient } from '../../harness/grpc-probe.js';
+import { runBounded } from '../../harness/workload.js';
 
 const [mode, ...args] = process.argv.slice(2);
 

@@ -7,8 +7,8 @@ import { MemoryBus } from '../../libs/bus/memory-bus.js';
 import { createRootLogger } from '../../libs/runtime/logger.js';
 import { resolveNodeConfig, type SettingValues } from '../../libs/runtime/node-config.js';
 import { startNode, type RunningNode } from '../../services/node/kad-node.js';
-import { freePorts } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { freePorts } from '../../harness/free-port.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 export interface InProcessNode {
   readonly node: RunningNode;

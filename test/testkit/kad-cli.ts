@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { killOnExit } from '../../libs/runtime/stop-child.js';
-import { KAD_CLI } from './process-cluster.js';
+import { KAD_CLI } from '../../harness/process-cluster.js';
 
 export interface KadRun {
   readonly code: number | null;

@@ -14,7 +14,7 @@ import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_pr
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { killOnExit } from '../../libs/runtime/stop-child.js';
-import type { NodePlacement } from './process-cluster.js';
+import type { NodePlacement } from '../../harness/process-cluster.js';
 
 const SUBNET = '198.18.0';
 export const BRIDGE_IP = `${SUBNET}.1`;

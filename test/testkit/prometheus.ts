@@ -8,8 +8,8 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
-import { freePorts } from './free-port.js';
-import { waitFor } from './wait-for.js';
+import { freePorts } from '../../harness/free-port.js';
+import { waitFor } from '../../harness/wait-for.js';
 
 export interface ScrapeJob {
   readonly job: string;

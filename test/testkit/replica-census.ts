@@ -8,9 +8,9 @@ import { bytesOf } from '../../libs/proto/convert.js';
 import { unary } from '../../libs/proto/grpc-package.js';
 import type { PeerClient } from '../../libs/proto/v1.js';
 import type * as v1 from '../../libs/proto/v1.js';
-import { rawPeerClient } from './grpc-probe.js';
-import { waitFor } from './wait-for.js';
-import type { ProcessNode } from './process-cluster.js';
+import { rawPeerClient } from '../../harness/grpc-probe.js';
+import { waitFor } from '../../harness/wait-for.js';
+import type { ProcessNode } from '../../harness/process-cluster.js';
 
 export interface Census {
   /** Live nodes as contacts (their real ids). */

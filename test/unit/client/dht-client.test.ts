@@ -25,9 +25,9 @@ import { resourceExhausted } from '../../../libs/errors/kad-error.js';
 import { DEFAULT_RECORD_LIMITS, validateKey, validateOwnerKey, validateValue } from '../../../libs/kademlia/record.js';
 import { toGrpcStatus } from '../../../services/transport/grpc-status.js';
 import { FakeDht, STORED } from '../../testkit/fake-dht.js';
-import { freePorts } from '../../testkit/free-port.js';
+import { freePorts } from '../../../harness/free-port.js';
 import { SilentListener } from '../../testkit/silent-listener.js';
-import { waitFor } from '../../testkit/wait-for.js';
+import { waitFor } from '../../../harness/wait-for.js';
 
 const unavailable = { fail: { code: grpc.status.UNAVAILABLE, details: 'the node cannot serve now' } };
 

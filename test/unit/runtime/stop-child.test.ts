@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { waitFor } from '../../testkit/wait-for.js';
+import { waitFor } from '../../../harness/wait-for.js';
 
 const STOP_CHILD = fileURLToPath(new URL('../../../libs/runtime/stop-child.js', import.meta.url));
 

@@ -7,7 +7,7 @@ import { MemoryBus } from '../../../libs/bus/memory-bus.js';
 import type { Contact } from '../../../libs/kademlia/contact.js';
 import { ContactReports } from '../../../services/transport/contact-reports.js';
 import { VerifiedPeers } from '../../../services/transport/verified-peers.js';
-import { waitFor } from '../../testkit/wait-for.js';
+import { waitFor } from '../../../harness/wait-for.js';
 
 test('contact reports - one seen per contact per interval; proven news and every failure go at once', async () => {
   const bus = new MemoryBus();

@@ -9,7 +9,7 @@ import type { PeerClient } from '../../../libs/proto/v1.js';
 import type * as v1 from '../../../libs/proto/v1.js';
 import { PeerClientPool } from '../../../services/transport/peer-client-pool.js';
 import { FakePeerIdentity, quietPeerHandlers, servePeer } from '../../testkit/fake-peer.js';
-import { freePorts } from '../../testkit/free-port.js';
+import { freePorts } from '../../../harness/free-port.js';
 
 const ping = (client: PeerClient): Promise<v1.PingResponse__Output> =>
   new Promise((resolve, reject) => {

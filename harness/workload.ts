@@ -1,8 +1,8 @@
 /** Shared workload helpers: a seeded choice of nodes, bounded parallelism, reading records
  * back, latency summaries. */
-import type { DhtClient } from '../../libs/client/dht-client.js';
-import { runBounded } from '../../libs/runtime/run-bounded.js';
-import { percentile, type SeededRandom } from '../../libs/sampling/index.js';
+import type { DhtClient } from '../libs/client/dht-client.js';
+import { runBounded } from '../libs/runtime/run-bounded.js';
+import { percentile, type SeededRandom } from '../libs/sampling/index.js';
 
 export { runBounded };
 

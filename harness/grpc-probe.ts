@@ -1,8 +1,8 @@
 /** gRPC checks from the outside: health, and raw peer-protocol clients for hostile input. */
 import * as grpc from '@grpc/grpc-js';
-import { clientTlsCredentials, type ClientTlsOptions } from '../../libs/client/dht-client.js';
-import { channelOptions, kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/v1.js';
+import { clientTlsCredentials, type ClientTlsOptions } from '../libs/client/dht-client.js';
+import { channelOptions, kademliaPackage, unary } from '../libs/proto/grpc-package.js';
+import type { PeerClient } from '../libs/proto/v1.js';
 
 interface HealthReply {
   status: string;

@@ -13,18 +13,18 @@ import { closeSync, mkdtempSync, openSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DhtClient, type ClientTlsOptions } from '../../libs/client/dht-client.js';
-import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
-import { idToHex } from '../../libs/kademlia/id.js';
-import { bytesOf } from '../../libs/proto/convert.js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
-import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
-import { NODE_PROCESS_FLAGS } from '../../libs/runtime/node-flags.js';
+import { DhtClient, type ClientTlsOptions } from '../libs/client/dht-client.js';
+import { ACTORS, type ActorName } from '../libs/bus/subjects.js';
+import { idToHex } from '../libs/kademlia/id.js';
+import { bytesOf } from '../libs/proto/convert.js';
+import { startNatsServer, type NatsServerProcess } from '../libs/runtime/nats-server.js';
+import { killOnExit, stopChild } from '../libs/runtime/stop-child.js';
+import { NODE_PROCESS_FLAGS } from '../libs/runtime/node-flags.js';
 import { freePorts } from './free-port.js';
 import { healthStatus } from './grpc-probe.js';
 import { waitFor } from './wait-for.js';
 
-export const KAD_CLI = fileURLToPath(new URL('../../services/cli/kad.js', import.meta.url));
+export const KAD_CLI = fileURLToPath(new URL('../services/cli/kad.js', import.meta.url));
 
 export interface ProcessClusterOptions {
   /** The build's dist/services/cli/kad.js (default: this build's). */
