@@ -3,7 +3,17 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', '**/node_modules/**', 'libs/proto/gen/**', 'libs/proto/v1.ts', 'libs/client/gen/**', 'libs/client/dist/**', 'deploy/**'] },
+  {
+    ignores: [
+      'dist/**',
+      '**/node_modules/**',
+      'libs/proto/gen/**',
+      'libs/proto/v1.ts',
+      'libs/client/gen/**',
+      'libs/client/dist/**',
+      'deploy/**',
+    ],
+  },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],
@@ -24,7 +34,10 @@ export default tseslint.config(
     // outside its folder, and none of the node's dependencies.
     files: ['libs/client/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['../*', 'pino', '@grpc/proto-loader', '@grpc/reflection', '@nats-io/*', 'classic-level', 'protobufjs', '@noble/*'] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: ['../*', 'pino', '@grpc/proto-loader', '@grpc/reflection', '@nats-io/*', 'classic-level', 'protobufjs', '@noble/*'] },
+      ],
     },
   },
   {

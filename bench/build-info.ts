@@ -48,7 +48,9 @@ function gitRevision(root: string): string | undefined {
     const head = readFileSync(join(gitDir, 'HEAD'), 'utf8').trim();
     const ref = /^ref:\s*(.+)$/.exec(head)?.[1];
     if (!ref) return head.slice(0, 12);
-    const commonDir = existsSync(join(gitDir, 'commondir')) ? resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim()) : gitDir;
+    const commonDir = existsSync(join(gitDir, 'commondir'))
+      ? resolve(gitDir, readFileSync(join(gitDir, 'commondir'), 'utf8').trim())
+      : gitDir;
     for (const dirCandidate of [gitDir, commonDir]) {
       const refFile = join(dirCandidate, ref);
       if (existsSync(refFile)) return `${readFileSync(refFile, 'utf8').trim().slice(0, 12)} (${ref.replace('refs/heads/', '')})`;

@@ -49,5 +49,10 @@ export function busPerOp(before: BusCount, after: BusCount, ops: number): BusPer
     .sort((a, b) => b[1] - a[1])
     .slice(0, 8)
     .map(([verb, n]) => [verb, per(n, ops)] as const);
-  return { overNats: per(overNats, ops), inProcess: per(inProcess, ops), total: per(overNats + inProcess, ops), byVerb: Object.fromEntries(byVerb) };
+  return {
+    overNats: per(overNats, ops),
+    inProcess: per(inProcess, ops),
+    total: per(overNats + inProcess, ops),
+    byVerb: Object.fromEntries(byVerb),
+  };
 }

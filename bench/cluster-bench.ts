@@ -13,7 +13,15 @@ import { fileURLToPath } from 'node:url';
 import { DEFAULT_CONFIG } from '../libs/kademlia/config.js';
 import { natsServerInstalled } from '../libs/runtime/nats-server.js';
 import { baselineLabel, buildInfo } from './build-info.js';
-import type { BenchParameters, BenchReport, BuildInfo, ClusterFailure, ClusterMode, ClusterResult, WorkloadParameters } from './cluster-result.js';
+import type {
+  BenchParameters,
+  BenchReport,
+  BuildInfo,
+  ClusterFailure,
+  ClusterMode,
+  ClusterResult,
+  WorkloadParameters,
+} from './cluster-result.js';
 import { loadAverage, machineInfo } from './machine-info.js';
 import { measureCluster, type MeasureClusterOptions } from './measure-cluster.js';
 import { measurePeer } from './measure-peer.js';
@@ -59,9 +67,13 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const notes: string[] = [];
   if (args.modes.includes('split') && args.splitNodesDefaulted && args.nodes.some((n) => !args.splitNodes.includes(n))) {
-    notes.push(`split mode ran at N = ${args.splitNodes.join(', ')} only, the default (a split node is four processes: N = 32 split is 128); pass --split-nodes 8,32 to run it`);
+    notes.push(
+      `split mode ran at N = ${args.splitNodes.join(', ')} only, the default (a split node is four processes: N = 32 split is 128); pass --split-nodes 8,32 to run it`,
+    );
   }
-  notes.push('loadavg is the machine-wide 1/5/15-minute load: tests or simulations running beside the benchmark show up there and in the figures');
+  notes.push(
+    'loadavg is the machine-wide 1/5/15-minute load: tests or simulations running beside the benchmark show up there and in the figures',
+  );
   for (const note of notes) console.log(`note: ${note}`);
 
   const hooks: Pick<MeasureClusterOptions, 'log' | 'track'> = {
@@ -96,7 +108,8 @@ async function main(argv: readonly string[]): Promise<number> {
       );
     }
   }
-  const peer: PeerReport | undefined = args.peer === PEER_NAME ? { name: PEER_NAME, version: peerVersion(), results: peerResults, failures: peerFailures } : undefined;
+  const peer: PeerReport | undefined =
+    args.peer === PEER_NAME ? { name: PEER_NAME, version: peerVersion(), results: peerResults, failures: peerFailures } : undefined;
 
   const date = new Date();
   const report: BenchReport & { readonly peer?: PeerReport } = {
@@ -117,7 +130,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const mdPath = join(outDir, 'cluster.md');
   writeFileSync(jsonPath, `${JSON.stringify(report, null, 2)}\n`);
   const command = ['npm run bench', ...(argv.length > 0 ? ['--', ...argv] : [])].join(' ');
-  writeFileSync(mdPath, `${renderClusterMarkdown(report, command)}\nRaw figures: [${relative(outDir, jsonPath)}](${relative(outDir, jsonPath)}).\n`);
+  writeFileSync(
+    mdPath,
+    `${renderClusterMarkdown(report, command)}\nRaw figures: [${relative(outDir, jsonPath)}](${relative(outDir, jsonPath)}).\n`,
+  );
   console.log(`wrote ${jsonPath} and ${mdPath} (${(report.runMs / 1000).toFixed(0)} s)`);
   return failures.length + peerFailures.length > 0 ? 1 : 0;
 }
@@ -147,7 +163,11 @@ main(process.argv.slice(2)).then(
 
 /** Measures one cell into `results`, or prints why it failed and hands that to `recordFailure`:
  * a failed cell does not stop the run. */
-async function measureCell<Result>(measure: () => Promise<Result>, results: Result[], recordFailure: (error: string) => void): Promise<void> {
+async function measureCell<Result>(
+  measure: () => Promise<Result>,
+  results: Result[],
+  recordFailure: (error: string) => void,
+): Promise<void> {
   try {
     results.push(await measure());
   } catch (err) {

@@ -98,7 +98,13 @@ export interface ClusterResult extends CellResult {
   readonly startupMs: number;
   readonly tables: { readonly settled: boolean; readonly minContacts: number; readonly meanContacts: number };
   /** `records` asked, `stored` acknowledged by at least one replica. */
-  readonly preload: { readonly records: number; readonly stored: number; readonly ms: number; readonly errors: number; readonly meanAcknowledged: number };
+  readonly preload: {
+    readonly records: number;
+    readonly stored: number;
+    readonly ms: number;
+    readonly errors: number;
+    readonly meanAcknowledged: number;
+  };
   readonly floor: FloorResult;
   /** Bus messages per sequential Put, the whole cluster's (nats-server's and in process). */
   readonly busPerPut: BusPerOp;

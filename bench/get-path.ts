@@ -23,7 +23,8 @@ async function main(): Promise<void> {
   const { values } = parseArgs({ options: { nodes: { type: 'string' }, ops: { type: 'string' } }, strict: true });
   const nodes = Number(values.nodes ?? '32');
   const ops = Number(values.ops ?? '2000');
-  if (!Number.isInteger(nodes) || nodes < 1 || !Number.isInteger(ops) || ops < 1) throw new Error('--nodes and --ops take positive integers');
+  if (!Number.isInteger(nodes) || nodes < 1 || !Number.isInteger(ops) || ops < 1)
+    throw new Error('--nodes and --ops take positive integers');
 
   const loadAvgStart = loadAverage();
   const nats = await startNatsServer();
@@ -39,9 +40,16 @@ async function main(): Promise<void> {
       await cluster.nodes[(node + 1) % nodes]!.client.put(key, 'v'.repeat(100));
       if ((await cluster.nodes[node]!.client.get(key)).peerRpcs === 0) local.push({ node, key });
     }
-    const localGet = (pair: { node: number; key: string }): Promise<unknown> => cluster.nodes[pair.node]!.client.get(pair.key, { timeoutMs: CALL_TIMEOUT_MS });
+    const localGet = (pair: { node: number; key: string }): Promise<unknown> =>
+      cluster.nodes[pair.node]!.client.get(pair.key, { timeoutMs: CALL_TIMEOUT_MS });
     const warmup = Math.max(200, 20 * nodes);
-    const floor = await measureFloor(cluster.nodes.map((node) => node.address), nats.url, ops, 1, warmup);
+    const floor = await measureFloor(
+      cluster.nodes.map((node) => node.address),
+      nats.url,
+      ops,
+      1,
+      warmup,
+    );
     const rows: Array<[string, LatencyStats]> = [
       ['gRPC ping, node-0 every time', floor.grpcPing],
       ['gRPC ping, a random node each time', floor.grpcPingSpread],
@@ -51,9 +59,13 @@ async function main(): Promise<void> {
     ];
 
     const machine = machineInfo(loadAvgStart);
-    console.log(`# Where a local Get's time goes\n\nMeasured ${new Date().toISOString()} by \`npm run bench:get-path -- --nodes ${nodes} --ops ${ops}\`.\n`);
-    console.log(`${nodes} co-located nodes (k = 20) on one nats-server, loopback; ${ops} calls each after ${warmup} untimed; ${local.length} (node, key) pairs answered locally. ` +
-      `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.os}, Node ${machine.node}, ${machine.natsServer}; load average ${machine.loadAvgStart.join(' / ')} at start.\n`);
+    console.log(
+      `# Where a local Get's time goes\n\nMeasured ${new Date().toISOString()} by \`npm run bench:get-path -- --nodes ${nodes} --ops ${ops}\`.\n`,
+    );
+    console.log(
+      `${nodes} co-located nodes (k = 20) on one nats-server, loopback; ${ops} calls each after ${warmup} untimed; ${local.length} (node, key) pairs answered locally. ` +
+        `Machine: ${machine.cores} cores (${machine.cpuModel}), ${machine.os}, Node ${machine.node}, ${machine.natsServer}; load average ${machine.loadAvgStart.join(' / ')} at start.\n`,
+    );
     console.log('| call | p50 ms | p95 ms | p99 ms |\n| --- | --- | --- | --- |');
     for (const [label, stats] of rows) console.log(`| ${label} | ${stats.p50} | ${stats.p95} | ${stats.p99} |`);
   } finally {

@@ -13,7 +13,15 @@ import { ClusterWorkload } from './cluster-workload.js';
 import { round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
 import type { ClientTlsOptions } from '../libs/client/dht-client.js';
-import { clientCertificate, makeCa, nodeCertificate, removeCa, tlsEnv, type CertificateAuthority, type IssuedCertificate } from '../harness/certificates.js';
+import {
+  clientCertificate,
+  makeCa,
+  nodeCertificate,
+  removeCa,
+  tlsEnv,
+  type CertificateAuthority,
+  type IssuedCertificate,
+} from '../harness/certificates.js';
 import { measureFloor } from './measure-floor.js';
 import { readCpuMsOf } from './read-cpu.js';
 import { readRss } from './read-rss.js';
@@ -54,7 +62,16 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     pki = mode === 'co-located-tls' ? clusterPki(nodes) : undefined;
     const tls = pki ? { nodeEnv: (i: number) => tlsEnv(pki!.nodes[i]!), clientTls: pki.client } : {};
     const observed = mode === 'co-located-observed';
-    cluster = await ProcessCluster.start({ cli: build.cliPath, nodeFlags: build.nodeFlags, nodes, split, natsUrl: nats.url, env: options.env, http: observed, ...tls });
+    cluster = await ProcessCluster.start({
+      cli: build.cliPath,
+      nodeFlags: build.nodeFlags,
+      nodes,
+      split,
+      natsUrl: nats.url,
+      env: options.env,
+      http: observed,
+      ...tls,
+    });
     if (observed) scraper = scrapeEverySecond(cluster.nodes.flatMap((n) => n.httpAddresses));
     const startupMs = round(performance.now() - started, 0);
     // An unsettled cluster is measured anyway, and the report says so.
@@ -63,10 +80,16 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
       () => false,
     );
     const contacts = await cluster.contactCounts();
-    log(`  ${cluster.processCount} processes up in ${(startupMs / 1000).toFixed(1)} s; contacts min ${Math.min(...contacts)} of ${nodes - 1}${settled ? '' : ' (tables not settled within the deadline)'}`);
+    log(
+      `  ${cluster.processCount} processes up in ${(startupMs / 1000).toFixed(1)} s; contacts min ${Math.min(...contacts)} of ${nodes - 1}${settled ? '' : ' (tables not settled within the deadline)'}`,
+    );
     const rssIdle = await readRss(cluster.pidsPerNode());
 
-    const workload = new ClusterWorkload(cluster.nodes.map((node) => node.client), options.valueBytes, options.seed);
+    const workload = new ClusterWorkload(
+      cluster.nodes.map((node) => node.client),
+      options.valueBytes,
+      options.seed,
+    );
     const preload = await workload.preload(options.records, options.phaseLimitMs);
     log(`  preloaded ${preload.stored}/${options.records} records in ${(preload.ms / 1000).toFixed(1)} s`);
     // Warm-up: the first Gets a fresh node serves run before V8 has optimised its code (about
@@ -80,20 +103,35 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
     const put = await workload.sequentialPuts(options.ops, options.phaseLimitMs);
     const cpuPerPutMs = round((await readCpuMsOf(everyPid)) - cpuBefore, 0) / Math.max(1, put.n + put.errors);
     const busPerPut = busPerOp(busBefore, await countBusMessages(clients, nats.monitorUrl!), put.n + put.errors);
-    log(`  bus messages per Put: ${busPerPut.total} (${busPerPut.overNats} through nats-server, ${busPerPut.inProcess} in process); CPU per Put ${round(cpuPerPutMs, 1)} ms (every process, nats-server included)`);
+    log(
+      `  bus messages per Put: ${busPerPut.total} (${busPerPut.overNats} through nats-server, ${busPerPut.inProcess} in process); CPU per Put ${round(cpuPerPutMs, 1)} ms (every process, nats-server included)`,
+    );
     // The floor right before the Gets it is compared with, so both see the same machine (just
     // after start the nodes are still refreshing their buckets, which slows a ping too).
-    const floor = await measureFloor(cluster.nodes.map((node) => node.address), nats.url, options.floorOps, options.seed, undefined, pki?.client);
-    log(`  floor: gRPC ping p50 ${floor.grpcPing.p50} ms (node-0), ${floor.grpcPingSpread.p50} ms (random node); NATS request p50 ${floor.natsRequest.p50} ms`);
+    const floor = await measureFloor(
+      cluster.nodes.map((node) => node.address),
+      nats.url,
+      options.floorOps,
+      options.seed,
+      undefined,
+      pki?.client,
+    );
+    log(
+      `  floor: gRPC ping p50 ${floor.grpcPing.p50} ms (node-0), ${floor.grpcPingSpread.p50} ms (random node); NATS request p50 ${floor.natsRequest.p50} ms`,
+    );
     const gets = await workload.sequentialGets(options.ops, options.phaseLimitMs);
     const cutShort = [
       ...(preload.stored + preload.errors < options.records ? [`preload: ${preload.stored} of ${options.records} records`] : []),
       ...(put.n + put.errors < options.ops ? [`sequential Puts: ${put.n + put.errors} of ${options.ops}`] : []),
-      ...(gets.latency.n + gets.latency.errors < options.ops ? [`sequential Gets: ${gets.latency.n + gets.latency.errors} of ${options.ops}`] : []),
+      ...(gets.latency.n + gets.latency.errors < options.ops
+        ? [`sequential Gets: ${gets.latency.n + gets.latency.errors} of ${options.ops}`]
+        : []),
     ];
     for (const cut of cutShort) log(`  cut short at ${options.phaseLimitMs / 1000} s: ${cut}`);
     log(`  one at a time: Put p50 ${put.p50} ms, Get p50 ${gets.latency.p50} ms, ${gets.meanLookupRounds} lookup rounds`);
-    log(`  Gets answered locally: ${gets.local.n}, p50 ${gets.local.p50} ms; with a lookup: ${gets.lookedUp.n}, p50 ${gets.lookedUp.p50} ms`);
+    log(
+      `  Gets answered locally: ${gets.local.n}, p50 ${gets.local.p50} ms; with a lookup: ${gets.lookedUp.n}, p50 ${gets.lookedUp.p50} ms`,
+    );
     const throughput = await throughputPhases(workload, options, log);
     const end = await cellEnd({ throughput, rssIdle, pidsPerNode: cluster.pidsPerNode(), loadAvgBefore, started });
     if (scraper) log(`  /metrics of every node scraped ${await scraper.stop()} times in all`);
@@ -106,7 +144,11 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
       nodes,
       processes: cluster.processCount,
       startupMs,
-      tables: { settled, minContacts: Math.min(...contacts), meanContacts: round(contacts.reduce((a, b) => a + b, 0) / contacts.length, 1) },
+      tables: {
+        settled,
+        minContacts: Math.min(...contacts),
+        meanContacts: round(contacts.reduce((a, b) => a + b, 0) / contacts.length, 1),
+      },
       preload: { records: options.records, ...preload },
       cutShort,
       floor,
@@ -144,11 +186,13 @@ function scrapeEverySecond(addresses: readonly string[]): { stop(): Promise<numb
   let scrapes = 0;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
-    running = Promise.all(addresses.map(async (address) => {
-      const res = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(900) });
-      await res.text();
-      if (res.ok) scrapes++;
-    })).catch(() => undefined);
+    running = Promise.all(
+      addresses.map(async (address) => {
+        const res = await fetch(`http://${address}/metrics`, { signal: AbortSignal.timeout(900) });
+        await res.text();
+        if (res.ok) scrapes++;
+      }),
+    ).catch(() => undefined);
   }, 1_000);
   return {
     stop: async () => {
@@ -162,5 +206,9 @@ function scrapeEverySecond(addresses: readonly string[]): { stop(): Promise<numb
 function clusterPki(nodes: number): { ca: CertificateAuthority; nodes: IssuedCertificate[]; client: ClientTlsOptions } {
   const ca = makeCa('kad-bench-ca');
   const client = clientCertificate(ca, 'bench-client');
-  return { ca, nodes: Array.from({ length: nodes }, (_, i) => nodeCertificate(ca, `node-${i}`)), client: { ca: ca.cert, cert: client.cert, key: client.key } };
+  return {
+    ca,
+    nodes: Array.from({ length: nodes }, (_, i) => nodeCertificate(ca, `node-${i}`)),
+    client: { ca: ca.cert, cert: client.cert, key: client.key },
+  };
 }

@@ -17,7 +17,14 @@ const CALL_TIMEOUT_MS = 5_000;
 const FLOOR_SUBJECT = 'bench.floor.echo';
 
 /** `nodeAddresses[0]` is node-0; `seed` chooses the random nodes; `warmup` untimed calls before each. */
-export async function measureFloor(nodeAddresses: readonly string[], natsUrl: string, ops: number, seed = 1, warmup = WARMUP, tls?: ClientTlsOptions): Promise<FloorResult> {
+export async function measureFloor(
+  nodeAddresses: readonly string[],
+  natsUrl: string,
+  ops: number,
+  seed = 1,
+  warmup = WARMUP,
+  tls?: ClientTlsOptions,
+): Promise<FloorResult> {
   const clients = nodeAddresses.map((address) => rawPeerClient(address, tls));
   try {
     const [first] = clients;

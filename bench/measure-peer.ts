@@ -45,14 +45,18 @@ export async function measurePeer(options: MeasurePeerOptions): Promise<PeerResu
     // An unsettled cluster is measured anyway, and the report says so.
     const settle = await cluster.waitSettled(SETTLE_TIMEOUT_MS);
     const minContacts = Math.min(...settle.contacts);
-    log(`  ${nodes} processes up in ${(cluster.upMs / 1000).toFixed(1)} s, tables settled in ${(settle.settleMs / 1000).toFixed(1)} s; contacts min ${minContacts} of ${settle.wanted}${settle.settled ? '' : ' (not settled within the deadline)'}`);
+    log(
+      `  ${nodes} processes up in ${(cluster.upMs / 1000).toFixed(1)} s, tables settled in ${(settle.settleMs / 1000).toFixed(1)} s; contacts min ${minContacts} of ${settle.wanted}${settle.settled ? '' : ' (not settled within the deadline)'}`,
+    );
     const pids = cluster.pids();
     const pidsPerNode = pids.map((pid) => [pid]);
     const rssIdle = await readRss(pidsPerNode);
 
     const workload = new PeerWorkload(cluster.nodes, valueBytes, options.seed);
     const preload = await workload.preload(options.records, options.phaseLimitMs);
-    log(`  preloaded ${preload.stored}/${options.records} values of ${valueBytes} B in ${(preload.ms / 1000).toFixed(1)} s (${preload.meanStored} replicas each)`);
+    log(
+      `  preloaded ${preload.stored}/${options.records} values of ${valueBytes} B in ${(preload.ms / 1000).toFixed(1)} s (${preload.meanStored} replicas each)`,
+    );
     const cold = await workload.warmUpGets(options.warmupPerNode * nodes, options.phaseLimitMs);
     if (options.warmupPerNode > 0) log(`  warm-up: ${cold.n} Gets, p50 ${cold.p50} ms`);
     const cpuBefore = await readCpuMsOf(pids);
@@ -63,7 +67,9 @@ export async function measurePeer(options: MeasurePeerOptions): Promise<PeerResu
     const gets = await workload.sequentialGets(options.phaseLimitMs);
     const attemptedGets = gets.latency.n + gets.latency.errors;
     const cutShort = [
-      ...(preload.stored + preload.errors < options.records ? [`preload: ${preload.stored + preload.errors} of ${options.records} values`] : []),
+      ...(preload.stored + preload.errors < options.records
+        ? [`preload: ${preload.stored + preload.errors} of ${options.records} values`]
+        : []),
       ...(attemptedPuts < options.ops ? [`sequential Puts: ${attemptedPuts} of ${options.ops}`] : []),
       ...(attemptedGets < put.latency.n ? [`sequential Gets: ${attemptedGets} of ${put.latency.n}`] : []),
     ];
@@ -82,7 +88,12 @@ export async function measurePeer(options: MeasurePeerOptions): Promise<PeerResu
       valueBytes,
       upMs: round(cluster.upMs, 0),
       settleMs: round(settle.settleMs, 0),
-      tables: { settled: settle.settled, wanted: settle.wanted, minContacts, meanContacts: round(settle.contacts.reduce((a, b) => a + b, 0) / settle.contacts.length, 1) },
+      tables: {
+        settled: settle.settled,
+        wanted: settle.wanted,
+        minContacts,
+        meanContacts: round(settle.contacts.reduce((a, b) => a + b, 0) / settle.contacts.length, 1),
+      },
       preload: { records: options.records, ...preload },
       getCold: cold,
       put: put.latency,

@@ -92,7 +92,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
   const nodes = intList('nodes', values.nodes ?? '8,32');
   const modes = modeList(values.modes ?? 'co-located,split');
   const splitNodesDefaulted = values['split-nodes'] === undefined;
-  const splitNodes = splitNodesDefaulted ? nodes.filter((n) => n <= DEFAULT_SPLIT_MAX_NODES) : intList('split-nodes', values['split-nodes'] ?? '');
+  const splitNodes = splitNodesDefaulted
+    ? nodes.filter((n) => n <= DEFAULT_SPLIT_MAX_NODES)
+    : intList('split-nodes', values['split-nodes'] ?? '');
   if (modes.includes('split') && splitNodes.length === 0) {
     throw new BenchArgsError(`split mode runs at no size: every --nodes size is above ${DEFAULT_SPLIT_MAX_NODES}; pass --split-nodes`);
   }
@@ -122,18 +124,26 @@ export function parseBenchArgs(argv: readonly string[]): BenchArgs {
 
 function int(flag: string, raw: string, min = 1): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new BenchArgsError(`--${flag} must be an integer of at least ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isInteger(n) || n < min)
+    throw new BenchArgsError(`--${flag} must be an integer of at least ${min}, got ${JSON.stringify(raw)}`);
   return n;
 }
 
 function intList(flag: string, raw: string): number[] {
-  const list = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0).map((s) => int(flag, s));
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0)
+    .map((s) => int(flag, s));
   if (list.length === 0) throw new BenchArgsError(`--${flag} needs at least one value`);
   return [...new Set(list)];
 }
 
 function modeList(raw: string): ClusterMode[] {
-  const modes = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const modes = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   const valid: ClusterMode[] = [];
   for (const mode of modes) {
     const known = CLUSTER_MODES.find((m) => m === mode);

@@ -46,11 +46,14 @@ export function renderPeerMarkdown(report: BenchReport): string[] {
       `It ran after the project's cells at every N, with the same workload: ${p.records} values preloaded (16 in flight), ` +
       `a warm-up of ${p.warmupPerNode} Gets per node, ${p.ops} Puts one at a time through random nodes, ` +
       `then one Get per Put of its value through another random node, throughput for ${p.durationMs / 1000} s each at ${p.inFlight.join(' and ')} calls in flight; seed ${p.seed}. ` +
-      'The benchmark drives each node over Node IPC (JSON), as it drives the project\'s nodes over gRPC.',
+      "The benchmark drives each node over Node IPC (JSON), as it drives the project's nodes over gRPC.",
     '',
   );
   if (valueBytes < p.valueBytes) {
-    out.push(`**Value size:** ${peer.name} stored ${valueBytes} B values, not ${p.valueBytes} B: BEP 44 caps a value at 1000 bytes and ${peer.name} refuses a value of 1000 bytes or more.`, '');
+    out.push(
+      `**Value size:** ${peer.name} stored ${valueBytes} B values, not ${p.valueBytes} B: BEP 44 caps a value at 1000 bytes and ${peer.name} refuses a value of 1000 bytes or more.`,
+      '',
+    );
   }
   out.push(
     '"current" is this build in co-located mode at the same N. ' +
@@ -73,18 +76,24 @@ export function renderPeerMarkdown(report: BenchReport): string[] {
     }
     if (!ours) out.push(`current (co-located) was not measured at N = ${nodes} in this run: its column is empty.`, '');
     const rows = rowsFor(ours, theirs, p.inFlight);
-    out.push(table(
-      ['metric', 'current', peer.name, `current / ${peer.name}`, 'goal'],
-      rows.map((row) => {
-        const current = ours ? row.current : NaN;
-        return [row.metric, row.format(current), row.format(row.peer), ratio(current, row.peer), goalCell(row, current)];
-      }),
-    ), '');
+    out.push(
+      table(
+        ['metric', 'current', peer.name, `current / ${peer.name}`, 'goal'],
+        rows.map((row) => {
+          const current = ours ? row.current : NaN;
+          return [row.metric, row.format(current), row.format(row.peer), ratio(current, row.peer), goalCell(row, current)];
+        }),
+      ),
+      '',
+    );
     const goals = rows.filter((row) => row.goal);
     const measured = ours ? goals.filter((row) => Number.isFinite(row.current) && Number.isFinite(row.peer)) : [];
     const met = measured.filter((row) => row.goal?.met(row.current, row.peer)).length;
     const unmeasured = goals.length - measured.length;
-    out.push(`**Goals at N = ${nodes}:** ${measured.length > 0 ? `${met} of ${measured.length} met` : 'none measured'}${unmeasured > 0 && measured.length > 0 ? `, ${unmeasured} not measured` : ''}.`, '');
+    out.push(
+      `**Goals at N = ${nodes}:** ${measured.length > 0 ? `${met} of ${measured.length} met` : 'none measured'}${unmeasured > 0 && measured.length > 0 ? `, ${unmeasured} not measured` : ''}.`,
+      '',
+    );
     out.push(setupLine(ours, theirs), '');
   }
   if (peer.failures.length > 0 && peer.results.length > 0) {
@@ -97,38 +106,84 @@ function rowsFor(ours: ClusterResult | undefined, theirs: PeerResult, levels: re
   const g = PEER_GOALS;
   const x16 = levels.includes(g.inFlight) ? [g.inFlight] : [];
   const others = levels.filter((n) => n !== g.inFlight);
-  const rate = (op: 'get' | 'put', n: number, rs: readonly ThroughputResult[] | undefined): number => rs?.find((t) => t.op === op && t.inFlight === n)?.opsPerSec ?? NaN;
+  const rate = (op: 'get' | 'put', n: number, rs: readonly ThroughputResult[] | undefined): number =>
+    rs?.find((t) => t.op === op && t.inFlight === n)?.opsPerSec ?? NaN;
   const throughputRows = (n: number, withGoal: boolean): Row[] => [
     {
       metric: `Put throughput x${n} (ops/s)`,
       current: rate('put', n, ours?.throughput),
       peer: rate('put', n, theirs.throughput),
       format: whole,
-      ...(withGoal ? { goal: { text: `at least ${g.putThroughputRatio}x`, met: (c: number, q: number) => c >= g.putThroughputRatio * q } } : {}),
+      ...(withGoal
+        ? { goal: { text: `at least ${g.putThroughputRatio}x`, met: (c: number, q: number) => c >= g.putThroughputRatio * q } }
+        : {}),
     },
     {
       metric: `Get throughput x${n} (ops/s)`,
       current: rate('get', n, ours?.throughput),
       peer: rate('get', n, theirs.throughput),
       format: whole,
-      ...(withGoal ? { goal: { text: `at least ${g.getThroughputRatio}x`, met: (c: number, q: number) => c >= g.getThroughputRatio * q } } : {}),
+      ...(withGoal
+        ? { goal: { text: `at least ${g.getThroughputRatio}x`, met: (c: number, q: number) => c >= g.getThroughputRatio * q } }
+        : {}),
     },
   ];
   return [
-    { metric: 'Put p50 (ms)', current: ours?.put.p50 ?? NaN, peer: theirs.put.p50, format: ms, goal: { text: `at most ${g.putP50Ratio}x`, met: (c, q) => c <= g.putP50Ratio * q } },
+    {
+      metric: 'Put p50 (ms)',
+      current: ours?.put.p50 ?? NaN,
+      peer: theirs.put.p50,
+      format: ms,
+      goal: { text: `at most ${g.putP50Ratio}x`, met: (c, q) => c <= g.putP50Ratio * q },
+    },
     { metric: 'Get p50 (ms)', current: ours?.get.p50 ?? NaN, peer: theirs.get.p50, format: ms },
     ...(x16.length > 0
       ? throughputRows(g.inFlight, true)
       : [
-          { metric: `Put throughput x${g.inFlight} (ops/s)`, current: NaN, peer: NaN, format: whole, goal: { text: `at least ${g.putThroughputRatio}x (no --in-flight ${g.inFlight} in this run)`, met: () => false } },
-          { metric: `Get throughput x${g.inFlight} (ops/s)`, current: NaN, peer: NaN, format: whole, goal: { text: `at least ${g.getThroughputRatio}x (no --in-flight ${g.inFlight} in this run)`, met: () => false } },
+          {
+            metric: `Put throughput x${g.inFlight} (ops/s)`,
+            current: NaN,
+            peer: NaN,
+            format: whole,
+            goal: { text: `at least ${g.putThroughputRatio}x (no --in-flight ${g.inFlight} in this run)`, met: () => false },
+          },
+          {
+            metric: `Get throughput x${g.inFlight} (ops/s)`,
+            current: NaN,
+            peer: NaN,
+            format: whole,
+            goal: { text: `at least ${g.getThroughputRatio}x (no --in-flight ${g.inFlight} in this run)`, met: () => false },
+          },
         ]),
     ...others.flatMap((n) => throughputRows(n, false)),
-    { metric: 'CPU per Put (ms)', current: ours?.cpuPerPutMs ?? NaN, peer: theirs.cpuPerPutMs, format: fixed1, goal: { text: `at most ${g.cpuPerPutRatio}x`, met: (c, q) => c <= g.cpuPerPutRatio * q } },
-    { metric: 'RSS per node, median (MiB)', current: ours ? median(ours.rssAfter.perNodeKiB) / 1024 : NaN, peer: median(theirs.rssAfter.perNodeKiB) / 1024, format: fixed1, goal: { text: `current at most ${g.medianRssMiB} MiB`, met: (c) => c <= g.medianRssMiB } },
-    { metric: 'RSS per node, mean (MiB)', current: ours ? ours.rssAfter.meanPerNodeKiB / 1024 : NaN, peer: theirs.rssAfter.meanPerNodeKiB / 1024, format: fixed1 },
+    {
+      metric: 'CPU per Put (ms)',
+      current: ours?.cpuPerPutMs ?? NaN,
+      peer: theirs.cpuPerPutMs,
+      format: fixed1,
+      goal: { text: `at most ${g.cpuPerPutRatio}x`, met: (c, q) => c <= g.cpuPerPutRatio * q },
+    },
+    {
+      metric: 'RSS per node, median (MiB)',
+      current: ours ? median(ours.rssAfter.perNodeKiB) / 1024 : NaN,
+      peer: median(theirs.rssAfter.perNodeKiB) / 1024,
+      format: fixed1,
+      goal: { text: `current at most ${g.medianRssMiB} MiB`, met: (c) => c <= g.medianRssMiB },
+    },
+    {
+      metric: 'RSS per node, mean (MiB)',
+      current: ours ? ours.rssAfter.meanPerNodeKiB / 1024 : NaN,
+      peer: theirs.rssAfter.meanPerNodeKiB / 1024,
+      format: fixed1,
+    },
     { metric: 'Settle time (s)', current: ours ? ours.startupMs / 1000 : NaN, peer: theirs.settleMs / 1000, format: fixed1 },
-    { metric: 'Success rate (%)', current: ours ? successRate(ours) * 100 : NaN, peer: theirs.successRate * 100, format: fixed1, goal: { text: 'current 100 %', met: (c) => c >= g.successRate * 100 } },
+    {
+      metric: 'Success rate (%)',
+      current: ours ? successRate(ours) * 100 : NaN,
+      peer: theirs.successRate * 100,
+      format: fixed1,
+      goal: { text: 'current 100 %', met: (c) => c >= g.successRate * 100 },
+    },
   ];
 }
 
@@ -185,5 +240,7 @@ function fixed2(value: number): string {
 }
 
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join('\n');
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...rows.map((row) => `| ${row.join(' | ')} |`)].join(
+    '\n',
+  );
 }

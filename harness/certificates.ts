@@ -46,8 +46,23 @@ export function makeCa(name = 'kad-test-ca'): CertificateAuthority {
   const dir = mkdtempSync(join(tmpdir(), `kad-pki-${name}-`));
   openssl(['genpkey', '-algorithm', 'ed25519', '-out', 'ca.key'], dir);
   openssl(
-    ['req', '-x509', '-new', '-key', 'ca.key', '-subj', `/CN=${name}`, '-days', DAYS, '-out', 'ca.pem',
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign'],
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-subj',
+      `/CN=${name}`,
+      '-days',
+      DAYS,
+      '-out',
+      'ca.pem',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+    ],
     dir,
   );
   return { name, dir, certFile: join(dir, 'ca.pem'), keyFile: join(dir, 'ca.key'), cert: readFileSync(join(dir, 'ca.pem')) };
@@ -60,8 +75,23 @@ function issue(ca: CertificateAuthority, name: string, extensions: readonly stri
   openssl(['req', '-new', '-key', key, '-subj', `/CN=${name}`, '-out', `${name}.csr`], ca.dir);
   writeFileSync(join(ca.dir, `${name}.ext`), `${extensions.join('\n')}\n`);
   openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-days', DAYS,
-      '-extfile', `${name}.ext`, '-out', `${name}.pem`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-days',
+      DAYS,
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.pem`,
+    ],
     ca.dir,
   );
   const certFile = join(ca.dir, `${name}.pem`);

@@ -8,11 +8,19 @@ interface HealthReply {
   status: string;
 }
 type HealthClient = grpc.Client & {
-  Check: (req: { service: string }, md: grpc.Metadata, opts: grpc.CallOptions, cb: grpc.requestCallback<HealthReply>) => grpc.ClientUnaryCall;
+  Check: (
+    req: { service: string },
+    md: grpc.Metadata,
+    opts: grpc.CallOptions,
+    cb: grpc.requestCallback<HealthReply>,
+  ) => grpc.ClientUnaryCall;
 };
 
 /** Plaintext credentials, or TLS ones as the project's client makes them. */
-function credentialsFor(address: string, tls: ClientTlsOptions | undefined): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
+function credentialsFor(
+  address: string,
+  tls: ClientTlsOptions | undefined,
+): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
   return tls === undefined ? { credentials: grpc.credentials.createInsecure(), options: {} } : clientTlsCredentials(address, tls);
 }
 
@@ -33,4 +41,3 @@ export function rawPeerClient(address: string, tls?: ClientTlsOptions): PeerClie
   const { credentials, options } = credentialsFor(address, tls);
   return new Peer(address, credentials, { ...channelOptions(8 * 1024 * 1024), ...options });
 }
-

@@ -131,7 +131,18 @@ export class ProcessCluster {
   private createNode(index: number, address: string, bootstrap: string, split: boolean, httpAddresses: string[]): ProcessNode {
     const name = `node-${index}`;
     const dataDir = this.options.dataDirs || split ? join(this.logDir, 'data', name) : undefined;
-    const node: ProcessNode = { name, address, bootstrap, dataDir, split, processes: [], httpAddresses, client: this.newClient(address), alive: true, frozen: false };
+    const node: ProcessNode = {
+      name,
+      address,
+      bootstrap,
+      dataDir,
+      split,
+      processes: [],
+      httpAddresses,
+      client: this.newClient(address),
+      alive: true,
+      frozen: false,
+    };
     this.nodes.push(node);
     this.spawnProcesses(node);
     return node;
@@ -166,7 +177,12 @@ export class ProcessCluster {
     };
     const log = openSync(join(this.logDir, `${node.name}-${args.join('-')}-${run}.log`), 'a');
     try {
-      return this.placement.spawn(node.address, [process.execPath, ...(this.options.nodeFlags ?? NODE_PROCESS_FLAGS), this.options.cli ?? KAD_CLI, ...args], env, log);
+      return this.placement.spawn(
+        node.address,
+        [process.execPath, ...(this.options.nodeFlags ?? NODE_PROCESS_FLAGS), this.options.cli ?? KAD_CLI, ...args],
+        env,
+        log,
+      );
     } finally {
       closeSync(log);
     }
@@ -203,13 +219,17 @@ export class ProcessCluster {
   /** Waits until the node is ready (gRPC health SERVING, or answering at all with `startedWhen:
    * 'answering'`); the deadline grows with the processes running. */
   async waitHealthy(node: ProcessNode, until: 'ready' | 'answering' = this.options.startedWhen ?? 'ready'): Promise<void> {
-    await waitFor(`${node.name} to serve (logs in ${this.logDir})`, async () => {
-      for (const child of node.processes) {
-        if (child.exitCode !== null) throw new Error(`${node.name} exited with ${child.exitCode}`);
-      }
-      const status = await healthStatus(node.address, 1_000, this.options.clientTls);
-      return until === 'answering' ? status !== undefined : status === 'SERVING';
-    }, { timeoutMs: 20_000 + 2_000 * this.processCount, intervalMs: 100 });
+    await waitFor(
+      `${node.name} to serve (logs in ${this.logDir})`,
+      async () => {
+        for (const child of node.processes) {
+          if (child.exitCode !== null) throw new Error(`${node.name} exited with ${child.exitCode}`);
+        }
+        const status = await healthStatus(node.address, 1_000, this.options.clientTls);
+        return until === 'answering' ? status !== undefined : status === 'SERVING';
+      },
+      { timeoutMs: 20_000 + 2_000 * this.processCount, intervalMs: 100 },
+    );
   }
 
   get processCount(): number {
@@ -246,12 +266,16 @@ export class ProcessCluster {
 
   /** Every live node knows at least `min` contacts (so lookups see the whole small cluster). */
   async waitForTables(min: number, nodes: readonly ProcessNode[] = this.live(), timeoutMs = 30_000): Promise<void> {
-    await waitFor(`routing tables to hold ${min} contacts (logs in ${this.logDir})`, async () => {
-      const counts = await this.contactCounts(nodes);
-      if (counts.every((n) => n >= min)) return true;
-      // Thrown, not returned: a timeout then reports the last counts seen.
-      throw new Error(`contacts per node ${nodes.map((node, i) => `${node.name}=${counts[i]}`).join(' ')}`);
-    }, { timeoutMs, intervalMs: 200 });
+    await waitFor(
+      `routing tables to hold ${min} contacts (logs in ${this.logDir})`,
+      async () => {
+        const counts = await this.contactCounts(nodes);
+        if (counts.every((n) => n >= min)) return true;
+        // Thrown, not returned: a timeout then reports the last counts seen.
+        throw new Error(`contacts per node ${nodes.map((node, i) => `${node.name}=${counts[i]}`).join(' ')}`);
+      },
+      { timeoutMs, intervalMs: 200 },
+    );
   }
 
   live(): ProcessNode[] {
@@ -305,7 +329,10 @@ export async function nodeIdHex(node: ProcessNode): Promise<string> {
 
 /** The contacts (hex id, address) in a node's routing table, as its Admin.RoutingTable reports
  * them; with `replacements`, its replacement caches' too. */
-export async function tableEntries(node: ProcessNode, options: { replacements?: boolean } = {}): Promise<{ idHex: string; address: string }[]> {
+export async function tableEntries(
+  node: ProcessNode,
+  options: { replacements?: boolean } = {},
+): Promise<{ idHex: string; address: string }[]> {
   const table = await node.client.routingTable({ timeoutMs: 5_000 });
   return table.buckets
     .flatMap((bucket) => (options.replacements ? [...bucket.contacts, ...bucket.replacements] : bucket.contacts))

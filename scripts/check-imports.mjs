@@ -8,7 +8,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, normalize, relative } from 'node:path';
 
 const ROOTS = ['libs', 'services', 'harness', 'bench', 'test', 'scripts'];
-const IMPORT = /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^import\s+['"](\.[^'"]+)['"]/gm;
+const IMPORT =
+  /(?:^|\s)(?:import|export)\s[^'"]*?from\s+['"](\.[^'"]+)['"]|import\(\s*['"](\.[^'"]+)['"]\s*\)|^import\s+['"](\.[^'"]+)['"]/gm;
 
 function* sources(dir) {
   for (const entry of readdirSync(dir)) {
@@ -56,7 +57,8 @@ const visit = (unit) => {
   state.set(unit, 'open');
   stack.push(unit);
   for (const [next, example] of edges.get(unit) ?? []) {
-    if (state.get(next) === 'open') problems.push(`import cycle: ${[...stack.slice(stack.indexOf(next)), next].join(' -> ')} (closed by ${example})`);
+    if (state.get(next) === 'open')
+      problems.push(`import cycle: ${[...stack.slice(stack.indexOf(next)), next].join(' -> ')} (closed by ${example})`);
     else if (!state.has(next)) visit(next);
   }
   stack.pop();

@@ -28,7 +28,8 @@ function filesOf(set) {
   return files;
 }
 
-const build = (args, cwd) => execFileSync(buf, ['build', ...args, '--as-file-descriptor-set', '-o', '-#format=binpb'], { cwd, maxBuffer: 64 << 20 });
+const build = (args, cwd) =>
+  execFileSync(buf, ['build', ...args, '--as-file-descriptor-set', '-o', '-#format=binpb'], { cwd, maxBuffer: 64 << 20 });
 
 const own = filesOf(build(['--path', 'proto/kademlia/v1'], process.cwd()));
 

@@ -80,7 +80,10 @@ for (const [source, place] of Object.entries(PLACES)) {
     body.push(`export type ${name} = WireInput<${alias}.${name}>;`, `export type ${name}__Output = ${alias}.${name};`);
   }
   for (const [, name] of text.matchAll(/^export const (\w+)Definition = \{/gm)) {
-    body.push(`export type ${name}Client = ServiceClient<${alias}.${name}Definition>;`, `export type ${name}Handlers = ServiceHandlers<${alias}.${name}Definition>;`);
+    body.push(
+      `export type ${name}Client = ServiceClient<${alias}.${name}Definition>;`,
+      `export type ${name}Handlers = ServiceHandlers<${alias}.${name}Definition>;`,
+    );
   }
 }
 outputs.set(INDEX, [...lines, ...body, ''].join('\n'));
@@ -88,7 +91,8 @@ outputs.set(INDEX, [...lines, ...body, ''].join('\n'));
 if (process.argv.includes('--check')) {
   const stale = [...outputs].filter(([path, text]) => !existsSync(path) || readFileSync(path, 'utf8') !== text).map(([path]) => path);
   const generatedDirs = ['libs/client/gen', 'libs/proto/gen'];
-  const extra = generatedDirs.flatMap((dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))) : []))
+  const extra = generatedDirs
+    .flatMap((dir) => (existsSync(dir) ? readdirSync(dir, { recursive: true }).map((f) => join(dir, String(f))) : []))
     .filter((path) => path.endsWith('.ts') && !outputs.has(path));
   for (const path of stale) console.error(`${path} is not current: run npm run generate`);
   for (const path of extra) console.error(`${path} is not generated from proto/: remove it (npm run generate)`);

@@ -42,13 +42,22 @@ export class BittorrentDhtCluster {
    * Starts node-0, then the others at once, bootstrapped through it. `onStarted` gets each node
    * as soon as it is up, so a caller can stop what started if this is cut short.
    */
-  static async start(options: { readonly nodes: number; readonly onStarted?: (node: PeerNodeProcess) => void }): Promise<BittorrentDhtCluster> {
+  static async start(options: {
+    readonly nodes: number;
+    readonly onStarted?: (node: PeerNodeProcess) => void;
+  }): Promise<BittorrentDhtCluster> {
     if (!Number.isInteger(options.nodes) || options.nodes < 1) throw new Error(`a cluster needs at least one node, got ${options.nodes}`);
     const logDir = mkdtempSync(join(tmpdir(), 'bittorrent-dht-cluster-'));
     const started: PeerNodeProcess[] = [];
     const startedAt = performance.now();
     const startNode = async (index: number, bootstrap: readonly string[]): Promise<PeerNodeProcess> => {
-      const node = await PeerNodeProcess.start({ name: `node-${index}`, port: 0, bootstrap, logPath: join(logDir, `node-${index}.log`), readyTimeoutMs: READY_TIMEOUT_MS });
+      const node = await PeerNodeProcess.start({
+        name: `node-${index}`,
+        port: 0,
+        bootstrap,
+        logPath: join(logDir, `node-${index}.log`),
+        readyTimeoutMs: READY_TIMEOUT_MS,
+      });
       started.push(node);
       options.onStarted?.(node);
       return node;
@@ -112,7 +121,8 @@ export function peerVersion(): string {
   try {
     const entry = fileURLToPath(import.meta.resolve('bittorrent-dht'));
     const manifest: unknown = JSON.parse(readFileSync(join(dirname(entry), 'package.json'), 'utf8'));
-    if (typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string') return manifest.version;
+    if (typeof manifest === 'object' && manifest !== null && 'version' in manifest && typeof manifest.version === 'string')
+      return manifest.version;
   } catch {
     // Not installed where Node resolves it from here: the report says so.
   }

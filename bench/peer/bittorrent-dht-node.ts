@@ -34,7 +34,8 @@ function parsePort(raw: string): number {
 
 function parseAddress(raw: string): string {
   const match = ADDRESS.exec(raw);
-  const valid = match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) > 0 && Number(match[5]) <= 65_535;
+  const valid =
+    match !== null && match.slice(1, 5).every((octet) => Number(octet) <= 255) && Number(match[5]) > 0 && Number(match[5]) <= 65_535;
   if (!valid) fail(`a bootstrap address is IPv4 host:port, got ${JSON.stringify(raw)}`);
   return raw;
 }

@@ -61,13 +61,22 @@ export class PeerNodeProcess {
     const log = openSync(options.logPath, 'a');
     let child: ChildProcess;
     try {
-      child = killOnExit(fork(PEER_NODE_ENTRY, [String(options.port), ...options.bootstrap], { stdio: ['ignore', log, log, 'ipc'], execArgv: [], serialization: 'json' }));
+      child = killOnExit(
+        fork(PEER_NODE_ENTRY, [String(options.port), ...options.bootstrap], {
+          stdio: ['ignore', log, log, 'ipc'],
+          execArgv: [],
+          serialization: 'json',
+        }),
+      );
     } finally {
       closeSync(log);
     }
     try {
       const ready = await new Promise<{ port: number; nodeId: string }>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${options.name} not ready within ${options.readyTimeoutMs} ms (log ${options.logPath})`)), options.readyTimeoutMs);
+        const timer = setTimeout(
+          () => reject(new Error(`${options.name} not ready within ${options.readyTimeoutMs} ms (log ${options.logPath})`)),
+          options.readyTimeoutMs,
+        );
         const onMessage = (message: unknown): void => {
           const parsed = parseChildMessage(message);
           if (parsed?.kind !== 'ready') return;

@@ -18,9 +18,29 @@ export type PeerRequest =
 export type PeerOp = PeerRequest['op'];
 
 export type PeerReply =
-  | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly op: 'put'; readonly hash: string; /** replicas that acknowledged */ readonly stored: number }
-  | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly op: 'get'; readonly found: boolean; /** the value's length, 0 when not found */ readonly bytes: number }
-  | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly op: 'stats'; /** contacts in the routing table */ readonly nodes: number }
+  | {
+      readonly kind: 'reply';
+      readonly id: number;
+      readonly ok: true;
+      readonly op: 'put';
+      readonly hash: string;
+      /** replicas that acknowledged */ readonly stored: number;
+    }
+  | {
+      readonly kind: 'reply';
+      readonly id: number;
+      readonly ok: true;
+      readonly op: 'get';
+      readonly found: boolean;
+      /** the value's length, 0 when not found */ readonly bytes: number;
+    }
+  | {
+      readonly kind: 'reply';
+      readonly id: number;
+      readonly ok: true;
+      readonly op: 'stats';
+      /** contacts in the routing table */ readonly nodes: number;
+    }
   | { readonly kind: 'reply'; readonly id: number; readonly ok: true; readonly op: 'stop' }
   | PeerErrorReply;
 

@@ -28,7 +28,13 @@ export interface PeerResult extends CellResult<PeerThroughputResult> {
   readonly settleMs: number;
   readonly tables: { readonly settled: boolean; readonly wanted: number; readonly minContacts: number; readonly meanContacts: number };
   /** `records` asked, `stored` acknowledged by at least one replica; `meanStored`: replicas per Put. */
-  readonly preload: { readonly records: number; readonly stored: number; readonly ms: number; readonly errors: number; readonly meanStored: number };
+  readonly preload: {
+    readonly records: number;
+    readonly stored: number;
+    readonly ms: number;
+    readonly errors: number;
+    readonly meanStored: number;
+  };
   /** Replicas that acknowledged a sequential Put, on average. */
   readonly meanStoredPerPut: number;
   /** Sequential Puts acknowledged plus sequential Gets that found the value, over all attempted. */

@@ -33,7 +33,11 @@ export class PeerWorkload extends SeededWorkload<PeerClient> {
   async preload(count: number, limitMs: number): Promise<{ stored: number; ms: number; errors: number; meanStored: number }> {
     const jobs = Array.from({ length: count }, () => ({ value: this.value(), via: this.client() }));
     let replicas = 0;
-    const { results: hashes, errors, ms } = await preloadJobs(jobs, limitMs, async (job) => {
+    const {
+      results: hashes,
+      errors,
+      ms,
+    } = await preloadJobs(jobs, limitMs, async (job) => {
       const reply = await job.via.put(job.value, CALL_TIMEOUT_MS);
       replicas += reply.stored;
       return reply.hash;

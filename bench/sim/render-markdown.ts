@@ -77,22 +77,22 @@ export function renderMarkdown(report: SimReport): string {
     '- **Ideal tables**: bucket j of every node holds min(k, size) random members of the subtree sharing exactly j ' +
       'leading bits with it (as `research/sim/kad_hops_sim.py`), inserted through `RoutingTable.observe`.',
     '- **rounds**: critical-path depth. An RPC sent at the start has depth 1; one sent right after handling the answer or ' +
-      'timeout of an RPC of depth d has depth d + 1; a lookup\'s rounds are the depth of the RPC whose completion ended it ' +
+      "timeout of an RPC of depth d has depth d + 1; a lookup's rounds are the depth of the RPC whose completion ended it " +
       '(on a deadline, the deepest RPC sent). With equal latencies this is the lock-step round count of §1C.',
     '- **RPCs**: FIND_NODE requests sent, dead peers included. **time**: virtual duration of the lookup. ' +
       '**timeouts**: RPCs to dead nodes per lookup (each holds one of the α slots for the whole RPC timeout).',
     '- **success**: the closest live node (other than the source) is in the result. **exact k**: the result is exactly ' +
       'the true k closest live nodes (global oracle over the sorted ids). **overlap**: mean share of the true k closest ' +
-      'live nodes in the result. **dead entries**: measured share of the source\'s table entries that point at dead nodes.',
+      "live nodes in the result. **dead entries**: measured share of the source's table entries that point at dead nodes.",
     '- **dead X%**: X% of the nodes, chosen at random, never answer, but every table still lists them and tables stay ' +
       'frozen (no eviction), as in §1C. "no deadline" rows lift the lookup deadline so the lookup ends only by ' +
-      'Kademlia\'s own termination; both rows of a fraction use the same dead nodes, sources and targets.',
+      "Kademlia's own termination; both rows of a fraction use the same dead nodes, sources and targets.",
     `- **churn R%×E**: tables start ideal and from then on change only as the protocol changes them (a request or an ` +
       `answer is \`observe\`d, a full bucket pings its least-recently-seen contact at once and reports the answer, a timeout ` +
       `is \`onFailure\`). First ${args.records} records are Put (lookup + STORE to the k closest). Then ${args.churnEpochs} times, ` +
       `${params.churnEpochMs / 60000} virtual minutes apart: R% of the live nodes leave for good (their records too); ` +
       'as many fresh nodes join (ping one random bootstrap node, look up their own id; no bucket refresh, as the project ' +
-      'does today); the epoch\'s share of the measured lookups runs with tables updating; every record is fetched once ' +
+      "does today); the epoch's share of the measured lookups runs with tables updating; every record is fetched once " +
       'with a FIND_VALUE Get from a random live node (no republish).',
     '',
     '## Results',
@@ -121,7 +121,7 @@ export function renderMarkdown(report: SimReport): string {
       'ones are kept. Heap figures are measured with ' +
       (exactGc ? 'a forced GC before and after (`--expose-gc`).' : 'no forced GC, so they include garbage (upper bounds).') +
       ` Of the bytes per contact, ${int(report.sizes[0]?.table.idCopyBytes ?? Number.NaN)} are the contact's own copy of its ` +
-      'id (`Uint8Array.from` in RoutingTable\'s `copyContact`), measured the same way.',
+      "id (`Uint8Array.from` in RoutingTable's `copyContact`), measured the same way.",
     '',
     ...memoryLines(report),
     '',

@@ -41,8 +41,16 @@ function seriesFor(report: SimReport): Series[] {
   const churn = report.rows.find((r) => r.kind === 'churn')?.scenario;
   const series: Series[] = [
     { label: 'ideal tables', color: '#1f77b4', match: (r) => r.kind === 'ideal' },
-    { label: '30% dead, no deadline', color: '#ff7f0e', match: (r) => r.kind === 'dead' && r.deadFraction === 0.3 && r.lookupTimeoutMs === null },
-    { label: '50% dead, no deadline', color: '#d62728', match: (r) => r.kind === 'dead' && r.deadFraction === 0.5 && r.lookupTimeoutMs === null },
+    {
+      label: '30% dead, no deadline',
+      color: '#ff7f0e',
+      match: (r) => r.kind === 'dead' && r.deadFraction === 0.3 && r.lookupTimeoutMs === null,
+    },
+    {
+      label: '50% dead, no deadline',
+      color: '#d62728',
+      match: (r) => r.kind === 'dead' && r.deadFraction === 0.5 && r.lookupTimeoutMs === null,
+    },
   ];
   if (churn) series.push({ label: churn, color: '#2ca02c', match: (r) => r.scenario === churn });
   return series;
@@ -66,10 +74,14 @@ function panel(report: SimReport, series: readonly Series[], left: number, metri
   }
   for (let e = Math.ceil(lo); e <= Math.floor(hi); e++) {
     out.push(`<line x1="${x(10 ** e)}" x2="${x(10 ** e)}" y1="${PANEL_TOP}" y2="${PANEL_TOP + PANEL_HEIGHT}" stroke="#eee"/>`);
-    out.push(`<text x="${x(10 ** e)}" y="${PANEL_TOP + PANEL_HEIGHT + 16}" text-anchor="middle" font-size="11">${(10 ** e).toLocaleString('en-US')}</text>`);
+    out.push(
+      `<text x="${x(10 ** e)}" y="${PANEL_TOP + PANEL_HEIGHT + 16}" text-anchor="middle" font-size="11">${(10 ** e).toLocaleString('en-US')}</text>`,
+    );
   }
   out.push(`<rect x="${left}" y="${PANEL_TOP}" width="${PANEL_WIDTH}" height="${PANEL_HEIGHT}" fill="none" stroke="#444"/>`);
-  out.push(`<text x="${left + PANEL_WIDTH / 2}" y="${PANEL_TOP + PANEL_HEIGHT + 34}" text-anchor="middle" font-size="12">N (nodes, log scale)</text>`);
+  out.push(
+    `<text x="${left + PANEL_WIDTH / 2}" y="${PANEL_TOP + PANEL_HEIGHT + 34}" text-anchor="middle" font-size="12">N (nodes, log scale)</text>`,
+  );
   // Drawn last to first, so the first series (ideal tables) lies on top.
   for (const s of [...series].reverse()) {
     const points = rows.filter(s.match).sort((a, b) => a.n - b.n);

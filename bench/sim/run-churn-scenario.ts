@@ -77,7 +77,11 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
   const updates = new ProtocolUpdates(network, tables);
   const holders = new RecordHolders(options.recordRules, options.recordRules.maxRecords);
   let clock = 0;
-  const lookup = (source: number, target: Uint8Array, holdsValue?: (node: number, nowMs: number) => boolean): ReturnType<typeof runSimLookup> => {
+  const lookup = (
+    source: number,
+    target: Uint8Array,
+    holdsValue?: (node: number, nowMs: number) => boolean,
+  ): ReturnType<typeof runSimLookup> => {
     const result = runSimLookup({ network, tables, latency, params, source, target, startMs: clock, updates, holdsValue });
     clock = result.endMs;
     return result;

@@ -63,7 +63,9 @@ function main(): void {
   writeFileSync(join(args.out, 'sim.json'), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(args.out, 'sim.md'), renderMarkdown(report));
   writeFileSync(join(args.out, 'sim.svg'), renderSvg(report));
-  log(`wrote ${join(args.out, 'sim.md')}, sim.json and sim.svg; CPU ${report.cpuSeconds.toFixed(1)} s, peak RSS ${Math.round(report.peakRssMiB)} MiB`);
+  log(
+    `wrote ${join(args.out, 'sim.md')}, sim.json and sim.svg; CPU ${report.cpuSeconds.toFixed(1)} s, peak RSS ${Math.round(report.peakRssMiB)} MiB`,
+  );
 }
 
 main();

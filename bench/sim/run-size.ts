@@ -44,14 +44,21 @@ export interface SizeResult {
 
 export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: (line: string) => void): SizeResult {
   const started = performance.now();
-  const params: LookupParameters = { k: args.k, alpha: args.alpha, rpcTimeoutMs: DEFAULT_CONFIG.rpcTimeoutMs, lookupTimeoutMs: DEFAULT_CONFIG.lookupTimeoutMs };
+  const params: LookupParameters = {
+    k: args.k,
+    alpha: args.alpha,
+    rpcTimeoutMs: DEFAULT_CONFIG.rpcTimeoutMs,
+    lookupTimeoutMs: DEFAULT_CONFIG.lookupTimeoutMs,
+  };
   const heapBefore = heapUsed();
   const probe = createWorld(n, args.seed, args.k, 0);
   const networkBytesPerNode = (heapUsed() - heapBefore) / n;
   const table = measureTableBytes(probe, MEASURE_SAMPLE);
   const tableCapacity = Math.max(1, Math.floor((args.tableBudgetMib * MIB) / Math.max(1, table.bytesPerTable)));
   const world = createWorld(n, args.seed, args.k, tableCapacity);
-  log(`N=${n}: ${table.entriesPerTable.toFixed(0)} contacts and ${(table.bytesPerTable / 1024).toFixed(1)} KiB per ideal table; keeping at most ${tableCapacity} tables built`);
+  log(
+    `N=${n}: ${table.entriesPerTable.toFixed(0)} contacts and ${(table.bytesPerTable / 1024).toFixed(1)} KiB per ideal table; keeping at most ${tableCapacity} tables built`,
+  );
 
   const rows: ScenarioRow[] = [];
   const timed = (target: SimWorld, make: () => Omit<ScenarioRow, 'wallSeconds'>): void => {
@@ -69,7 +76,12 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
   const dead = (fraction: number, bounded: boolean): void =>
     timed(world, () => {
       const lookupTimeoutMs = bounded ? params.lookupTimeoutMs : UNBOUNDED_MS;
-      const summary = runDeadEntryScenario(world, { deadFraction: fraction, lookups: args.lookups, params: { ...params, lookupTimeoutMs }, latency });
+      const summary = runDeadEntryScenario(world, {
+        deadFraction: fraction,
+        lookups: args.lookups,
+        params: { ...params, lookupTimeoutMs },
+        latency,
+      });
       const baseline = findBaseline(n, args.k, args.alpha, fraction);
       const label = fraction === 0 ? 'ideal' : `dead ${Math.round(fraction * 100)}%${bounded ? '' : ', no deadline'}`;
       return {
@@ -101,7 +113,15 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
   const churn = (target: SimWorld, rate: number): void =>
     timed(target, () => {
       const { lookups: summary, ...details } = runChurnScenario(target, churnOptions(rate));
-      return { n, scenario: `churn ${+(rate * 100).toFixed(2)}%×${args.churnEpochs}`, kind: 'churn', deadFraction: 0, lookupTimeoutMs: params.lookupTimeoutMs, summary, churn: details };
+      return {
+        n,
+        scenario: `churn ${+(rate * 100).toFixed(2)}%×${args.churnEpochs}`,
+        kind: 'churn',
+        deadFraction: 0,
+        lookupTimeoutMs: params.lookupTimeoutMs,
+        summary,
+        churn: details,
+      };
     });
   churn(world, args.churnRate);
   const pinnedAfterChurn = world.tables.pinnedCount();

@@ -50,8 +50,21 @@ export interface SimReport {
   readonly generatedAt: string;
   readonly command: string;
   readonly args: SimArgs;
-  readonly machine: { readonly cpus: number; readonly cpuModel: string; readonly totalMemMiB: number; readonly node: string; readonly platform: string };
-  readonly params: { readonly k: number; readonly alpha: number; readonly rpcTimeoutMs: number; readonly lookupTimeoutMs: number; readonly latency: LatencyOptions; readonly churnEpochMs: number };
+  readonly machine: {
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly totalMemMiB: number;
+    readonly node: string;
+    readonly platform: string;
+  };
+  readonly params: {
+    readonly k: number;
+    readonly alpha: number;
+    readonly rpcTimeoutMs: number;
+    readonly lookupTimeoutMs: number;
+    readonly latency: LatencyOptions;
+    readonly churnEpochMs: number;
+  };
   readonly sizes: SizeStats[];
   readonly rows: ScenarioRow[];
   readonly wallSeconds: number;

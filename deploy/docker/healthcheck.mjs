@@ -87,7 +87,10 @@ const PROBE_VERBS = { 'routing-table': 'self', storage: 'stats', 'lookup-coordin
 
 async function checkActor(actor) {
   const node = process.env.KAD_NODE;
-  const servers = (process.env.KAD_NATS_URL || '').split(',').map((s) => s.trim()).filter(Boolean);
+  const servers = (process.env.KAD_NATS_URL || '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (!node) fail('--actor needs KAD_NODE');
   if (servers.length === 0) fail('--actor needs KAD_NATS_URL');
   const { connect } = await import('@nats-io/transport-node');
@@ -119,7 +122,10 @@ async function main(argv) {
     if (!ACTORS.includes(actor)) fail(`--actor needs one of ${ACTORS.join(', ')}`);
     // The transport actor owns the gRPC server: its health service is the better signal.
     if (actor === 'transport') return main([]);
-    if (!(await checkActor(actor))) fail(`no ${actor} actor of node ${process.env.KAD_NODE} answered kad.${process.env.KAD_NODE}.${actor}.${PROBE_VERBS[actor]} within ${timeoutMs} ms`);
+    if (!(await checkActor(actor)))
+      fail(
+        `no ${actor} actor of node ${process.env.KAD_NODE} answered kad.${process.env.KAD_NODE}.${actor}.${PROBE_VERBS[actor]} within ${timeoutMs} ms`,
+      );
     return;
   }
   const status = await checkGrpc(grpcTarget());

@@ -10,7 +10,15 @@ import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
 import { formatTraceparent, parseTraceparent } from '../observability/trace-context.js';
 import type { Bus, ServiceHandle } from './bus.js';
 import type { Mailbox } from './mailbox.js';
-import { PROTOCOL, type EventVerb, type EventVerbOf, type Protocol, type RequestVerb, type RequestVerbOf, type VerbOf } from './protocol.js';
+import {
+  PROTOCOL,
+  type EventVerb,
+  type EventVerbOf,
+  type Protocol,
+  type RequestVerb,
+  type RequestVerbOf,
+  type VerbOf,
+} from './protocol.js';
 import { subjectFor, type ActorName } from './subjects.js';
 
 type Verb<A extends ActorName, V extends VerbOf<A>> = Protocol[A][V];
@@ -66,7 +74,9 @@ export async function serveActor<A extends ActorName>(
           // A traced request: its span covers the wait in the mailbox and the handler, which
           // runs in the request's context wherever the mailbox starts it.
           const reply = parent
-            ? await tracer!.span(`${actor}.${verb}`, { kind: 'server', parent }, (context) => post(() => tracer!.within(context, () => handler(request as never))))
+            ? await tracer!.span(`${actor}.${verb}`, { kind: 'server', parent }, (context) =>
+                post(() => tracer!.within(context, () => handler(request as never))),
+              )
             : await post(() => handler(request as never));
           return encode(spec.reply, reply as never);
         },

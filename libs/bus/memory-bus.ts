@@ -27,7 +27,10 @@ export class MemoryBus implements Bus {
       );
     });
     try {
-      const reply = await Promise.race([handler(data.slice(), traceparent).catch((err: unknown) => Promise.reject(asKadError(err))), deadline]);
+      const reply = await Promise.race([
+        handler(data.slice(), traceparent).catch((err: unknown) => Promise.reject(asKadError(err))),
+        deadline,
+      ]);
       if (reply === undefined) throw new KadError(ErrorCode.Internal, `${subject} sent no reply`);
       return reply;
     } finally {

@@ -10,7 +10,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { connect } from '@nats-io/transport-node';
-import { RequestError, TimeoutError, credsAuthenticator, headers, type ConnectionOptions, type MsgHdrs, type NatsConnection } from '@nats-io/nats-core';
+import {
+  RequestError,
+  TimeoutError,
+  credsAuthenticator,
+  headers,
+  type ConnectionOptions,
+  type MsgHdrs,
+  type NatsConnection,
+} from '@nats-io/nats-core';
 import { TRACEPARENT } from '../observability/trace-context.js';
 import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm, type ServiceMsg } from '@nats-io/services';
 import { ErrorCode, KadError, asKadError } from '../errors/kad-error.js';
@@ -122,7 +130,10 @@ export class NatsBus implements Bus {
     await this.nc.flush();
     if (service.isStopped) {
       const reason = await service.stopped;
-      throw new KadError(ErrorCode.Unavailable, `NATS refused the ${spec.actor} service of node ${spec.node}: ${reason instanceof Error ? reason.message : 'stopped'}`);
+      throw new KadError(
+        ErrorCode.Unavailable,
+        `NATS refused the ${spec.actor} service of node ${spec.node}: ${reason instanceof Error ? reason.message : 'stopped'}`,
+      );
     }
     return { stop: async () => void (await service.stop()) };
   }
@@ -223,7 +234,8 @@ export function natsConnectOptions(options: NatsBusOptions): ConnectionOptions &
   }
   if (options.tlsCaFile !== undefined) {
     const pem = readSettingFile(options.tlsCaFile, 'NATS TLS CA bundle', 'nats-tls-ca').toString('utf8');
-    if (!pem.includes('-----BEGIN CERTIFICATE-----')) throw new ConfigError(`--nats-tls-ca: ${JSON.stringify(options.tlsCaFile)} holds no PEM certificate`);
+    if (!pem.includes('-----BEGIN CERTIFICATE-----'))
+      throw new ConfigError(`--nats-tls-ca: ${JSON.stringify(options.tlsCaFile)} holds no PEM certificate`);
     result.tls = { caFile: options.tlsCaFile };
   }
   if (options.inboxPrefix !== undefined) result.inboxPrefix = options.inboxPrefix;
@@ -237,5 +249,7 @@ function toKadError(err: unknown, subject: string, timeoutMs: number): KadError 
   if (err instanceof TimeoutError || (err instanceof Error && err.cause instanceof TimeoutError)) {
     return new KadError(ErrorCode.DeadlineExceeded, `no reply on ${subject} within ${timeoutMs} ms`, { cause: err });
   }
-  return new KadError(ErrorCode.Unavailable, `bus request on ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  return new KadError(ErrorCode.Unavailable, `bus request on ${subject} failed: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
 }

@@ -24,7 +24,8 @@ export function subjectFor(node: string, actor: ActorName, verb: string): string
 
 /** What every subject of one actor of one node starts with: `kad.<node>.<actor>.`. */
 export function actorSubjectPrefix(node: string, actor: ActorName): string {
-  if (!isValidToken(node)) throw new RangeError(`node name ${JSON.stringify(node)} is not a NATS subject token ([A-Za-z0-9_-], 1 to 64 characters)`);
+  if (!isValidToken(node))
+    throw new RangeError(`node name ${JSON.stringify(node)} is not a NATS subject token ([A-Za-z0-9_-], 1 to 64 characters)`);
   return `kad.${node}.${actor}.`;
 }
 

@@ -8,7 +8,10 @@ export function splitAddress(address: string): { readonly host: string; readonly
 
 /** "a:1,b:2" or ["a:1", "b:2"] as a list of addresses. */
 export function targetAddresses(target: string | readonly string[]): string[] {
-  const list = (typeof target === 'string' ? [target] : target).flatMap((t) => t.split(',')).map((a) => a.trim()).filter((a) => a.length > 0);
+  const list = (typeof target === 'string' ? [target] : target)
+    .flatMap((t) => t.split(','))
+    .map((a) => a.trim())
+    .filter((a) => a.length > 0);
   if (list.length === 0) throw new RangeError('a client needs at least one node address');
   return list;
 }

@@ -126,13 +126,26 @@ export class DhtClient {
    * compare-and-swap on the sequence held. A stale seq or a failed swap is FailedPreconditionError.
    */
   putOwned(owner: RecordSigner, key: Bytes, value: Bytes, options: OwnedPutOptions): Promise<PutResponse> {
-    const fields = { key: toBytes(key), value: toBytes(value), seq: options.seq, expiresMs: options.expiresMs ?? Date.now() + (options.ttlMs ?? DEFAULT_OWNED_TTL_MS) };
-    const request: WireInput<PutRequest> = { ...fields, owner: Buffer.from(owner.publicKey), signature: Buffer.from(owner.sign(ownerSigningBytes(fields))) };
+    const fields = {
+      key: toBytes(key),
+      value: toBytes(value),
+      seq: options.seq,
+      expiresMs: options.expiresMs ?? Date.now() + (options.ttlMs ?? DEFAULT_OWNED_TTL_MS),
+    };
+    const request: WireInput<PutRequest> = {
+      ...fields,
+      owner: Buffer.from(owner.publicKey),
+      signature: Buffer.from(owner.sign(ownerSigningBytes(fields))),
+    };
     if (options.expectedSeq !== undefined) request.expectedSeq = options.expectedSeq;
     return this.send(fields, request, options);
   }
 
-  private async send({ key, value }: { key: Buffer; value: Buffer }, request: WireInput<PutRequest>, options: CallOptions): Promise<PutResponse> {
+  private async send(
+    { key, value }: { key: Buffer; value: Buffer },
+    request: WireInput<PutRequest>,
+    options: CallOptions,
+  ): Promise<PutResponse> {
     checkPut(key, value, this.limits);
     return this.failover.call<PutResponse>((ep, callOptions, done) => ep.dht.Put(request, new grpc.Metadata(), callOptions, done), options);
   }
@@ -140,9 +153,17 @@ export class DhtClient {
   /** `found: false` when no node holds the key. With `owner`, an answer whose signature does not
    * verify is a RecordVerificationError. */
   async get(key: Bytes, options: GetOptions = {}): Promise<GetResponse> {
-    const request: WireInput<GetRequest> & { key: Buffer } = { key: toBytes(key), quorum: options.quorum ?? 0, owner: Buffer.from(options.owner ?? new Uint8Array(0)), trace: options.trace === true };
+    const request: WireInput<GetRequest> & { key: Buffer } = {
+      key: toBytes(key),
+      quorum: options.quorum ?? 0,
+      owner: Buffer.from(options.owner ?? new Uint8Array(0)),
+      trace: options.trace === true,
+    };
     checkGet(request.key, options.owner, this.limits);
-    const reply = await this.failover.call<GetResponse>((ep, callOptions, done) => ep.dht.Get(request, new grpc.Metadata(), callOptions, done), options);
+    const reply = await this.failover.call<GetResponse>(
+      (ep, callOptions, done) => ep.dht.Get(request, new grpc.Metadata(), callOptions, done),
+      options,
+    );
     if (options.owner && reply.found) {
       const signed = ownerSigningBytes({ key: request.key, value: reply.value, seq: reply.seq, expiresMs: reply.expiresMs });
       if (!verifyEd25519(options.owner, signed, reply.signature)) {
@@ -154,12 +175,18 @@ export class DhtClient {
 
   /** Admin: the routing table of the node that answers. */
   routingTable(options: CallOptions = {}): Promise<RoutingTableResponse> {
-    return this.failover.call<RoutingTableResponse>((ep, callOptions, done) => ep.admin.RoutingTable({}, new grpc.Metadata(), callOptions, done), options);
+    return this.failover.call<RoutingTableResponse>(
+      (ep, callOptions, done) => ep.admin.RoutingTable({}, new grpc.Metadata(), callOptions, done),
+      options,
+    );
   }
 
   /** Admin: the counters of the node that answers (its name and address are in the reply). */
   stats(options: CallOptions = {}): Promise<StatsResponse> {
-    return this.failover.call<StatsResponse>((ep, callOptions, done) => ep.admin.Stats({}, new grpc.Metadata(), callOptions, done), options);
+    return this.failover.call<StatsResponse>(
+      (ep, callOptions, done) => ep.admin.Stats({}, new grpc.Metadata(), callOptions, done),
+      options,
+    );
   }
 
   close(): void {

@@ -41,7 +41,11 @@ export interface FailoverOptions {
 }
 
 /** Starts one unary call of `endpoint` with these call options. */
-export type UnaryInvoker<E extends Endpoint, Res> = (endpoint: E, options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => grpc.ClientUnaryCall;
+export type UnaryInvoker<E extends Endpoint, Res> = (
+  endpoint: E,
+  options: grpc.CallOptions,
+  callback: grpc.requestCallback<Res>,
+) => grpc.ClientUnaryCall;
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
 export const DEFAULT_CONNECT_TIMEOUT_MS = 2_000;
@@ -92,7 +96,8 @@ export class Failover<E extends Endpoint> {
       let error: DhtError;
       try {
         throwIfAborted(signal, endpoint.address);
-        if (Date.now() >= deadline) throw new DeadlineExceededError('the call\'s deadline passed before it was sent', { address: endpoint.address });
+        if (Date.now() >= deadline)
+          throw new DeadlineExceededError("the call's deadline passed before it was sent", { address: endpoint.address });
         await this.connected(endpoint, deadline, signal);
         return await callOnce(invoke, endpoint, deadline, signal);
       } catch (err) {
@@ -119,8 +124,11 @@ export class Failover<E extends Endpoint> {
     let state = endpoint.channel.getConnectivityState(true);
     while (state === grpc.connectivityState.IDLE || state === grpc.connectivityState.CONNECTING) {
       if (Date.now() >= by) {
-        if (by === deadline) throw new DeadlineExceededError(`no connection to ${endpoint.address} before the call's deadline`, { address: endpoint.address });
-        throw new UnavailableError(`no connection to ${endpoint.address} within ${this.connectTimeoutMs} ms`, { address: endpoint.address });
+        if (by === deadline)
+          throw new DeadlineExceededError(`no connection to ${endpoint.address} before the call's deadline`, { address: endpoint.address });
+        throw new UnavailableError(`no connection to ${endpoint.address} within ${this.connectTimeoutMs} ms`, {
+          address: endpoint.address,
+        });
       }
       const from = state;
       await raceAbort(new Promise<void>((resolve) => endpoint.channel.watchConnectivityState(from, by, () => resolve())), signal);
@@ -129,7 +137,12 @@ export class Failover<E extends Endpoint> {
   }
 }
 
-function callOnce<E extends Endpoint, Res>(invoke: UnaryInvoker<E, Res>, endpoint: E, deadline: number, signal: AbortSignal | undefined): Promise<Res> {
+function callOnce<E extends Endpoint, Res>(
+  invoke: UnaryInvoker<E, Res>,
+  endpoint: E,
+  deadline: number,
+  signal: AbortSignal | undefined,
+): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
     const onAbort = (): void => call.cancel();
     const call = invoke(endpoint, { deadline: new Date(deadline) }, (err, response) => {

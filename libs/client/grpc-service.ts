@@ -53,7 +53,12 @@ type Methods<S extends ServiceDefinition> = S['methods'];
 
 /** A unary call on a client, in grpc-js's four shapes. */
 export interface UnaryClientMethod<Req, Res> {
-  (request: WireInput<Req>, metadata: grpc.Metadata, options: Partial<grpc.CallOptions>, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;
+  (
+    request: WireInput<Req>,
+    metadata: grpc.Metadata,
+    options: Partial<grpc.CallOptions>,
+    callback: grpc.requestCallback<Res>,
+  ): grpc.ClientUnaryCall;
   (request: WireInput<Req>, metadata: grpc.Metadata, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;
   (request: WireInput<Req>, options: Partial<grpc.CallOptions>, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;
   (request: WireInput<Req>, callback: grpc.requestCallback<Res>): grpc.ClientUnaryCall;

@@ -2,13 +2,7 @@
  * @kademlia-actors/client: the TypeScript client of a Kademlia DHT cluster (kademlia.v1 Dht and
  * Admin over gRPC). See README.md beside this file.
  */
-export {
-  DhtClient,
-  type DhtClientOptions,
-  type GetOptions,
-  type OwnedPutOptions,
-  type PutOptions,
-} from './dht-client.js';
+export { DhtClient, type DhtClientOptions, type GetOptions, type OwnedPutOptions, type PutOptions } from './dht-client.js';
 export type { CallOptions, FailoverOptions } from './failover.js';
 export { DEFAULT_RETRY_POLICY, NO_RETRY, type RetryPolicy } from './retry-policy.js';
 export * from './dht-errors.js';

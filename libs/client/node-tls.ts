@@ -32,7 +32,9 @@ export function ed25519KeyOfCertificate(cert: CertificateInput): Uint8Array | un
 /** A node's certificate must carry an Ed25519 key, so that it names a node id (the check a TLS
  * client runs once the chain has verified; the host name dialled does not matter). */
 export function checkNodeCertificate(cert: CertificateInput): Error | undefined {
-  return ed25519KeyOfCertificate(cert) === undefined ? new Error('the node certificate carries no Ed25519 key, so it names no node id') : undefined;
+  return ed25519KeyOfCertificate(cert) === undefined
+    ? new Error('the node certificate carries no Ed25519 key, so it names no node id')
+    : undefined;
 }
 
 /** The TLS server name sent to a node dialled by IP when a CA decides trust. */
@@ -59,7 +61,10 @@ export interface ClientTlsOptions {
 }
 
 /** Credentials and channel options for a TLS client of `address`. */
-export function clientTlsCredentials(address: string, tls: ClientTlsOptions): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
+export function clientTlsCredentials(
+  address: string,
+  tls: ClientTlsOptions,
+): { credentials: grpc.ChannelCredentials; options: grpc.ChannelOptions } {
   if ((tls.cert === undefined) !== (tls.key === undefined)) throw new TypeError('a client certificate and its key go together');
   const verify: grpc.VerifyOptions = tls.ca === undefined ? {} : { checkServerIdentity: (_host, cert) => checkNodeCertificate(cert) };
   const credentials = grpc.credentials.createSsl(tls.ca ?? null, tls.key ?? null, tls.cert ?? null, verify);

@@ -38,5 +38,7 @@ export function validateValue(value: Uint8Array, limits: RecordLimits): RecordPr
 /** A Get's optional owner key: absent, or a 32-byte Ed25519 public key. */
 export function validateOwnerKey(owner: Uint8Array | null | undefined): RecordProblem | undefined {
   const length = owner?.length ?? 0;
-  return length === 0 || length === PUBLIC_KEY_BYTES ? undefined : problem(`owner must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key, got ${length} bytes`);
+  return length === 0 || length === PUBLIC_KEY_BYTES
+    ? undefined
+    : problem(`owner must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key, got ${length} bytes`);
 }

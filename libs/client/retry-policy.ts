@@ -50,6 +50,8 @@ export function retryDecision(error: DhtError, attempt: number, policy: RetryPol
 export function validateRetryPolicy(policy: RetryPolicy): void {
   const ok = (n: number, min: number): boolean => Number.isSafeInteger(n) && n >= min;
   if (!ok(policy.maxAttempts, 1)) throw new RangeError(`retry.maxAttempts must be an integer of at least 1, got ${policy.maxAttempts}`);
-  if (!ok(policy.initialBackoffMs, 0)) throw new RangeError(`retry.initialBackoffMs must be a non-negative integer, got ${policy.initialBackoffMs}`);
-  if (!ok(policy.maxBackoffMs, policy.initialBackoffMs)) throw new RangeError(`retry.maxBackoffMs must be an integer of at least initialBackoffMs, got ${policy.maxBackoffMs}`);
+  if (!ok(policy.initialBackoffMs, 0))
+    throw new RangeError(`retry.initialBackoffMs must be a non-negative integer, got ${policy.initialBackoffMs}`);
+  if (!ok(policy.maxBackoffMs, policy.initialBackoffMs))
+    throw new RangeError(`retry.maxBackoffMs must be an integer of at least initialBackoffMs, got ${policy.maxBackoffMs}`);
 }

@@ -11,7 +11,13 @@ import { ConfigError, readSettingFile } from '../errors/config-error.js';
 import { SigningKey, rawEd25519PublicKey } from './ed25519.js';
 import { ed25519KeyOfCertificate, type CertificateInput } from '../client/node-tls.js';
 
-export { NODE_TLS_SERVER_NAME, checkNodeCertificate, ed25519KeyOfCertificate, serverNameOptions, type CertificateInput } from '../client/node-tls.js';
+export {
+  NODE_TLS_SERVER_NAME,
+  checkNodeCertificate,
+  ed25519KeyOfCertificate,
+  serverNameOptions,
+  type CertificateInput,
+} from '../client/node-tls.js';
 
 /** The node id of an Ed25519 certificate (SHA-256 of its raw public key), or undefined. */
 export function peerIdOfCertificate(cert: CertificateInput): NodeId | undefined {
@@ -42,7 +48,9 @@ export function readTlsKey(keyFile: string): { key: SigningKey; keyPem: Buffer }
   try {
     return { key: SigningKey.fromPem(keyPem.toString('utf8')), keyPem };
   } catch (err) {
-    throw new ConfigError(`${keyFile} (--tls-key) holds no Ed25519 private key in PKCS#8 PEM (\`openssl genpkey -algorithm ed25519\`): ${(err as Error).message}`);
+    throw new ConfigError(
+      `${keyFile} (--tls-key) holds no Ed25519 private key in PKCS#8 PEM (\`openssl genpkey -algorithm ed25519\`): ${(err as Error).message}`,
+    );
   }
 }
 
@@ -75,7 +83,9 @@ export function loadTlsMaterial(tls: TlsFiles, now = Date.now()): TlsMaterial {
   const [leaf] = certificatesOf(certPem, tls.certFile, '--tls-cert');
   const certKey = rawEd25519PublicKey(leaf!.publicKey);
   if (certKey === undefined) {
-    throw new ConfigError(`${tls.certFile} (--tls-cert) carries a ${leaf!.publicKey.asymmetricKeyType ?? 'non-Ed25519'} key: a node's certificate carries its Ed25519 identity key`);
+    throw new ConfigError(
+      `${tls.certFile} (--tls-cert) carries a ${leaf!.publicKey.asymmetricKeyType ?? 'non-Ed25519'} key: a node's certificate carries its Ed25519 identity key`,
+    );
   }
   if (!Buffer.from(certKey).equals(Buffer.from(key.publicKey))) {
     throw new ConfigError(`${tls.certFile} (--tls-cert) is not the certificate of ${tls.keyFile} (--tls-key): their public keys differ`);

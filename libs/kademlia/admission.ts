@@ -21,7 +21,12 @@ export interface AdmissionOptions {
   readonly maxRemembered: number;
 }
 
-export const DEFAULT_ADMISSION: AdmissionOptions = { maxProbes: 16, refusedRetryMs: 60_000, unreachableRetryMs: 1_000, maxRemembered: 4_096 };
+export const DEFAULT_ADMISSION: AdmissionOptions = {
+  maxProbes: 16,
+  refusedRetryMs: 60_000,
+  unreachableRetryMs: 1_000,
+  maxRemembered: 4_096,
+};
 
 /** How a challenge went: proved, answered without a valid proof, or not reached at all. */
 export type ChallengeOutcome = 'proved' | 'refused' | 'unreachable';

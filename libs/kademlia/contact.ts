@@ -48,7 +48,6 @@ function isIpv6(text: string): boolean {
   return halves.length === 2 ? count <= 7 : count === 8;
 }
 
-
 /** "host:port": host a DNS name, an IPv4 address or a bracketed IPv6 address; port 1..65535. */
 export function isValidAddress(a: string): boolean {
   if (typeof a !== 'string' || a.length === 0 || a.length > MAX_ADDRESS_CHARS) return false;

@@ -66,7 +66,11 @@ export function planGetRepairs(options: {
   const newest = newestRecord(answers.flatMap((a) => (a.record ? [a.record] : [])));
   if (!newest) return { newest: undefined, stores: [] };
   const stale = (a: GetAnswer): boolean => !a.record || compareRecords(a.record, newest) < 0;
-  const byDistance = closestContacts(target, answers.map((a) => a.from), answers.length);
+  const byDistance = closestContacts(
+    target,
+    answers.map((a) => a.from),
+    answers.length,
+  );
   const closestK = byDistance.slice(0, k);
   const answerOf = (c: Contact): GetAnswer | undefined => answers.find((a) => idEquals(a.from.id, c.id));
   const stores: PlannedStore[] = [];
@@ -123,7 +127,12 @@ export function shouldHandOff(options: {
  * others, if self is among the k closest of all. Undefined when self is not, or when fewer than
  * k others are known (they all hold it already).
  */
-export function successorOnLeave(options: { readonly recordId: NodeId; readonly self: Contact; readonly known: readonly Contact[]; readonly k: number }): Contact | undefined {
+export function successorOnLeave(options: {
+  readonly recordId: NodeId;
+  readonly self: Contact;
+  readonly known: readonly Contact[];
+  readonly k: number;
+}): Contact | undefined {
   const { recordId, self, k } = options;
   const others = options.known.filter((c) => !idEquals(c.id, self.id));
   return isResponsible(recordId, self, others, k) ? closestContacts(recordId, others, k)[k - 1] : undefined;

@@ -55,8 +55,7 @@ export class MemoryRecordStore {
     }
     const heldBytes = held ? recordSize(held) : 0;
     const fits = (): boolean =>
-      (held !== undefined || this.records.size < this.maxRecords) &&
-      this.totalBytes - heldBytes + recordSize(record) <= this.maxBytes;
+      (held !== undefined || this.records.size < this.maxRecords) && this.totalBytes - heldBytes + recordSize(record) <= this.maxBytes;
     if (!fits()) {
       this.deleteExpired(nowMs);
       if (!fits()) return { kind: 'full' };

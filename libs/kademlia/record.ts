@@ -30,7 +30,14 @@ import {
 // The size rules are the client package's (libs/client), which checks them before sending.
 import { problem, validateKey, validateValue, type RecordLimits, type RecordProblem } from '../client/record-limits.js';
 
-export { DEFAULT_RECORD_LIMITS, validateKey, validateOwnerKey, validateValue, type RecordLimits, type RecordProblem } from '../client/record-limits.js';
+export {
+  DEFAULT_RECORD_LIMITS,
+  validateKey,
+  validateOwnerKey,
+  validateValue,
+  type RecordLimits,
+  type RecordProblem,
+} from '../client/record-limits.js';
 export type { RecordSigner } from './record-signature.js';
 
 /** The client key that owns a record, the sequence it signed and its signature. */
@@ -99,7 +106,9 @@ function latestExpiryMs(rules: RecordRules, nowMs: number): number {
 function expiryProblem(expiresMs: number, rules: RecordRules, nowMs: number): RecordProblem | undefined {
   if (expiresMs <= nowMs) return problem(`record expired at ${expiresMs} (now ${nowMs})`);
   if (expiresMs > latestExpiryMs(rules, nowMs)) {
-    return problem(`expiresMs ${expiresMs} is more than the record lifetime (${rules.expireMs} ms) and ${MAX_CLOCK_SKEW_MS} ms past this node's clock (${nowMs})`);
+    return problem(
+      `expiresMs ${expiresMs} is more than the record lifetime (${rules.expireMs} ms) and ${MAX_CLOCK_SKEW_MS} ms past this node's clock (${nowMs})`,
+    );
   }
   return undefined;
 }
@@ -111,7 +120,8 @@ export function validateRecord(record: KadRecord, rules: RecordRules, nowMs: num
   const valueProblem = validateValue(record.value, rules.limits);
   if (valueProblem) return valueProblem;
   if (!isNodeId(record.publisher)) return problem('publisher must be a 32-byte node id');
-  if (!isBytes(record.publisherKey, PUBLIC_KEY_BYTES)) return problem(`publisher_key must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key`);
+  if (!isBytes(record.publisherKey, PUBLIC_KEY_BYTES))
+    return problem(`publisher_key must be a ${PUBLIC_KEY_BYTES}-byte Ed25519 public key`);
   if (!isBytes(record.signature, SIGNATURE_BYTES)) return problem(`signature must be ${SIGNATURE_BYTES} bytes`);
   if (!isTime(record.createdMs)) return problem(`createdMs must be a non-negative integer, got ${record.createdMs}`);
   if (!Number.isInteger(record.logical) || record.logical < 0 || record.logical > MAX_LOGICAL) {
@@ -191,7 +201,11 @@ const versionOf = (r: KadRecord) => ({ wallMs: r.createdMs, logical: r.logical }
 export function compareRecords(a: KadRecord, b: KadRecord): number {
   if (Boolean(a.owner) !== Boolean(b.owner)) return a.owner ? 1 : -1;
   if (a.owner && b.owner && a.owner.seq !== b.owner.seq) return a.owner.seq > b.owner.seq ? 1 : -1;
-  return compareVersions(versionOf(a), versionOf(b)) || Math.sign(compareBytes(a.publisher, b.publisher)) || Math.sign(compareBytes(a.value, b.value));
+  return (
+    compareVersions(versionOf(a), versionOf(b)) ||
+    Math.sign(compareBytes(a.publisher, b.publisher)) ||
+    Math.sign(compareBytes(a.value, b.value))
+  );
 }
 
 /**

@@ -92,7 +92,7 @@ function siblingPrefix(id: NodeId, shared: number): NodeId {
   const whole = shared >> 3;
   prefix.set(id.subarray(0, whole));
   const keep = (0xff << (8 - (shared & 7))) & 0xff;
-  prefix[whole] = ((id[whole] ?? 0) & keep) | ((~(id[whole] ?? 0) & (0x80 >> (shared & 7))) & 0xff);
+  prefix[whole] = ((id[whole] ?? 0) & keep) | (~(id[whole] ?? 0) & (0x80 >> (shared & 7)) & 0xff);
   return prefix;
 }
 
@@ -121,7 +121,10 @@ export class RoutingTable {
     this.k = positiveInteger(options.k, 'k', 1);
     this.replacementCacheSize = positiveInteger(options.replacementCacheSize ?? options.k, 'replacementCacheSize', 0);
     this.maxFailures = positiveInteger(options.maxFailures ?? DEFAULT_MAX_FAILURES, 'maxFailures', 1);
-    this.maxPerIpGroup = options.maxPerIpGroup === undefined || options.maxPerIpGroup === 0 ? Number.POSITIVE_INFINITY : positiveInteger(options.maxPerIpGroup, 'maxPerIpGroup', 1);
+    this.maxPerIpGroup =
+      options.maxPerIpGroup === undefined || options.maxPerIpGroup === 0
+        ? Number.POSITIVE_INFINITY
+        : positiveInteger(options.maxPerIpGroup, 'maxPerIpGroup', 1);
     this.pendingPingMs = positiveInteger(options.pendingPingMs ?? DEFAULT_PENDING_PING_MS, 'pendingPingMs', 1);
     this.list = [{ depth: 0, prefix: new Uint8Array(32), entries: [], replacements: [], lastTouchedMs: 0, pendingPing: undefined }];
   }
@@ -336,9 +339,14 @@ export class RoutingTable {
     const depth = bucket.depth;
     const highPrefix = Uint8Array.from(bucket.prefix);
     highPrefix[depth >> 3] = (highPrefix[depth >> 3] ?? 0) | (0x80 >> (depth & 7));
-    const halves = [bucket.prefix, highPrefix].map(
-      (prefix): Bucket => ({ depth: depth + 1, prefix, entries: [], replacements: [], lastTouchedMs: bucket.lastTouchedMs, pendingPing: undefined }),
-    );
+    const halves = [bucket.prefix, highPrefix].map((prefix): Bucket => ({
+      depth: depth + 1,
+      prefix,
+      entries: [],
+      replacements: [],
+      lastTouchedMs: bucket.lastTouchedMs,
+      pendingPing: undefined,
+    }));
     const [low, high] = halves;
     if (!low || !high) throw new Error('unreachable');
     if (bucket.pendingPing) (bitAt(bucket.pendingPing.id, depth) ? high : low).pendingPing = bucket.pendingPing;

@@ -88,18 +88,84 @@ export class PromNodeMetrics implements NodeMetrics {
     const registers = [this.registry];
     this.registry.setDefaultLabels(labels);
     collectDefaultMetrics({ register: this.registry });
-    this.peerRpcs = new Counter({ name: 'kad_peer_rpcs_total', help: 'Kademlia peer RPCs, by direction, method and gRPC status', labelNames: ['direction', 'method', 'status'], registers });
-    this.peerRpcSeconds = new Histogram({ name: 'kad_peer_rpc_duration_seconds', help: 'Kademlia peer RPC latency', labelNames: ['direction', 'method'], buckets: RPC_BUCKETS, registers });
-    this.clientRequests = new Counter({ name: 'kad_client_requests_total', help: 'Client Put and Get calls, by gRPC status', labelNames: ['method', 'status'], registers });
-    this.clientSeconds = new Histogram({ name: 'kad_client_request_duration_seconds', help: 'Client Put and Get latency', labelNames: ['method'], buckets: RPC_BUCKETS, registers });
-    this.lookups = new Counter({ name: 'kad_lookups_total', help: 'Iterative lookups, by kind (node, value) and outcome', labelNames: ['kind', 'outcome'], registers });
-    this.lookupSeconds = new Histogram({ name: 'kad_lookup_duration_seconds', help: 'Iterative lookup duration', labelNames: ['kind'], buckets: RPC_BUCKETS, registers });
-    this.lookupRounds = new Histogram({ name: 'kad_lookup_rounds', help: 'Rounds of RPCs one lookup took', labelNames: ['kind'], buckets: ROUND_BUCKETS, registers });
-    this.lookupRpcs = new Histogram({ name: 'kad_lookup_rpcs', help: 'Peer RPCs one lookup sent', labelNames: ['kind'], buckets: RPC_COUNT_BUCKETS, registers });
-    this.maintained = new Counter({ name: 'kad_maintenance_records_total', help: 'Records sent by replication, republishing and hand-off to newcomers', labelNames: ['task'], registers });
-    this.busRequests = new Counter({ name: 'kad_bus_requests_total', help: 'Requests to actors over the bus, by target actor, verb and outcome', labelNames: ['target', 'verb', 'status'], registers });
-    this.busSeconds = new Histogram({ name: 'kad_bus_request_duration_seconds', help: 'Bus request latency, by target actor and verb', labelNames: ['target', 'verb'], buckets: RPC_BUCKETS, registers });
-    this.rejections = new Counter({ name: 'kad_mailbox_rejections_total', help: 'Messages an actor refused because its mailbox was full', labelNames: ['mailbox'], registers });
+    this.peerRpcs = new Counter({
+      name: 'kad_peer_rpcs_total',
+      help: 'Kademlia peer RPCs, by direction, method and gRPC status',
+      labelNames: ['direction', 'method', 'status'],
+      registers,
+    });
+    this.peerRpcSeconds = new Histogram({
+      name: 'kad_peer_rpc_duration_seconds',
+      help: 'Kademlia peer RPC latency',
+      labelNames: ['direction', 'method'],
+      buckets: RPC_BUCKETS,
+      registers,
+    });
+    this.clientRequests = new Counter({
+      name: 'kad_client_requests_total',
+      help: 'Client Put and Get calls, by gRPC status',
+      labelNames: ['method', 'status'],
+      registers,
+    });
+    this.clientSeconds = new Histogram({
+      name: 'kad_client_request_duration_seconds',
+      help: 'Client Put and Get latency',
+      labelNames: ['method'],
+      buckets: RPC_BUCKETS,
+      registers,
+    });
+    this.lookups = new Counter({
+      name: 'kad_lookups_total',
+      help: 'Iterative lookups, by kind (node, value) and outcome',
+      labelNames: ['kind', 'outcome'],
+      registers,
+    });
+    this.lookupSeconds = new Histogram({
+      name: 'kad_lookup_duration_seconds',
+      help: 'Iterative lookup duration',
+      labelNames: ['kind'],
+      buckets: RPC_BUCKETS,
+      registers,
+    });
+    this.lookupRounds = new Histogram({
+      name: 'kad_lookup_rounds',
+      help: 'Rounds of RPCs one lookup took',
+      labelNames: ['kind'],
+      buckets: ROUND_BUCKETS,
+      registers,
+    });
+    this.lookupRpcs = new Histogram({
+      name: 'kad_lookup_rpcs',
+      help: 'Peer RPCs one lookup sent',
+      labelNames: ['kind'],
+      buckets: RPC_COUNT_BUCKETS,
+      registers,
+    });
+    this.maintained = new Counter({
+      name: 'kad_maintenance_records_total',
+      help: 'Records sent by replication, republishing and hand-off to newcomers',
+      labelNames: ['task'],
+      registers,
+    });
+    this.busRequests = new Counter({
+      name: 'kad_bus_requests_total',
+      help: 'Requests to actors over the bus, by target actor, verb and outcome',
+      labelNames: ['target', 'verb', 'status'],
+      registers,
+    });
+    this.busSeconds = new Histogram({
+      name: 'kad_bus_request_duration_seconds',
+      help: 'Bus request latency, by target actor and verb',
+      labelNames: ['target', 'verb'],
+      buckets: RPC_BUCKETS,
+      registers,
+    });
+    this.rejections = new Counter({
+      name: 'kad_mailbox_rejections_total',
+      help: 'Messages an actor refused because its mailbox was full',
+      labelNames: ['mailbox'],
+      registers,
+    });
     const mailboxes = this.mailboxes;
     new Gauge({
       name: 'kad_mailbox_depth',

@@ -22,7 +22,8 @@ const KIND: Record<Span['kind'], number> = { internal: 1, server: 2, client: 3 }
 
 type AnyValue = { stringValue: string } | { doubleValue: number };
 const value = (v: string | number): AnyValue => (typeof v === 'number' ? { doubleValue: v } : { stringValue: v });
-const attributes = (record: Readonly<Record<string, string | number>>) => Object.entries(record).map(([key, v]) => ({ key, value: value(v) }));
+const attributes = (record: Readonly<Record<string, string | number>>) =>
+  Object.entries(record).map(([key, v]) => ({ key, value: value(v) }));
 
 /** One OTLP/JSON ExportTraceServiceRequest for spans of one process. */
 export function otlpRequest(spans: readonly Span[], resource: { node: string; actor: string; version: string }): unknown {
@@ -30,7 +31,15 @@ export function otlpRequest(spans: readonly Span[], resource: { node: string; ac
   return {
     resourceSpans: [
       {
-        resource: { attributes: attributes({ 'service.name': 'kademlia-actors', 'service.version': resource.version, 'service.instance.id': `${resource.node}/${resource.actor}`, 'kad.node': resource.node, 'kad.actor': resource.actor }) },
+        resource: {
+          attributes: attributes({
+            'service.name': 'kademlia-actors',
+            'service.version': resource.version,
+            'service.instance.id': `${resource.node}/${resource.actor}`,
+            'kad.node': resource.node,
+            'kad.actor': resource.actor,
+          }),
+        },
         scopeSpans: [
           {
             scope: { name: 'kademlia-actors', version: resource.version },

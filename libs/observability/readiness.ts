@@ -38,9 +38,11 @@ export function assessReadiness(seen: AuditObservation): ReadinessCheck[] {
   const found = seen.canary instanceof Error ? undefined : seen.canary;
   let joined: ReadinessCheck;
   if (table === undefined || found === undefined) joined = { name: 'joined', ok: false, detail: 'unknown: an actor did not answer' };
-  else if (table === 0 && !seen.bootstrapConfigured) joined = { name: 'joined', ok: true, detail: 'the only node (no bootstrap configured)' };
+  else if (table === 0 && !seen.bootstrapConfigured)
+    joined = { name: 'joined', ok: true, detail: 'the only node (no bootstrap configured)' };
   else if (table === 0) joined = { name: 'joined', ok: false, detail: 'the routing table is empty: no bootstrap node reached yet' };
-  else if (found === 0) joined = { name: 'joined', ok: false, detail: `the table holds ${table} contacts, but a lookup of this node's id found none` };
+  else if (found === 0)
+    joined = { name: 'joined', ok: false, detail: `the table holds ${table} contacts, but a lookup of this node's id found none` };
   else joined = { name: 'joined', ok: true, detail: `a lookup of this node's id found ${found} neighbours` };
   return [...checks, joined];
 }

@@ -27,10 +27,7 @@ export function contactFromWire(wire: v1.Contact__Output | null | undefined): Co
 }
 
 /** A list of contacts from a peer: invalid entries dropped, at most `limit` kept. */
-export function contactsFromWire(
-  wire: readonly v1.Contact__Output[],
-  limit: number,
-): { contacts: Contact[]; dropped: number } {
+export function contactsFromWire(wire: readonly v1.Contact__Output[], limit: number): { contacts: Contact[]; dropped: number } {
   const contacts: Contact[] = [];
   for (const entry of wire.slice(0, limit)) {
     const contact = contactFromWire(entry);
@@ -75,7 +72,9 @@ export function recordFromWire(wire: v1.Record__Output | null | undefined): KadR
     expiresMs: wire.expiresMs,
     publisherKey: Uint8Array.from(bytesOf(wire.publisherKey)),
     signature: Uint8Array.from(bytesOf(wire.signature)),
-    owner: owner ? { publicKey: Uint8Array.from(bytesOf(owner.publicKey)), seq: owner.seq, signature: Uint8Array.from(bytesOf(owner.signature)) } : undefined,
+    owner: owner
+      ? { publicKey: Uint8Array.from(bytesOf(owner.publicKey)), seq: owner.seq, signature: Uint8Array.from(bytesOf(owner.signature)) }
+      : undefined,
   };
 }
 

@@ -39,7 +39,13 @@ type UnaryMethod<Req, Res> = (
 ) => grpc.ClientUnaryCall;
 
 /** Calls a unary method with a deadline; rejects with the grpc ServiceError. */
-export function unary<Req, Res>(client: grpc.Client, method: UnaryMethod<Req, Res>, request: Req, timeoutMs: number, metadata: grpc.Metadata = new grpc.Metadata()): Promise<Res> {
+export function unary<Req, Res>(
+  client: grpc.Client,
+  method: UnaryMethod<Req, Res>,
+  request: Req,
+  timeoutMs: number,
+  metadata: grpc.Metadata = new grpc.Metadata(),
+): Promise<Res> {
   return new Promise<Res>((resolve, reject) => {
     method.call(client, request, metadata, { deadline: Date.now() + timeoutMs }, (err, response) => {
       if (err) reject(err);

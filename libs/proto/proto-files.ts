@@ -8,7 +8,12 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /** The gRPC services' files (package kademlia.v1). */
-export const PROTO_FILES = ['kademlia/v1/types.proto', 'kademlia/v1/peer.proto', 'kademlia/v1/dht.proto', 'kademlia/v1/admin.proto'] as const;
+export const PROTO_FILES = [
+  'kademlia/v1/types.proto',
+  'kademlia/v1/peer.proto',
+  'kademlia/v1/dht.proto',
+  'kademlia/v1/admin.proto',
+] as const;
 
 /** The proto/ folder: found by walking up from this module (works from the sources and dist/). */
 export function protoRoot(): string {

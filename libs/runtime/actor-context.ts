@@ -64,7 +64,9 @@ export async function waitForRoutingTable(actors: ActorClient, identity: NodeIde
       continue;
     }
     if (!idEquals(id, identity.id)) {
-      throw new Error(`the routing-table actor runs as node id ${idToHex(id)}, this process as ${idToHex(identity.id)}: the actors of a split node must share one data dir (KAD_DATA_DIR)`);
+      throw new Error(
+        `the routing-table actor runs as node id ${idToHex(id)}, this process as ${idToHex(identity.id)}: the actors of a split node must share one data dir (KAD_DATA_DIR)`,
+      );
     }
     return id;
   }

@@ -26,7 +26,9 @@ export function natsServerInstalled(binary = 'nats-server'): boolean {
 /** Listens on `host` (default 127.0.0.1) and `port` (default: a free one). With `configFile`, the
  * server also reads that configuration (users, permissions, operator mode); host and port given
  * here still win over the file's. With `monitor`, it also serves HTTP monitoring on a free port. */
-export function startNatsServer(options: { binary?: string; host?: string; port?: number; configFile?: string; monitor?: boolean } = {}): Promise<NatsServerProcess> {
+export function startNatsServer(
+  options: { binary?: string; host?: string; port?: number; configFile?: string; monitor?: boolean } = {},
+): Promise<NatsServerProcess> {
   const host = options.host ?? '127.0.0.1';
   const config = [...(options.configFile === undefined ? [] : ['-c', options.configFile]), ...(options.monitor ? ['-m', '-1'] : [])];
   const child = killOnExit(

@@ -101,7 +101,7 @@ export const SETTINGS = [
   { flag: 'advertise', env: 'KAD_ADVERTISE', help: 'host:port other nodes use to reach this one (default: listen)' },
   { flag: 'nats-url', env: 'KAD_NATS_URL', help: 'NATS server URL(s), comma-separated; unset: the in-process bus' },
   { flag: 'bootstrap', env: 'KAD_BOOTSTRAP', help: 'comma-separated host:port of nodes to join through; empty: first node' },
-  { flag: 'data-dir', env: 'KAD_DATA_DIR', help: "where the node keeps its identity, records and routing snapshot" },
+  { flag: 'data-dir', env: 'KAD_DATA_DIR', help: 'where the node keeps its identity, records and routing snapshot' },
   { flag: 'k', env: 'KAD_K', help: `bucket size and replication factor (default ${DEFAULT_CONFIG.k})` },
   { flag: 'alpha', env: 'KAD_ALPHA', help: `lookup parallelism (default ${DEFAULT_CONFIG.alpha})` },
   { flag: 'refresh-ms', env: 'KAD_REFRESH_MS', help: 'bucket refresh interval (default 1 h)' },
@@ -112,8 +112,16 @@ export const SETTINGS = [
   { flag: 'lookup-timeout-ms', env: 'KAD_LOOKUP_TIMEOUT_MS', help: `whole-lookup deadline (default ${DEFAULT_CONFIG.lookupTimeoutMs})` },
   { flag: 'max-value-bytes', env: 'KAD_MAX_VALUE_BYTES', help: `largest value accepted (default ${DEFAULT_CONFIG.limits.maxValueBytes})` },
   { flag: 'max-records', env: 'KAD_MAX_RECORDS', help: `records one node holds at most (default ${DEFAULT_CONFIG.maxRecords})` },
-  { flag: 'http-listen', env: 'KAD_HTTP_LISTEN', help: 'host:port of the HTTP server: /metrics, /healthz, /readyz and the page at / (default: off)' },
-  { flag: 'otlp-endpoint', env: 'KAD_OTLP_ENDPOINT', help: "OpenTelemetry collector base URL (OTLP/HTTP, JSON): traced spans are POSTed to <url>/v1/traces (default: off)" },
+  {
+    flag: 'http-listen',
+    env: 'KAD_HTTP_LISTEN',
+    help: 'host:port of the HTTP server: /metrics, /healthz, /readyz and the page at / (default: off)',
+  },
+  {
+    flag: 'otlp-endpoint',
+    env: 'KAD_OTLP_ENDPOINT',
+    help: 'OpenTelemetry collector base URL (OTLP/HTTP, JSON): traced spans are POSTed to <url>/v1/traces (default: off)',
+  },
   { flag: 'log-level', env: 'KAD_LOG_LEVEL', help: 'pino level: trace, debug, info, warn, error (default info)' },
   { flag: 'clock-offset-ms', env: 'KAD_CLOCK_OFFSET_MS', help: "test hook: ms added to this node's clock, may be negative (default 0)" },
   { flag: 'nats-creds', env: 'KAD_NATS_CREDS', help: 'NATS .creds file (user JWT and nkey seed) to authenticate with' },
@@ -121,16 +129,56 @@ export const SETTINGS = [
   { flag: 'tls-cert', env: 'KAD_TLS_CERT', help: "PEM certificate for gRPC over TLS; its key is the node's key (needs --tls-key)" },
   { flag: 'tls-key', env: 'KAD_TLS_KEY', help: "PEM Ed25519 private key of --tls-cert: the node's identity key" },
   { flag: 'tls-ca', env: 'KAD_TLS_CA', help: 'PEM CA bundle: peers and clients must present a certificate it signed (mutual TLS)' },
-  { flag: 'rate-limit-rps', env: 'KAD_RATE_LIMIT_RPS', help: `calls per second one remote may make, 0: unlimited (default ${DEFAULT_PEER_LIMITS.rateLimitRps})` },
-  { flag: 'rate-limit-burst', env: 'KAD_RATE_LIMIT_BURST', help: `calls one remote may make in a burst (default ${DEFAULT_PEER_LIMITS.rateLimitBurst})` },
-  { flag: 'max-streams', env: 'KAD_MAX_STREAMS', help: `concurrent HTTP/2 streams per connection (default ${DEFAULT_PEER_LIMITS.maxStreamsPerConnection})` },
-  { flag: 'idle-timeout-ms', env: 'KAD_IDLE_TIMEOUT_MS', help: `close a connection idle this long (default ${DEFAULT_PEER_LIMITS.idleTimeoutMs})` },
-  { flag: 'max-connections-per-host', env: 'KAD_MAX_CONNECTIONS_PER_HOST', help: `open connections per remote host (default ${DEFAULT_PEER_LIMITS.maxConnectionsPerHost})` },
-  { flag: 'keepalive-ms', env: 'KAD_KEEPALIVE_MS', help: `the server pings each connection this often, and closes it unanswered (default ${DEFAULT_PEER_LIMITS.keepaliveMs})` },
-  { flag: 'peer-quota-records', env: 'KAD_PEER_QUOTA_RECORDS', help: `records one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaRecords})` },
-  { flag: 'peer-quota-bytes', env: 'KAD_PEER_QUOTA_BYTES', help: `bytes one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaBytes})` },
-  { flag: 'max-store-bytes', env: 'KAD_MAX_STORE_BYTES', help: `key and value bytes one node stores at most (default ${DEFAULT_PEER_LIMITS.maxStoreBytes})` },
-  { flag: 'max-contacts-per-ip-group', env: 'KAD_MAX_CONTACTS_PER_IP_GROUP', help: 'routing-table contacts per /24 or /48, 0: no cap; loopback and private exempt (default 0)' },
+  {
+    flag: 'rate-limit-rps',
+    env: 'KAD_RATE_LIMIT_RPS',
+    help: `calls per second one remote may make, 0: unlimited (default ${DEFAULT_PEER_LIMITS.rateLimitRps})`,
+  },
+  {
+    flag: 'rate-limit-burst',
+    env: 'KAD_RATE_LIMIT_BURST',
+    help: `calls one remote may make in a burst (default ${DEFAULT_PEER_LIMITS.rateLimitBurst})`,
+  },
+  {
+    flag: 'max-streams',
+    env: 'KAD_MAX_STREAMS',
+    help: `concurrent HTTP/2 streams per connection (default ${DEFAULT_PEER_LIMITS.maxStreamsPerConnection})`,
+  },
+  {
+    flag: 'idle-timeout-ms',
+    env: 'KAD_IDLE_TIMEOUT_MS',
+    help: `close a connection idle this long (default ${DEFAULT_PEER_LIMITS.idleTimeoutMs})`,
+  },
+  {
+    flag: 'max-connections-per-host',
+    env: 'KAD_MAX_CONNECTIONS_PER_HOST',
+    help: `open connections per remote host (default ${DEFAULT_PEER_LIMITS.maxConnectionsPerHost})`,
+  },
+  {
+    flag: 'keepalive-ms',
+    env: 'KAD_KEEPALIVE_MS',
+    help: `the server pings each connection this often, and closes it unanswered (default ${DEFAULT_PEER_LIMITS.keepaliveMs})`,
+  },
+  {
+    flag: 'peer-quota-records',
+    env: 'KAD_PEER_QUOTA_RECORDS',
+    help: `records one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaRecords})`,
+  },
+  {
+    flag: 'peer-quota-bytes',
+    env: 'KAD_PEER_QUOTA_BYTES',
+    help: `bytes one storing peer may keep here (default ${DEFAULT_PEER_LIMITS.quotaBytes})`,
+  },
+  {
+    flag: 'max-store-bytes',
+    env: 'KAD_MAX_STORE_BYTES',
+    help: `key and value bytes one node stores at most (default ${DEFAULT_PEER_LIMITS.maxStoreBytes})`,
+  },
+  {
+    flag: 'max-contacts-per-ip-group',
+    env: 'KAD_MAX_CONTACTS_PER_IP_GROUP',
+    help: 'routing-table contacts per /24 or /48, 0: no cap; loopback and private exempt (default 0)',
+  },
 ] as const satisfies readonly Setting[];
 
 export type SettingFlag = (typeof SETTINGS)[number]['flag'];
@@ -152,7 +200,8 @@ function integer(values: SettingValues, flag: SettingFlag, fallback: number, min
   const raw = values[flag];
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isSafeInteger(n) || n < min) throw new ConfigError(`--${flag} must be ${min === 1 ? 'a positive' : 'an'} integer, got ${JSON.stringify(raw)}`);
+  if (!Number.isSafeInteger(n) || n < min)
+    throw new ConfigError(`--${flag} must be ${min === 1 ? 'a positive' : 'an'} integer, got ${JSON.stringify(raw)}`);
   return n;
 }
 
@@ -188,7 +237,10 @@ function tlsConfig(values: SettingValues): TlsConfig | undefined {
 }
 
 function addressList(raw: string | undefined, flag: string): string[] {
-  const list = (raw ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  const list = (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   for (const address of list) {
     if (!isValidAddress(address)) throw new ConfigError(`--${flag}: ${JSON.stringify(address)} is not host:port`);
   }
@@ -196,7 +248,9 @@ function addressList(raw: string | undefined, flag: string): string[] {
 }
 
 function defaultNodeName(): string {
-  const name = hostname().replace(/[^A-Za-z0-9_-]/g, '-').slice(0, 64);
+  const name = hostname()
+    .replace(/[^A-Za-z0-9_-]/g, '-')
+    .slice(0, 64);
   return isValidToken(name) ? name : 'kad-node';
 }
 
@@ -226,10 +280,15 @@ export function resolveNodeConfig(values: SettingValues): NodeConfig {
   const problems = validateConfig(kad);
   if (problems.length > 0) throw new ConfigError(problems.join('; '));
   const httpListen = values['http-listen'];
-  if (httpListen !== undefined && !isValidAddress(httpListen)) throw new ConfigError(`--http-listen ${JSON.stringify(httpListen)} is not host:port`);
+  if (httpListen !== undefined && !isValidAddress(httpListen))
+    throw new ConfigError(`--http-listen ${JSON.stringify(httpListen)} is not host:port`);
   const otlpEndpoint = values['otlp-endpoint'];
-  if (otlpEndpoint !== undefined && !isHttpUrl(otlpEndpoint)) throw new ConfigError(`--otlp-endpoint ${JSON.stringify(otlpEndpoint)} is not an http:// or https:// URL`);
-  const nats = values['nats-url']?.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+  if (otlpEndpoint !== undefined && !isHttpUrl(otlpEndpoint))
+    throw new ConfigError(`--otlp-endpoint ${JSON.stringify(otlpEndpoint)} is not an http:// or https:// URL`);
+  const nats = values['nats-url']
+    ?.split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
   return {
     node,
     network,

@@ -52,7 +52,14 @@ const line = (data: object): string => `${JSON.stringify(data)}\n`;
 function traceJson(reply: { traceId: string; hops: v1.LookupHop__Output[] }) {
   return {
     traceId: reply.traceId,
-    hops: reply.hops.map((h) => ({ round: h.round, rpc: h.rpc, peer: { id: hex(h.peer?.id), address: h.peer?.address ?? '' }, distanceBits: h.distanceBits, latencyMs: Math.round(h.latencyMs * 1000) / 1000, outcome: h.outcome })),
+    hops: reply.hops.map((h) => ({
+      round: h.round,
+      rpc: h.rpc,
+      peer: { id: hex(h.peer?.id), address: h.peer?.address ?? '' },
+      distanceBits: h.distanceBits,
+      latencyMs: Math.round(h.latencyMs * 1000) / 1000,
+      outcome: h.outcome,
+    })),
   };
 }
 
@@ -60,9 +67,10 @@ function traceJson(reply: { traceId: string; hops: v1.LookupHop__Output[] }) {
  * the value). */
 function renderTrace(reply: { traceId: string; hops: v1.LookupHop__Output[] }): string {
   const rounds = Math.max(0, ...reply.hops.map((h) => h.round));
-  const head = `trace ${reply.traceId || '(no trace id)'}: ${reply.hops.length} peer RPCs in ${rounds} rounds${reply.hops.length === 0 ? ' (answered from the node\'s own copy)' : ''}\n`;
-  const rows = reply.hops.map((h) =>
-    `  round ${h.round}  ${h.rpc.padEnd(9)}  ${(h.peer?.address ?? '').padEnd(21)}  ${hex(h.peer?.id).slice(0, 12)}  distance ${String(h.distanceBits).padStart(3)} bits  ${h.latencyMs.toFixed(1).padStart(7)} ms  ${h.outcome}\n`,
+  const head = `trace ${reply.traceId || '(no trace id)'}: ${reply.hops.length} peer RPCs in ${rounds} rounds${reply.hops.length === 0 ? " (answered from the node's own copy)" : ''}\n`;
+  const rows = reply.hops.map(
+    (h) =>
+      `  round ${h.round}  ${h.rpc.padEnd(9)}  ${(h.peer?.address ?? '').padEnd(21)}  ${hex(h.peer?.id).slice(0, 12)}  distance ${String(h.distanceBits).padStart(3)} bits  ${h.latencyMs.toFixed(1).padStart(7)} ms  ${h.outcome}\n`,
   );
   return head + rows.join('');
 }
@@ -74,7 +82,8 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     });
   };
   /** A usage error found after parsing: exit 2, naming the flag, nothing sent. */
-  const usage = (command: Command, message: string): never => command.error(`error: ${message}`, { exitCode: EXIT.usage, code: 'kad.usage' });
+  const usage = (command: Command, message: string): never =>
+    command.error(`error: ${message}`, { exitCode: EXIT.usage, code: 'kad.usage' });
   const print = (text: string): Promise<void> => writeTo(io.stdout, text);
 
   const put = program
@@ -84,9 +93,17 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     .argument('[value]', 'the value as text, or - to read its bytes from stdin (or use --file)')
     .option('--file <path>', 'read the value from this file (any size the node allows, any bytes)')
     .addOption(new Option('--ttl-ms <ms>', "record lifetime; 0: the node's (KAD_EXPIRE_MS)").argParser(nonNegativeInteger))
-    .option('--identity <file>', 'own the key with this client key (kad keygen): signed with the next sequence, compare-and-swap on the one held')
+    .option(
+      '--identity <file>',
+      'own the key with this client key (kad keygen): signed with the next sequence, compare-and-swap on the one held',
+    )
     .addOption(new Option('--seq <n>', 'with --identity: this sequence').argParser(nonNegativeInteger))
-    .addOption(new Option('--expected-seq <n>', 'with --identity: swap only if a replica holds this sequence (default --seq: this one plus 1)').argParser(nonNegativeInteger))
+    .addOption(
+      new Option(
+        '--expected-seq <n>',
+        'with --identity: swap only if a replica holds this sequence (default --seq: this one plus 1)',
+      ).argParser(nonNegativeInteger),
+    )
     .option('--trace', "print the Put's path to stderr: each peer RPC's round, node, address, XOR distance, latency and outcome");
   addValueLimitFlag(addClientFlags(put));
   run(put, async () => {
@@ -94,13 +111,19 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     const flags = put.opts<PutFlags>();
     if (argument !== undefined && flags.file !== undefined) usage(put, 'give the value as an argument or with --file, not both');
     if (argument === undefined && flags.file === undefined) usage(put, 'missing the value: text, - to read stdin, or --file PATH');
-    if (flags.identity === undefined && (flags.seq !== undefined || flags.expectedSeq !== undefined)) usage(put, '--seq and --expected-seq need --identity');
+    if (flags.identity === undefined && (flags.seq !== undefined || flags.expectedSeq !== undefined))
+      usage(put, '--seq and --expected-seq need --identity');
     const identity = flags.identity === undefined ? undefined : identityOf(flags.identity);
     const value = await readValue(argument, flags.file, io.stdin);
     return withClient(flags, async (client) => {
       const options = { ...callOptions(flags), ...(flags.ttlMs ? { ttlMs: flags.ttlMs } : {}), ...(flags.trace ? { trace: true } : {}) };
       const reply = identity ? await putOwned(client, identity, key, value, flags, options) : await client.put(key, value, options);
-      const result = { acknowledged: reply.acknowledged, attempted: reply.attempted, recordId: hex(reply.recordId), ...(flags.trace ? { trace: traceJson(reply) } : {}) };
+      const result = {
+        acknowledged: reply.acknowledged,
+        attempted: reply.attempted,
+        recordId: hex(reply.recordId),
+        ...(flags.trace ? { trace: traceJson(reply) } : {}),
+      };
       if (flags.trace && !flags.json) await writeTo(io.stderr, renderTrace(reply));
       await print(flags.json ? line(result) : `stored on ${reply.acknowledged} of ${reply.attempted} replicas\n`);
       return EXIT.ok;
@@ -111,7 +134,9 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     .command('get')
     .description('fetch a value through a node: its exact bytes to a pipe or file, text and a newline to a terminal')
     .argument('<key>', 'the key (its UTF-8 bytes)')
-    .addOption(new Option('--quorum <n>', 'collect this many answers, return the newest, repair stale holders').argParser(integerIn(1, UINT32_MAX)))
+    .addOption(
+      new Option('--quorum <n>', 'collect this many answers, return the newest, repair stale holders').argParser(integerIn(1, UINT32_MAX)),
+    )
     .addOption(new Option('--owner <hex>', 'the key owned by this public key (kad keygen prints it)').argParser(publicKeyHex))
     .option('--identity <file>', 'the key owned by this client key')
     .addOption(new Option('--raw', 'write the exact bytes, even to a terminal').conflicts('json'))
@@ -124,7 +149,12 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
     if (flags.encoding !== undefined && !flags.json) usage(get, '--encoding is the encoding of the value in --json: add --json');
     const owner = flags.owner ?? (flags.identity === undefined ? undefined : identityOf(flags.identity).publicKey);
     return withClient(flags, async (client) => {
-      const reply = await client.get(key, { ...callOptions(flags), ...(flags.quorum ? { quorum: flags.quorum } : {}), ...(owner ? { owner } : {}), ...(flags.trace ? { trace: true } : {}) });
+      const reply = await client.get(key, {
+        ...callOptions(flags),
+        ...(flags.quorum ? { quorum: flags.quorum } : {}),
+        ...(owner ? { owner } : {}),
+        ...(flags.trace ? { trace: true } : {}),
+      });
       const trace = flags.trace ? { trace: { ...traceJson(reply), peerRpcs: reply.peerRpcs, lookupRounds: reply.lookupRounds } } : {};
       if (flags.trace && !flags.json) await writeTo(io.stderr, renderTrace(reply));
       if (!reply.found) {
@@ -134,7 +164,15 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
       }
       if (flags.json) {
         const encoding = flags.encoding ?? 'base64';
-        const found = { found: true, value: encodeValue(reply.value, encoding), encoding, createdMs: reply.createdMs, expiresMs: reply.expiresMs, publisher: hex(reply.publisher), ...trace };
+        const found = {
+          found: true,
+          value: encodeValue(reply.value, encoding),
+          encoding,
+          createdMs: reply.createdMs,
+          expiresMs: reply.expiresMs,
+          publisher: hex(reply.publisher),
+          ...trace,
+        };
         await print(line(owner ? { ...found, seq: reply.seq, owner: hex(owner) } : found));
       } else {
         await writeTo(io.stdout, renderValue(reply.value, { raw: flags.raw === true, terminal: io.stdout.isTTY === true }));
@@ -167,7 +205,9 @@ export function addClientCommands(program: Command, io: CliIo, outcome: Outcome)
 
   const keygen = program
     .command('keygen')
-    .description('write a new Ed25519 client key (PKCS#8 PEM) to <file> and print its public key: put/get --identity <file> own keys with it')
+    .description(
+      'write a new Ed25519 client key (PKCS#8 PEM) to <file> and print its public key: put/get --identity <file> own keys with it',
+    )
     .argument('<file>', 'where to write the key (must not exist)')
     .option('--json', 'print {"publicKey": hex, "file": path}');
   run(keygen, async () => {
@@ -199,13 +239,31 @@ function identityOf(file: string): SigningKey {
 /** An owned Put: the given --seq (and --expected-seq); --expected-seq N alone is seq N + 1
  * swapped against N; neither: one above the seq held now, swapped against it, so two writers
  * never overwrite each other unseen. */
-async function putOwned(client: DhtClient, identity: SigningKey, key: string, value: Uint8Array, flags: PutFlags, options: { timeoutMs?: number; ttlMs?: number }): Promise<v1.PutResponse__Output> {
+async function putOwned(
+  client: DhtClient,
+  identity: SigningKey,
+  key: string,
+  value: Uint8Array,
+  flags: PutFlags,
+  options: { timeoutMs?: number; ttlMs?: number },
+): Promise<v1.PutResponse__Output> {
   if (flags.seq !== undefined) {
-    return client.putOwned(identity, key, value, { ...options, seq: flags.seq, ...(flags.expectedSeq === undefined ? {} : { expectedSeq: flags.expectedSeq }) });
+    return client.putOwned(identity, key, value, {
+      ...options,
+      seq: flags.seq,
+      ...(flags.expectedSeq === undefined ? {} : { expectedSeq: flags.expectedSeq }),
+    });
   }
-  if (flags.expectedSeq !== undefined) return client.putOwned(identity, key, value, { ...options, seq: flags.expectedSeq + 1, expectedSeq: flags.expectedSeq });
-  const held = await client.get(key, { owner: identity.publicKey, quorum: 3, ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}) });
-  return held.found ? client.putOwned(identity, key, value, { ...options, seq: held.seq + 1, expectedSeq: held.seq }) : client.putOwned(identity, key, value, { ...options, seq: 1 });
+  if (flags.expectedSeq !== undefined)
+    return client.putOwned(identity, key, value, { ...options, seq: flags.expectedSeq + 1, expectedSeq: flags.expectedSeq });
+  const held = await client.get(key, {
+    owner: identity.publicKey,
+    quorum: 3,
+    ...(options.timeoutMs ? { timeoutMs: options.timeoutMs } : {}),
+  });
+  return held.found
+    ? client.putOwned(identity, key, value, { ...options, seq: held.seq + 1, expectedSeq: held.seq })
+    : client.putOwned(identity, key, value, { ...options, seq: 1 });
 }
 
 const contactJson = (c: v1.Contact__Output | undefined) => ({ id: hex(c?.id), address: c?.address ?? '' });
@@ -213,7 +271,12 @@ const contactJson = (c: v1.Contact__Output | undefined) => ({ id: hex(c?.id), ad
 function routingTableJson(reply: v1.RoutingTableResponse__Output) {
   return {
     self: contactJson(reply.self),
-    buckets: reply.buckets.map((b) => ({ depth: b.depth, prefix: hex(b.prefix), contacts: b.contacts.map(contactJson), replacements: b.replacements.map(contactJson) })),
+    buckets: reply.buckets.map((b) => ({
+      depth: b.depth,
+      prefix: hex(b.prefix),
+      contacts: b.contacts.map(contactJson),
+      replacements: b.replacements.map(contactJson),
+    })),
   };
 }
 

@@ -24,21 +24,37 @@ export interface ClientFlags {
 export function addClientFlags(command: Command): Command {
   return command
     .addOption(
-      new Option('--target <host:port>', `node address; several (comma-separated, or the flag repeated) fail over in turn (default ${DEFAULT_TARGET})`)
+      new Option(
+        '--target <host:port>',
+        `node address; several (comma-separated, or the flag repeated) fail over in turn (default ${DEFAULT_TARGET})`,
+      )
         .env('KAD_TARGET')
         .argParser(addressList),
     )
-    .addOption(new Option('--timeout-ms <ms>', 'deadline of the whole call, retries and failover included (default 15000)').argParser(integerIn(1, MAX_TIMEOUT_MS)))
+    .addOption(
+      new Option('--timeout-ms <ms>', 'deadline of the whole call, retries and failover included (default 15000)').argParser(
+        integerIn(1, MAX_TIMEOUT_MS),
+      ),
+    )
     .option('--json', 'print the answer as one line of JSON')
-    .addOption(new Option('--tls-ca <file>', "TLS to the node, trusting this CA (any host name: the node's key is its identity)").env('KAD_TLS_CA').argParser(optionalPath))
-    .addOption(new Option('--tls-cert <file>', 'client certificate for mutual TLS (with --tls-key)').env('KAD_TLS_CERT').argParser(optionalPath))
+    .addOption(
+      new Option('--tls-ca <file>', "TLS to the node, trusting this CA (any host name: the node's key is its identity)")
+        .env('KAD_TLS_CA')
+        .argParser(optionalPath),
+    )
+    .addOption(
+      new Option('--tls-cert <file>', 'client certificate for mutual TLS (with --tls-key)').env('KAD_TLS_CERT').argParser(optionalPath),
+    )
     .addOption(new Option('--tls-key <file>', 'the private key of --tls-cert').env('KAD_TLS_KEY').argParser(optionalPath));
 }
 
 /** --max-value-bytes: the value limit the client checks before sending (put, and get's replies). */
 export function addValueLimitFlag(command: Command): Command {
   return command.addOption(
-    new Option('--max-value-bytes <n>', `the nodes' value limit, checked before sending (default ${DEFAULT_RECORD_LIMITS.maxValueBytes}, as a node's)`)
+    new Option(
+      '--max-value-bytes <n>',
+      `the nodes' value limit, checked before sending (default ${DEFAULT_RECORD_LIMITS.maxValueBytes}, as a node's)`,
+    )
       .env('KAD_MAX_VALUE_BYTES')
       .argParser(positiveInteger),
   );

@@ -33,10 +33,12 @@ export interface ClusterOptions {
 }
 
 export async function runCluster({ nodes: count, basePort, nats: useNats, json, settings: common }: ClusterOptions): Promise<void> {
-  if (!Number.isInteger(count) || count < 1 || count > MAX_CLUSTER_NODES) throw new ConfigError(`--nodes must be 1 to ${MAX_CLUSTER_NODES}`);
+  if (!Number.isInteger(count) || count < 1 || count > MAX_CLUSTER_NODES)
+    throw new ConfigError(`--nodes must be 1 to ${MAX_CLUSTER_NODES}`);
   if (!Number.isInteger(basePort) || basePort < 1 || basePort + count > 65_536) throw new ConfigError('--base-port out of range');
   const httpBase = common['http-listen'] ? Number(splitAddress(common['http-listen']).port) : basePort + HTTP_PORT_OFFSET;
-  if (!Number.isInteger(httpBase) || httpBase < 1 || httpBase + count > 65_536) throw new ConfigError('the HTTP ports (--http-listen, or --base-port + 2000) are out of range');
+  if (!Number.isInteger(httpBase) || httpBase < 1 || httpBase + count > 65_536)
+    throw new ConfigError('the HTTP ports (--http-listen, or --base-port + 2000) are out of range');
 
   const root = createRootLogger(common['log-level'] ?? 'warn');
   let nats: NatsServerProcess | undefined;
@@ -65,10 +67,18 @@ export async function runCluster({ nodes: count, basePort, nats: useNats, json, 
     }
     const bus = natsUrl ? `NATS ${redactNatsUrls(natsUrl)}` : 'in-process';
     if (json) {
-      console.log(JSON.stringify({ bus, nodes: nodes.map((node) => ({ node: node.config.node, address: node.config.advertise, http: `http://${node.httpAddress}/` })) }));
+      console.log(
+        JSON.stringify({
+          bus,
+          nodes: nodes.map((node) => ({ node: node.config.node, address: node.config.advertise, http: `http://${node.httpAddress}/` })),
+        }),
+      );
     } else {
       console.log(`kad cluster: ${count} nodes, bus: ${bus}`);
-      for (const node of nodes) console.log(`  ${node.config.node.padEnd(10)} ${node.config.advertise.padEnd(21)} http://${node.httpAddress}/  (/metrics, /readyz)`);
+      for (const node of nodes)
+        console.log(
+          `  ${node.config.node.padEnd(10)} ${node.config.advertise.padEnd(21)} http://${node.httpAddress}/  (/metrics, /readyz)`,
+        );
       console.log(`try: npx kad put hello world --target ${first} && npx kad get hello --target 127.0.0.1:${basePort + count - 1}`);
       console.log('Ctrl-C stops the cluster.');
     }

@@ -32,6 +32,7 @@ export const EXIT_CODES_HELP = `exit codes:
 export function exitCodeOf(err: unknown): ExitCode {
   if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.ok : EXIT.usage;
   if (err instanceof ConfigError) return EXIT.usage;
-  if (err instanceof DhtError) return err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED ? EXIT.unreachable : EXIT.failure;
+  if (err instanceof DhtError)
+    return err.code === status.UNAVAILABLE || err.code === status.DEADLINE_EXCEEDED ? EXIT.unreachable : EXIT.failure;
   return EXIT.failure;
 }

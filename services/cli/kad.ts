@@ -21,7 +21,10 @@ import type { Outcome } from './client-commands.js';
 
 function describe(err: unknown): string {
   if (err instanceof DhtError) {
-    const where = err.address === undefined ? 'refused before sending, against the limits this client assumes (--max-value-bytes)' : `from ${err.address}`;
+    const where =
+      err.address === undefined
+        ? 'refused before sending, against the limits this client assumes (--max-value-bytes)'
+        : `from ${err.address}`;
     return `${err.details} (${err.statusName}, ${where})`;
   }
   return err instanceof Error ? err.message : String(err);

@@ -53,7 +53,11 @@ export function addNodeCommands(program: Command, outcome: Outcome): void {
   const nodeSettings = addNodeSettings(node);
   node.action(async () => {
     const supervise = node.opts<{ supervise?: boolean }>().supervise === true || process.env['KAD_SUPERVISE'] === '1';
-    outcome.code = await runNode(nodeSettings.values(), undefined, supervise ? { cliPath: CLI_PATH, args: nodeSettings.givenArgs() } : undefined);
+    outcome.code = await runNode(
+      nodeSettings.values(),
+      undefined,
+      supervise ? { cliPath: CLI_PATH, args: nodeSettings.givenArgs() } : undefined,
+    );
   });
 
   const actor = program
@@ -77,22 +81,40 @@ export function addNodeCommands(program: Command, outcome: Outcome): void {
   const clusterSettings = addNodeSettings(cluster);
   cluster.action(async () => {
     const opts = cluster.opts<{ nodes: number; basePort: number; nats: boolean; json?: boolean }>();
-    await runCluster({ nodes: opts.nodes, basePort: opts.basePort, nats: opts.nats, json: opts.json === true, settings: clusterSettings.values() });
+    await runCluster({
+      nodes: opts.nodes,
+      basePort: opts.basePort,
+      nats: opts.nats,
+      json: opts.json === true,
+      settings: clusterSettings.values(),
+    });
     outcome.code = EXIT.ok;
   });
 }
 
-async function runNode(values: SettingValues, actor: ActorName | undefined, supervise: { cliPath: string; args: string[] } | undefined): Promise<ExitCode> {
+async function runNode(
+  values: SettingValues,
+  actor: ActorName | undefined,
+  supervise: { cliPath: string; args: string[] } | undefined,
+): Promise<ExitCode> {
   const config = resolveNodeConfig(values);
   if (actor && !config.natsUrl) throw new ConfigError('kad actor needs --nats-url (KAD_NATS_URL): split actors talk over NATS');
   const root = createRootLogger(config.logLevel);
   if (!actor && supervise && process.env[SUPERVISED_CHILD_ENV] !== '1') {
-    const code = await superviseNode(supervise.cliPath, supervise.args, root.child({ node: config.node, actor: 'supervisor' }), untilSignal());
+    const code = await superviseNode(
+      supervise.cliPath,
+      supervise.args,
+      root.child({ node: config.node, actor: 'supervisor' }),
+      untilSignal(),
+    );
     return code === 0 ? EXIT.ok : EXIT.failure;
   }
   exitWithSupervisor();
   const node = await startNode(config, root, actor ? { actors: [actor] } : {});
-  root.info({ node: config.node, actors: actor ?? 'all', advertise: config.advertise, bus: config.natsUrl ? 'nats' : 'in-process' }, 'ready');
+  root.info(
+    { node: config.node, actors: actor ?? 'all', advertise: config.advertise, bus: config.natsUrl ? 'nats' : 'in-process' },
+    'ready',
+  );
   await untilSignal();
   await node.stop();
   return EXIT.ok;

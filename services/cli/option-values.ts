@@ -24,7 +24,10 @@ export const nonNegativeInteger = integerIn(0, Number.MAX_SAFE_INTEGER);
 
 /** Comma-separated host:port addresses, added to those of earlier uses of the flag. */
 export function addressList(raw: string, previous: readonly string[] | undefined): string[] {
-  const list = raw.split(',').map((a) => a.trim()).filter((a) => a.length > 0);
+  const list = raw
+    .split(',')
+    .map((a) => a.trim())
+    .filter((a) => a.length > 0);
   if (list.length === 0) throw new InvalidArgumentError('must be host:port, or several comma-separated.');
   for (const address of list) {
     if (!isValidAddress(address)) throw new InvalidArgumentError(`${JSON.stringify(address)} is not host:port.`);

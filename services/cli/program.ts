@@ -26,7 +26,11 @@ export function buildProgram(io: CliIo, outcome: Outcome): Command {
     .version(packageVersion(), '-V, --version', 'print the version')
     .helpOption('-h, --help', 'show the help (kad <command> --help: of that command)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s), outputError: (s, write) => write(`kad: ${s}`) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      outputError: (s, write) => write(`kad: ${s}`),
+    })
     .showHelpAfterError('(kad <command> --help shows its usage)')
     .allowExcessArguments(false)
     .helpCommand('help [command]', 'show the help of a command');

@@ -34,7 +34,6 @@ import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
 import type { Tracer } from '../../libs/observability/tracer.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
 
-
 /** Store rounds of one plain Put at most: the first, and again above a newer version a replica
  * answered with (twice, in case two Puts race). */
 const MAX_STORE_ROUNDS = 3;
@@ -92,16 +91,34 @@ export class DhtOperations {
 
   /** The k closest nodes to `target` that answered (self excluded). */
   async findNode(target: NodeId, deadlineMs: number, hops?: Hops): Promise<Contact[]> {
-    const result = await this.lookup<never>('node', target, deadlineMs, 0, async (peer, timeoutMs) => {
-      const reply = await this.deps.actors.ask('transport', 'find-node', { peer: contactToWire(peer), target: Buffer.from(target), timeoutMs }, timeoutMs + BUS_SLACK_MS);
-      return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
-    }, undefined, hops);
+    const result = await this.lookup<never>(
+      'node',
+      target,
+      deadlineMs,
+      0,
+      async (peer, timeoutMs) => {
+        const reply = await this.deps.actors.ask(
+          'transport',
+          'find-node',
+          { peer: contactToWire(peer), target: Buffer.from(target), timeoutMs },
+          timeoutMs + BUS_SLACK_MS,
+        );
+        return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
+      },
+      undefined,
+      hops,
+    );
     return [...result.closest];
   }
 
   /** The routing table's k closest to `target`: a lookup's starting points. */
   private seeds(target: NodeId): Promise<v1.ClosestResponse__Output> {
-    return this.deps.actors.ask('routing-table', 'closest', { target: Buffer.from(target), count: this.kad.k, lookup: true }, LOCAL_REQUEST_TIMEOUT_MS);
+    return this.deps.actors.ask(
+      'routing-table',
+      'closest',
+      { target: Buffer.from(target), count: this.kad.k, lookup: true },
+      LOCAL_REQUEST_TIMEOUT_MS,
+    );
   }
 
   private async lookup<V>(
@@ -125,7 +142,14 @@ export class DhtOperations {
     const ask = !hops
       ? (peer: Contact) => query(peer, rpcTimeoutMs)
       : async (peer: Contact) => {
-          const hop: Hop = { round: lookup.stats.rounds, peer: contactToWire(peer), rpc, distanceBits: distanceBits(peer.id, target), sentAt: performance.now(), done: false };
+          const hop: Hop = {
+            round: lookup.stats.rounds,
+            peer: contactToWire(peer),
+            rpc,
+            distanceBits: distanceBits(peer.id, target),
+            sentAt: performance.now(),
+            done: false,
+          };
           hops.push(hop);
           const settle = (outcome: string): void => {
             hop.done = true;
@@ -151,7 +175,13 @@ export class DhtOperations {
    * Stores `record` on each replica (this node through its storage actor); counts the ones that
    * stored it, and collects the verified versions that replicas kept instead.
    */
-  async storeOn(replicas: readonly Contact[], record: KadRecord, timeoutMs: number, expectedSeq?: number, trace?: { hops: Hops; round: number }): Promise<StoreOutcome> {
+  async storeOn(
+    replicas: readonly Contact[],
+    record: KadRecord,
+    timeoutMs: number,
+    expectedSeq?: number,
+    trace?: { hops: Hops; round: number },
+  ): Promise<StoreOutcome> {
     const wire = recordToWire(record);
     const cas = expectedSeq === undefined ? {} : { expectedSeq };
     const isSelf = (replica: Contact): boolean => idEquals(replica.id, this.deps.self.id);
@@ -160,23 +190,47 @@ export class DhtOperations {
     const sent = performance.now();
     const [own, remote] = await Promise.allSettled([
       others.length < replicas.length ? this.deps.actors.ask('storage', 'put', { record: wire, ...cas }, LOCAL_REQUEST_TIMEOUT_MS) : null,
-      others.length > 0 ? this.deps.actors.ask('transport', 'store', { peers: others.map(contactToWire), record: wire, timeoutMs, ...cas }, timeoutMs + BUS_SLACK_MS) : null,
+      others.length > 0
+        ? this.deps.actors.ask(
+            'transport',
+            'store',
+            { peers: others.map(contactToWire), record: wire, timeoutMs, ...cas },
+            timeoutMs + BUS_SLACK_MS,
+          )
+        : null,
     ]);
     // Each replica's reply, in order (this node's from storage, the others' from transport), or
     // why there is none; a reply either stored the record or names the version kept instead.
     const why = (r: PromiseRejectedResult): string => (r.reason as Error).message;
     const ownReply: StoreReply | string | null = own.status === 'fulfilled' ? own.value : why(own);
-    const remoteReplies = others.map((_, i): StoreReply | string | undefined => (remote.status === 'fulfilled' ? remote.value?.outcomes[i] : why(remote)));
+    const remoteReplies = others.map((_, i): StoreReply | string | undefined =>
+      remote.status === 'fulfilled' ? remote.value?.outcomes[i] : why(remote),
+    );
     let next = 0;
     const result: StoreOutcome = { acknowledged: 0, storedOn: [], refusals: [], errors: [] };
     const latencyMs = performance.now() - sent;
     for (const replica of replicas) {
       const reply = isSelf(replica) ? ownReply : remoteReplies[next++];
       if (trace && !isSelf(replica)) {
-        const outcome = typeof reply === 'string' ? reply : !reply ? 'no store outcome' : (reply.error || (reply.stored ? 'stored' : 'kept another version'));
-        trace.hops.push({ round: trace.round, peer: contactToWire(replica), rpc: 'Store', distanceBits: distanceBits(replica.id, idOfRecord(record)), latencyMs, outcome, sentAt: sent, done: true });
+        const outcome =
+          typeof reply === 'string'
+            ? reply
+            : !reply
+              ? 'no store outcome'
+              : reply.error || (reply.stored ? 'stored' : 'kept another version');
+        trace.hops.push({
+          round: trace.round,
+          peer: contactToWire(replica),
+          rpc: 'Store',
+          distanceBits: distanceBits(replica.id, idOfRecord(record)),
+          latencyMs,
+          outcome,
+          sentAt: sent,
+          done: true,
+        });
       }
-      if (typeof reply === 'string' || !reply || reply.error) result.errors.push(typeof reply === 'string' ? reply : (reply?.error ?? 'no store outcome'));
+      if (typeof reply === 'string' || !reply || reply.error)
+        result.errors.push(typeof reply === 'string' ? reply : (reply?.error ?? 'no store outcome'));
       else if (reply.stored) result.storedOn.push(replica);
       else if (reply.held) {
         const held = this.keptInstead(record, reply.held);
@@ -231,7 +285,12 @@ export class DhtOperations {
       }
       for (const held of newer) this.versions.observe({ wallMs: held.createdMs, logical: held.logical });
       const version = this.versions.tick(clock());
-      record = this.sign({ ...record, createdMs: version.wallMs, logical: version.logical, expiresMs: version.wallMs + (record.expiresMs - record.createdMs) });
+      record = this.sign({
+        ...record,
+        createdMs: version.wallMs,
+        logical: version.logical,
+        expiresMs: version.wallMs + (record.expiresMs - record.createdMs),
+      });
     }
   }
 
@@ -260,7 +319,11 @@ export class DhtOperations {
     const version = this.versions.tick(now);
     let record: KadRecord;
     if (owned) {
-      const owner: RecordOwner = { publicKey: Uint8Array.from(bytesOf(request.owner)), seq: request.seq, signature: Uint8Array.from(bytesOf(request.signature)) };
+      const owner: RecordOwner = {
+        publicKey: Uint8Array.from(bytesOf(request.owner)),
+        seq: request.seq,
+        signature: Uint8Array.from(bytesOf(request.signature)),
+      };
       record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs: request.expiresMs, owner });
       // The rules every receiver applies, the owner's signature among them: refused here, before
       // a lookup, rather than by every replica after it.
@@ -275,7 +338,11 @@ export class DhtOperations {
     const recordId = idOfRecord(record);
     const expectedSeq = owned ? request.expectedSeq : undefined;
     const hops: Hops | undefined = request.trace ? [] : undefined;
-    const result = await this.publish(record, budgetMs, { versioned: !owned, ...(expectedSeq === undefined ? {} : { expectedSeq }), ...(hops ? { hops } : {}) });
+    const result = await this.publish(record, budgetMs, {
+      versioned: !owned,
+      ...(expectedSeq === undefined ? {} : { expectedSeq }),
+      ...(hops ? { hops } : {}),
+    });
     if (owned) refuseStale(record, result.refusals, expectedSeq);
     const { acknowledged, attempted, errors } = result;
     if (acknowledged === 0) {
@@ -291,7 +358,9 @@ export class DhtOperations {
   private traceOf(hops: Hops | undefined): { hops?: v1.LookupHop[]; traceId?: string } {
     if (!hops) return {};
     const now = performance.now();
-    const settled = hops.map(({ sentAt, done, ...hop }): v1.LookupHop => (done ? hop : { ...hop, latencyMs: now - sentAt, outcome: 'no answer yet when the lookup ended' }));
+    const settled = hops.map(({ sentAt, done, ...hop }): v1.LookupHop =>
+      done ? hop : { ...hop, latencyMs: now - sentAt, outcome: 'no answer yet when the lookup ended' },
+    );
     return { hops: settled, traceId: this.deps.tracer?.current()?.traceId ?? '' };
   }
 
@@ -314,17 +383,37 @@ export class DhtOperations {
     if (local.record && quorum === 1) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
 
     const deadlineMs = this.deps.clock() + this.budgetMs(message.timeoutMs);
-    const result = await this.lookup<v1.Record__Output>('value', recordId, deadlineMs, quorum - (local.record ? 1 : 0), async (peer, timeoutMs) => {
-      const reply = await this.deps.actors.ask('transport', 'find-value', { peer: contactToWire(peer), recordId: Buffer.from(recordId), timeoutMs }, timeoutMs + BUS_SLACK_MS);
-      if (reply.record) return { kind: 'value', value: reply.record };
-      return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
-    }, seeds, hops);
+    const result = await this.lookup<v1.Record__Output>(
+      'value',
+      recordId,
+      deadlineMs,
+      quorum - (local.record ? 1 : 0),
+      async (peer, timeoutMs) => {
+        const reply = await this.deps.actors.ask(
+          'transport',
+          'find-value',
+          { peer: contactToWire(peer), recordId: Buffer.from(recordId), timeoutMs },
+          timeoutMs + BUS_SLACK_MS,
+        );
+        if (reply.record) return { kind: 'value', value: reply.record };
+        return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
+      },
+      seeds,
+      hops,
+    );
     const answers = [
       ...(local.record ? [{ from: this.deps.self, record: recordFromWire(local.record) }] : []),
       ...result.values.map((v) => ({ from: v.from, record: recordFromWire(v.value) })),
       ...result.answeredWithout.map((from) => ({ from, record: undefined })),
     ];
-    const plan = planGetRepairs({ target: recordId, k: this.kad.k, answers, nowMs: this.deps.clock(), repair: quorum > 1, reader: this.deps.self });
+    const plan = planGetRepairs({
+      target: recordId,
+      k: this.kad.k,
+      answers,
+      nowMs: this.deps.clock(),
+      repair: quorum > 1,
+      reader: this.deps.self,
+    });
     const cost = { peerRpcs: result.queried, lookupRounds: result.rounds, ...this.traceOf(hops) };
     if (!plan.newest) return { found: false, ...cost };
     if (plan.stores.length > 0) void this.repair(plan.stores);
@@ -335,14 +424,19 @@ export class DhtOperations {
   private async repair(stores: ReturnType<typeof planGetRepairs>['stores']): Promise<void> {
     const results = await Promise.allSettled(stores.map((s) => this.storeOn([s.to], s.record, this.kad.rpcTimeoutMs)));
     const failed = results.filter((r) => r.status === 'rejected' || r.value.acknowledged === 0).length;
-    this.deps.log.debug({ repairs: stores.filter((s) => s.kind === 'repair').length, caches: stores.filter((s) => s.kind === 'cache').length, failed }, 'read-repair');
+    this.deps.log.debug(
+      { repairs: stores.filter((s) => s.kind === 'repair').length, caches: stores.filter((s) => s.kind === 'cache').length, failed },
+      'read-repair',
+    );
   }
 }
 
 /** A Put whose record would expire before the Put may finish is refused (it could only fail). */
 function mustOutlive(lifetimeMs: number, budgetMs: number, field: string): void {
   if (lifetimeMs < budgetMs) {
-    throw invalidArgument(`${field} leaves the record ${lifetimeMs} ms to live, less than this Put may take (${budgetMs} ms: its deadline, at most KAD_LOOKUP_TIMEOUT_MS + 2 x KAD_RPC_TIMEOUT_MS)`);
+    throw invalidArgument(
+      `${field} leaves the record ${lifetimeMs} ms to live, less than this Put may take (${budgetMs} ms: its deadline, at most KAD_LOOKUP_TIMEOUT_MS + 2 x KAD_RPC_TIMEOUT_MS)`,
+    );
   }
 }
 
@@ -353,10 +447,16 @@ function refuseStale(record: KadRecord, refusals: readonly KadRecord[], expected
   for (const held of refusals) {
     const heldSeq = held.owner?.seq;
     if (expectedSeq !== undefined && heldSeq !== expectedSeq) {
-      throw failedPrecondition(`compare-and-swap failed: expected sequence ${expectedSeq}, a replica holds ${heldSeq ?? 'a record that is not owned'}`);
+      throw failedPrecondition(
+        `compare-and-swap failed: expected sequence ${expectedSeq}, a replica holds ${heldSeq ?? 'a record that is not owned'}`,
+      );
     }
     if (heldSeq !== undefined) {
-      throw failedPrecondition(heldSeq === seq ? `sequence ${seq} is held already with another value: only a higher sequence replaces it` : `sequence ${seq} is stale: a replica holds sequence ${heldSeq}`);
+      throw failedPrecondition(
+        heldSeq === seq
+          ? `sequence ${seq} is held already with another value: only a higher sequence replaces it`
+          : `sequence ${seq} is stale: a replica holds sequence ${heldSeq}`,
+      );
     }
   }
 }

@@ -23,8 +23,20 @@ export class LookupCoordinatorActor implements RunningActor {
 
   static async start(ctx: ActorContext): Promise<LookupCoordinatorActor> {
     const actors = new ActorClient(ctx.bus, ctx.config.node, ctx);
-    const self: Contact = { id: await waitForRoutingTable(actors, ctx.identity, ctx.log, new AbortController().signal), address: ctx.config.advertise };
-    const ops = new DhtOperations({ actors, self, key: ctx.identity.key, kad: ctx.config.kad, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics, tracer: ctx.tracer });
+    const self: Contact = {
+      id: await waitForRoutingTable(actors, ctx.identity, ctx.log, new AbortController().signal),
+      address: ctx.config.advertise,
+    };
+    const ops = new DhtOperations({
+      actors,
+      self,
+      key: ctx.identity.key,
+      kad: ctx.config.kad,
+      log: ctx.log,
+      clock: ctx.clock,
+      metrics: ctx.metrics,
+      tracer: ctx.tracer,
+    });
     const maintenance = new Maintenance({ actors, ops, self, config: ctx.config, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics });
     const actor = new LookupCoordinatorActor(maintenance);
     actor.service = await serveActor(

@@ -8,7 +8,8 @@ import type { Contact } from '../../libs/kademlia/contact.js';
 import type { Lookup } from '../../libs/kademlia/lookup.js';
 import { ValueLookup } from '../../libs/kademlia/value-lookup.js';
 
-export type QueryOutcome<V> = { readonly kind: 'closer'; readonly contacts: readonly Contact[] } | { readonly kind: 'value'; readonly value: V };
+export type QueryOutcome<V> =
+  { readonly kind: 'closer'; readonly contacts: readonly Contact[] } | { readonly kind: 'value'; readonly value: V };
 
 export interface LookupResult<V> {
   /** The k closest that answered (when the lookup ran to its end). */

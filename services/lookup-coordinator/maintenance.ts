@@ -136,7 +136,8 @@ export class Maintenance {
       case 'ping-bootstrap': {
         this.bootstrapReached = (await this.pingBootstrap()).length;
         const next = this.members.onBootstrapPinged(this.bootstrapReached);
-        if (next.kind === 'idle' && next.joinEnded === false && config.bootstrap.length > 0) log.info({ bootstrap: config.bootstrap }, 'no bootstrap node answered yet');
+        if (next.kind === 'idle' && next.joinEnded === false && config.bootstrap.length > 0)
+          log.info({ bootstrap: config.bootstrap }, 'no bootstrap node answered yet');
         return next;
       }
       case 'look-up-self': {
@@ -146,7 +147,8 @@ export class Maintenance {
       case 'refresh-all-buckets': {
         await this.refresh(true);
         const next = this.members.onRefreshed();
-        if (next.kind === 'idle' && next.joinEnded) log.info({ bootstrapReached: this.bootstrapReached, neighbours: this.neighbours }, 'joined the network');
+        if (next.kind === 'idle' && next.joinEnded)
+          log.info({ bootstrapReached: this.bootstrapReached, neighbours: this.neighbours }, 'joined the network');
         return next;
       }
     }
@@ -225,7 +227,12 @@ export class Maintenance {
     const known = await this.knownContacts();
     const work: { recordId: Uint8Array; contact: Contact }[] = [];
     for (const newcomer of newcomers) {
-      const near = await actors.ask('storage', 'ids', { near: Buffer.from(newcomer.id), limit: HAND_OFF_RECORDS_PER_NEWCOMER }, LOCAL_REQUEST_TIMEOUT_MS);
+      const near = await actors.ask(
+        'storage',
+        'ids',
+        { near: Buffer.from(newcomer.id), limit: HAND_OFF_RECORDS_PER_NEWCOMER },
+        LOCAL_REQUEST_TIMEOUT_MS,
+      );
       for (const id of near.ids) {
         const recordId = Uint8Array.from(bytesOf(id));
         if (shouldHandOff({ recordId, self, newcomer, known, k: config.kad.k })) work.push({ recordId, contact: newcomer });
@@ -265,7 +272,10 @@ export class Maintenance {
 
   /** Stores every held record on the contacts `to` picks for it from the nodes the routing
    * table knows, until the deadline; returns how many stores were acknowledged. */
-  private async handRecords(deadlineMs: number, to: (recordId: Uint8Array, known: readonly Contact[]) => readonly Contact[]): Promise<number> {
+  private async handRecords(
+    deadlineMs: number,
+    to: (recordId: Uint8Array, known: readonly Contact[]) => readonly Contact[],
+  ): Promise<number> {
     const { actors, ops, config, clock } = this.deps;
     const known = await this.knownContacts();
     let after = Buffer.alloc(0);

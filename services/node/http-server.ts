@@ -84,7 +84,12 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
   const server: Server = createServer((req, res) => {
     route(req, res, options).catch((err: unknown) => {
       const kad = asKadError(err);
-      const status = kad.code === ErrorCode.InvalidArgument ? 400 : kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded ? 503 : 500;
+      const status =
+        kad.code === ErrorCode.InvalidArgument
+          ? 400
+          : kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded
+            ? 503
+            : 500;
       if (status === 500) options.log.warn({ err: kad.message, url: req.url }, 'http request failed');
       if (!res.headersSent) send(res, status, 'text/plain; charset=utf-8', `${status === 500 ? 'internal error' : kad.message}\n`);
       else res.destroy();
@@ -104,7 +109,8 @@ export async function startHttpServer(options: HttpServerOptions): Promise<Runni
     });
   });
   const bound = server.address();
-  const address = bound && typeof bound === 'object' ? `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` : options.listen;
+  const address =
+    bound && typeof bound === 'object' ? `${bound.family === 'IPv6' ? `[${bound.address}]` : bound.address}:${bound.port}` : options.listen;
   options.log.info({ address }, 'http server listening');
   return {
     address,

@@ -62,7 +62,15 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const ownsBus = config.natsUrl !== undefined || options.memoryBus === undefined;
   // With NATS, the actors of this process still talk in process; NATS carries the rest.
   const bus: Bus = config.natsUrl
-    ? new LocalFirstBus(await NatsBus.connect({ servers: config.natsUrl, name: `kad:${config.node}:${names.join('+')}`, ...config.natsAuth, inboxPrefix: inboxPrefixFor(config.node) }), { node: config.node, actors: names })
+    ? new LocalFirstBus(
+        await NatsBus.connect({
+          servers: config.natsUrl,
+          name: `kad:${config.node}:${names.join('+')}`,
+          ...config.natsAuth,
+          inboxPrefix: inboxPrefixFor(config.node),
+        }),
+        { node: config.node, actors: names },
+      )
     : (options.memoryBus ?? new MemoryBus());
   const started: RunningActor[] = [];
   // Metrics only where they can be scraped: with the HTTP port off, actors count nothing.
@@ -71,7 +79,14 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
   const readiness = new Readiness();
   const spans = new SpanLog();
   const tracer = new Tracer(config.node, processActor, spans, systemRandom);
-  const exporter = config.otlpEndpoint ? new OtlpExporter(config.otlpEndpoint, spans, { node: config.node, actor: processActor, version: packageVersion() }, actorLogger(root, config.node, processActor)) : undefined;
+  const exporter = config.otlpEndpoint
+    ? new OtlpExporter(
+        config.otlpEndpoint,
+        spans,
+        { node: config.node, actor: processActor, version: packageVersion() },
+        actorLogger(root, config.node, processActor),
+      )
+    : undefined;
   const actors = new ActorClient(bus, config.node);
   const audit = new ReadinessAudit(bus, actors, config, identity.id, readiness, actorLogger(root, config.node, processActor));
   let http: RunningHttpServer | undefined;
@@ -88,16 +103,35 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
     // process the routing table (which owns the node id) and storage (which may read its records
     // from disk) go first, so the node reports SERVING only once it can answer.
     const start = (name: ActorName) =>
-        STARTERS[name]({ bus, config, identity, log: actorLogger(root, config.node, name), clock, random: systemRandom, metrics, tracer, readiness }).then((actor) => {
-          started.push(actor);
-          return actor;
-        });
+      STARTERS[name]({
+        bus,
+        config,
+        identity,
+        log: actorLogger(root, config.node, name),
+        clock,
+        random: systemRandom,
+        metrics,
+        tracer,
+        readiness,
+      }).then((actor) => {
+        started.push(actor);
+        return actor;
+      });
     const first: ActorName[] = ['routing-table', 'storage'];
     for (const name of first) if (names.includes(name)) await start(name);
     await Promise.all(names.filter((name) => !first.includes(name)).map(start));
     root.child({ node: config.node }).debug({ actors: names }, 'node started');
     audit.start();
-    if (config.httpListen) http = await startHttpServer({ listen: config.httpListen, node: config.node, metrics, readiness, spans, keyspace: new KeyspaceApi(actors, config.kad, config.advertise), log: actorLogger(root, config.node, processActor) });
+    if (config.httpListen)
+      http = await startHttpServer({
+        listen: config.httpListen,
+        node: config.node,
+        metrics,
+        readiness,
+        spans,
+        keyspace: new KeyspaceApi(actors, config.kad, config.advertise),
+        log: actorLogger(root, config.node, processActor),
+      });
   } catch (err) {
     await stop();
     throw err;

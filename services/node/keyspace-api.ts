@@ -68,7 +68,11 @@ export class KeyspaceApi {
       node: this.actors.node,
       self: self ? view(self) : { id: '', address: '' },
       k: this.kad.k,
-      buckets: dump.buckets.map((b) => ({ depth: b.depth, contacts: contactsFromWire(b.contacts, b.contacts.length).contacts.map(view), replacements: b.replacements.length })),
+      buckets: dump.buckets.map((b) => ({
+        depth: b.depth,
+        contacts: contactsFromWire(b.contacts, b.contacts.length).contacts.map(view),
+        replacements: b.replacements.length,
+      })),
     };
   }
 
@@ -81,7 +85,12 @@ export class KeyspaceApi {
     const timeoutMs = this.kad.lookupTimeoutMs;
     const [self, get, found] = await Promise.all([
       this.actors.ask('routing-table', 'self', {}, LOCAL_REQUEST_TIMEOUT_MS),
-      this.actors.ask('lookup-coordinator', 'get', { request: { key, trace: true }, timeoutMs, localChecked: false }, timeoutMs + BUS_SLACK_MS),
+      this.actors.ask(
+        'lookup-coordinator',
+        'get',
+        { request: { key, trace: true }, timeoutMs, localChecked: false },
+        timeoutMs + BUS_SLACK_MS,
+      ),
       this.actors.ask('lookup-coordinator', 'find-node', { target: Buffer.from(recordId), timeoutMs }, timeoutMs + BUS_SLACK_MS),
     ]);
     const selfId = Uint8Array.from(bytesOf(self.id));
@@ -91,8 +100,16 @@ export class KeyspaceApi {
     const holds = await Promise.all(
       candidates.map(async (c) => {
         try {
-          if (idEquals(c.id, selfId)) return (await this.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS)).record !== undefined;
-          const reply = await this.actors.ask('transport', 'find-value', { peer: contactToWire(c), recordId: Buffer.from(recordId), timeoutMs: this.kad.rpcTimeoutMs }, this.kad.rpcTimeoutMs + BUS_SLACK_MS);
+          if (idEquals(c.id, selfId))
+            return (
+              (await this.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS)).record !== undefined
+            );
+          const reply = await this.actors.ask(
+            'transport',
+            'find-value',
+            { peer: contactToWire(c), recordId: Buffer.from(recordId), timeoutMs: this.kad.rpcTimeoutMs },
+            this.kad.rpcTimeoutMs + BUS_SLACK_MS,
+          );
           return reply.record !== undefined;
         } catch {
           return undefined; // did not answer
@@ -103,8 +120,20 @@ export class KeyspaceApi {
       key: text,
       recordId: idToHex(recordId),
       found: get.found,
-      closest: candidates.map((c, i) => ({ ...view(c), distanceBits: distanceBits(c.id, recordId), holds: holds[i], self: idEquals(c.id, selfId) })),
-      path: get.hops.map((h) => ({ round: h.round, peer: h.peer ? { id: idToHex(Uint8Array.from(bytesOf(h.peer.id))), address: h.peer.address } : { id: '', address: '' }, rpc: h.rpc, distanceBits: h.distanceBits, latencyMs: h.latencyMs, outcome: h.outcome })),
+      closest: candidates.map((c, i) => ({
+        ...view(c),
+        distanceBits: distanceBits(c.id, recordId),
+        holds: holds[i],
+        self: idEquals(c.id, selfId),
+      })),
+      path: get.hops.map((h) => ({
+        round: h.round,
+        peer: h.peer ? { id: idToHex(Uint8Array.from(bytesOf(h.peer.id))), address: h.peer.address } : { id: '', address: '' },
+        rpc: h.rpc,
+        distanceBits: h.distanceBits,
+        latencyMs: h.latencyMs,
+        outcome: h.outcome,
+      })),
       atMs: Date.now(),
     };
     this.recent.unshift(result);
@@ -117,4 +146,3 @@ export class KeyspaceApi {
     return this.recent;
   }
 }
-

@@ -49,7 +49,10 @@ export class ReadinessAudit {
       this.readiness.update([{ name: 'audit', ok: false, detail: (err as Error).message }]);
     }
     if (this.readiness.ready !== was) {
-      this.log.info({ ready: this.readiness.ready, checks: this.readiness.checks }, this.readiness.ready ? 'node is ready' : 'node is not ready');
+      this.log.info(
+        { ready: this.readiness.ready, checks: this.readiness.checks },
+        this.readiness.ready ? 'node is ready' : 'node is not ready',
+      );
     }
     if (!this.stopped) this.timer = setTimeout(() => void this.run(), this.readiness.ready ? READY_EVERY_MS : NOT_READY_EVERY_MS).unref();
   }
@@ -57,7 +60,9 @@ export class ReadinessAudit {
   private async audit() {
     const failure = (err: unknown) => (err instanceof Error ? err : new Error(String(err)));
     const [table, storage] = await Promise.all([
-      this.actors.ask('routing-table', 'closest', { target: this.selfId, count: this.config.kad.k }, LOCAL_REQUEST_TIMEOUT_MS).then((r) => r.contacts.length, failure),
+      this.actors
+        .ask('routing-table', 'closest', { target: this.selfId, count: this.config.kad.k }, LOCAL_REQUEST_TIMEOUT_MS)
+        .then((r) => r.contacts.length, failure),
       this.actors.ask('storage', 'stats', {}, LOCAL_REQUEST_TIMEOUT_MS).then((r) => Number(r.records), failure),
     ]);
     return assessReadiness({

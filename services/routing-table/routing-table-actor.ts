@@ -54,7 +54,11 @@ export class RoutingTableActor implements RunningActor {
     const kad = ctx.config.kad;
     // A ping's answer comes within its RPC timeout plus the bus's slack; one that has not come by
     // twice that was lost, and the bucket may ping again.
-    this.table = new RoutingTable(selfId, { k: kad.k, maxPerIpGroup: ctx.config.peerLimits.maxContactsPerIpGroup, pendingPingMs: 2 * (kad.rpcTimeoutMs + BUS_SLACK_MS) });
+    this.table = new RoutingTable(selfId, {
+      k: kad.k,
+      maxPerIpGroup: ctx.config.peerLimits.maxContactsPerIpGroup,
+      pendingPingMs: 2 * (kad.rpcTimeoutMs + BUS_SLACK_MS),
+    });
     this.actors = new ActorClient(ctx.bus, ctx.config.node, ctx);
     this.mailbox = new Mailbox(`${ctx.config.node}/routing-table`, MAILBOX);
     ctx.metrics.watchRoutingTable(() => ({
@@ -119,10 +123,13 @@ export class RoutingTableActor implements RunningActor {
   /** The table changed: it goes to disk at the next snapshot, and to the transport shortly. */
   private tableChanged(): void {
     this.changed = true;
-    this.viewTimer ??= setTimeout(() => {
-      this.viewTimer = undefined;
-      this.sendView();
-    }, Math.max(0, this.viewSentMs + VIEW_EVERY_MS - performance.now()));
+    this.viewTimer ??= setTimeout(
+      () => {
+        this.viewTimer = undefined;
+        this.sendView();
+      },
+      Math.max(0, this.viewSentMs + VIEW_EVERY_MS - performance.now()),
+    );
   }
 
   private sendView(): void {
@@ -190,7 +197,9 @@ export class RoutingTableActor implements RunningActor {
   private failed(event: v1.ContactEvent__Output): void {
     const contact = contactFromWire(event.contact);
     if (!contact) return;
-    const { evicted, promoted } = event.drop ? this.table.remove(contact.id, contact.address) : this.table.onFailure(contact.id, this.ctx.clock(), contact.address);
+    const { evicted, promoted } = event.drop
+      ? this.table.remove(contact.id, contact.address)
+      : this.table.onFailure(contact.id, this.ctx.clock(), contact.address);
     this.logChange(evicted, promoted, event.drop ? 'dropped' : 'failed');
   }
 
@@ -204,7 +213,8 @@ export class RoutingTableActor implements RunningActor {
     // The bookkeeping is synchronous, outside the mailbox: a full mailbox must not leak the slot.
     this.actors.ask('transport', 'ping', { peer: contactToWire(contact), timeoutMs }, timeoutMs + BUS_SLACK_MS).then(
       () => this.admission.done(key, 'proved', this.ctx.clock()),
-      (err: unknown) => this.admission.done(key, asKadError(err).code === ErrorCode.FailedPrecondition ? 'refused' : 'unreachable', this.ctx.clock()),
+      (err: unknown) =>
+        this.admission.done(key, asKadError(err).code === ErrorCode.FailedPrecondition ? 'refused' : 'unreachable', this.ctx.clock()),
     );
   }
 
@@ -233,10 +243,7 @@ export class RoutingTableActor implements RunningActor {
   private logChange(evicted: Contact | undefined, promoted: Contact | undefined, why: string): void {
     if (evicted || promoted) this.tableChanged();
     if (evicted) {
-      this.ctx.log.debug(
-        { why, evicted: idToHex(evicted.id), promoted: promoted ? idToHex(promoted.id) : undefined },
-        'contact evicted',
-      );
+      this.ctx.log.debug({ why, evicted: idToHex(evicted.id), promoted: promoted ? idToHex(promoted.id) : undefined }, 'contact evicted');
     }
   }
 }

@@ -148,7 +148,10 @@ export class StorageActor implements RunningActor {
       republishMs: request.republishMs,
       limit,
     });
-    return { replicate: due.replicate.map((hex) => Buffer.from(hex, 'hex')), republish: due.republish.map((hex) => Buffer.from(hex, 'hex')) };
+    return {
+      replicate: due.replicate.map((hex) => Buffer.from(hex, 'hex')),
+      republish: due.republish.map((hex) => Buffer.from(hex, 'hex')),
+    };
   }
 
   private ids(request: v1.StorageIdsRequest__Output): v1.StorageIdsResponse {

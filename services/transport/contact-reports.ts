@@ -31,7 +31,8 @@ export class ContactReports {
 
   /** `contact` answered or called; proven when it proved its id at that address. */
   seen(contact: Contact, proven = this.verified.has(contact.id, contact.address)): void {
-    if (this.fresh(contact, proven ? 'seen-proven' : 'seen')) this.actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified: proven });
+    if (this.fresh(contact, proven ? 'seen-proven' : 'seen'))
+      this.actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified: proven });
   }
 
   /** A call to `contact` failed; `drop`: it is not who it claimed to be (it goes at once). */

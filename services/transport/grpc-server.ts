@@ -54,7 +54,11 @@ export async function startGrpcServer(options: {
     try {
       release = perHost.acquire(remote);
     } catch {
-      if (refusedSince++ % 100 === 0) log.warn({ host: socket.remoteAddress, max: limits.maxConnectionsPerHost, refused: refusedSince }, 'refused a connection: too many from this host');
+      if (refusedSince++ % 100 === 0)
+        log.warn(
+          { host: socket.remoteAddress, max: limits.maxConnectionsPerHost, refused: refusedSince },
+          'refused a connection: too many from this host',
+        );
       socket.destroy();
       return;
     }

@@ -88,7 +88,15 @@ function countCall(metrics: NodeMetrics, method: string, code: number | undefine
  * remote host, and errors become a gRPC status, never a crash.
  */
 function unaryHandler<Req, Res>(
-  { log, limiter, rate, clock, disconnect, metrics, tracer }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock' | 'disconnect' | 'metrics' | 'tracer'>,
+  {
+    log,
+    limiter,
+    rate,
+    clock,
+    disconnect,
+    metrics,
+    tracer,
+  }: Pick<InboundDeps, 'log' | 'limiter' | 'rate' | 'clock' | 'disconnect' | 'metrics' | 'tracer'>,
   method: string,
   fn: (request: Req, call: grpc.ServerUnaryCall<Req, Res>) => Promise<Res>,
 ): grpc.handleUnaryCall<Req, Res> {
@@ -109,17 +117,17 @@ function unaryHandler<Req, Res>(
       })
       .finally(() => release())
       .then(
-      (response) => {
-        countCall(metrics, method, 0, started);
-        callback(null, response);
-      },
-      (err: unknown) => {
-        const statusObject = toGrpcStatus(err);
-        countCall(metrics, method, statusObject.code, started);
-        log.debug({ method, code: statusObject.code, details: statusObject.details }, 'call failed');
-        callback(statusObject as grpc.ServiceError);
-      },
-    );
+        (response) => {
+          countCall(metrics, method, 0, started);
+          callback(null, response);
+        },
+        (err: unknown) => {
+          const statusObject = toGrpcStatus(err);
+          countCall(metrics, method, statusObject.code, started);
+          log.debug({ method, code: statusObject.code, details: statusObject.details }, 'call failed');
+          callback(statusObject as grpc.ServiceError);
+        },
+      );
   };
 }
 
@@ -138,7 +146,10 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
 
   /** Reports a serving peer to the routing table; a malformed sender, or one of another
    * network, is rejected before anything else is done. */
-  const noteSender = ({ sender, network }: { sender: v1.Contact__Output | undefined; network: string }, call: grpc.ServerUnaryCall<unknown, unknown>): Contact | undefined => {
+  const noteSender = (
+    { sender, network }: { sender: v1.Contact__Output | undefined; network: string },
+    call: grpc.ServerUnaryCall<unknown, unknown>,
+  ): Contact | undefined => {
     if (sender === undefined) return undefined;
     const contact = contactFromWire(sender);
     if (!contact) throw invalidArgument('sender must have a 32-byte id and a host:port address');
@@ -146,7 +157,9 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
     const certified = deps.certificateId(call);
     if (certified && !idEquals(certified, contact.id)) throw invalidArgument("sender id is not the id of the caller's certificate");
     if (network !== deps.network) {
-      throw failedPrecondition(`this node is of network ${JSON.stringify(deps.network)}, the sender of ${JSON.stringify(network.slice(0, 64))}`);
+      throw failedPrecondition(
+        `this node is of network ${JSON.stringify(deps.network)}, the sender of ${JSON.stringify(network.slice(0, 64))}`,
+      );
     }
     if (idEquals(contact.id, self.id)) return undefined;
     deps.heardFrom(contact.address);
@@ -158,7 +171,11 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
     const view = deps.tableView.contacts;
     const closest = view
       ? closestContacts(target, view, kad.k + 1)
-      : contactsFromWire((await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count: kad.k + 1 }, LOCAL_REQUEST_TIMEOUT_MS)).contacts, kad.k + 1).contacts;
+      : contactsFromWire(
+          (await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count: kad.k + 1 }, LOCAL_REQUEST_TIMEOUT_MS))
+            .contacts,
+          kad.k + 1,
+        ).contacts;
     return findNodeAnswer(closest, kad.k, sender?.id).map(contactToWire);
   };
 
@@ -227,8 +244,19 @@ export function dhtHandlers(deps: InboundDeps): DhtHandlers {
       // (storage) rather than two (lookup-coordinator, then storage).
       if (request.quorum <= 1) {
         const owner = request.owner.length > 0 ? request.owner : undefined;
-        const local = await actors.ask('storage', 'get', { recordId: Buffer.from(recordIdFor(request.key, owner)) }, LOCAL_REQUEST_TIMEOUT_MS);
-        if (local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...(request.trace ? { hops: [], traceId: deps.tracer.current()?.traceId ?? '' } : {}) };
+        const local = await actors.ask(
+          'storage',
+          'get',
+          { recordId: Buffer.from(recordIdFor(request.key, owner)) },
+          LOCAL_REQUEST_TIMEOUT_MS,
+        );
+        if (local.record)
+          return {
+            ...foundRecord(local.record),
+            peerRpcs: 0,
+            lookupRounds: 0,
+            ...(request.trace ? { hops: [], traceId: deps.tracer.current()?.traceId ?? '' } : {}),
+          };
       }
       return actors.ask('lookup-coordinator', 'get', { request, timeoutMs, localChecked: request.quorum <= 1 }, timeoutMs + BUS_SLACK_MS);
     }),

@@ -73,10 +73,20 @@ export class OutboundRpcs {
   async ping(request: v1.OutboundPing__Output): Promise<v1.PingResponse> {
     const target = targetFrom(request.peer);
     const challenge = randomBytes(CHALLENGE_BYTES);
-    const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, { sender: this.sender, network: this.deps.network, challenge });
+    const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, {
+      sender: this.sender,
+      network: this.deps.network,
+      challenge,
+    });
     const claimed = contactFromWire(reply.responder);
     if (!claimed) throw unavailable(`${target.address} answered without a valid responder id`);
-    const proof = { network: this.deps.network, challenge, id: claimed.id, publicKey: bytesOf(reply.publicKey), proof: bytesOf(reply.proof) };
+    const proof = {
+      network: this.deps.network,
+      challenge,
+      id: claimed.id,
+      publicKey: bytesOf(reply.publicKey),
+      proof: bytesOf(reply.proof),
+    };
     const problem = checkPingProof({ ...proof, dialled: target.address }, verifyEd25519);
     if (problem === undefined) {
       this.deps.verified.add(claimed.id, target.address);
@@ -86,7 +96,11 @@ export class OutboundRpcs {
     // A node reached under another name than the one it advertises (a bootstrap address through a
     // load balancer or an alias) proves its id for its own address: it answered, and the routing
     // table challenges it there before it may enter.
-    if (target.id === undefined && claimed.address !== target.address && checkPingProof({ ...proof, dialled: claimed.address }, verifyEd25519) === undefined) {
+    if (
+      target.id === undefined &&
+      claimed.address !== target.address &&
+      checkPingProof({ ...proof, dialled: claimed.address }, verifyEd25519) === undefined
+    ) {
       if (!idEquals(claimed.id, this.deps.self.id)) this.deps.reports.seen(claimed, false);
       return { responder: contactToWire(claimed) };
     }
@@ -98,7 +112,13 @@ export class OutboundRpcs {
 
   async findNode(request: v1.OutboundFindNode__Output): Promise<v1.FindNodeResponse> {
     const target = targetFrom(request.peer);
-    const reply = await this.call<v1.FindNodeRequest, v1.FindNodeResponse__Output>(target, request.timeoutMs, 'FindNode', (c) => c.FindNode, { sender: this.sender, network: this.deps.network, target: request.target });
+    const reply = await this.call<v1.FindNodeRequest, v1.FindNodeResponse__Output>(
+      target,
+      request.timeoutMs,
+      'FindNode',
+      (c) => c.FindNode,
+      { sender: this.sender, network: this.deps.network, target: request.target },
+    );
     const responder = this.confirm(target, reply.responder);
     return { responder: contactToWire(responder), closer: this.closer(responder, reply.closer) };
   }
@@ -106,7 +126,13 @@ export class OutboundRpcs {
   async findValue(request: v1.OutboundFindValue__Output): Promise<v1.FindValueResponse> {
     const target = targetFrom(request.peer);
     const recordId = bytesOf(request.recordId);
-    const reply = await this.call<v1.FindValueRequest, v1.FindValueResponse__Output>(target, request.timeoutMs, 'FindValue', (c) => c.FindValue, { sender: this.sender, network: this.deps.network, recordId: request.recordId });
+    const reply = await this.call<v1.FindValueRequest, v1.FindValueResponse__Output>(
+      target,
+      request.timeoutMs,
+      'FindValue',
+      (c) => c.FindValue,
+      { sender: this.sender, network: this.deps.network, recordId: request.recordId },
+    );
     const responder = this.confirm(target, reply.responder);
     if (reply.record) {
       const record = recordFromWire(reply.record);
@@ -122,15 +148,26 @@ export class OutboundRpcs {
 
   /** One record to every peer asked, in parallel; one outcome per peer, in order. */
   async store(request: v1.OutboundStore__Output): Promise<v1.OutboundStoreResponse> {
-    if (request.peers.length > MAX_STORE_PEERS) throw invalidArgument(`at most ${MAX_STORE_PEERS} peers per store, got ${request.peers.length}`);
+    if (request.peers.length > MAX_STORE_PEERS)
+      throw invalidArgument(`at most ${MAX_STORE_PEERS} peers per store, got ${request.peers.length}`);
     const targets = request.peers.map(targetFrom);
     const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
     const message = { sender: this.sender, network: this.deps.network, record: request.record, ...cas };
     const outcomes = await Promise.all(
       targets.map(async (target): Promise<v1.StoreOutcome> => {
         try {
-          const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(target, request.timeoutMs, 'Store', (c) => c.Store, message);
-          return { responder: contactToWire(this.confirm(target, reply.responder)), stored: reply.stored, held: reply.stored ? null : reply.held };
+          const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(
+            target,
+            request.timeoutMs,
+            'Store',
+            (c) => c.Store,
+            message,
+          );
+          return {
+            responder: contactToWire(this.confirm(target, reply.responder)),
+            stored: reply.stored,
+            held: reply.stored ? null : reply.held,
+          };
         } catch (err) {
           return { responder: null, stored: false, held: null, error: (err as Error).message || 'store failed' };
         }
@@ -143,7 +180,9 @@ export class OutboundRpcs {
     target: Target,
     timeoutMs: number,
     name: string,
-    method: (client: PeerClient) => (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
+    method: (
+      client: PeerClient,
+    ) => (request: Req, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<Res>) => grpc.ClientUnaryCall,
     request: Req,
   ): Promise<Res> {
     const client = this.deps.pool.get(target.address);
@@ -161,7 +200,12 @@ export class OutboundRpcs {
       this.deps.metrics.peerRpc('outbound', name, 'OK', (performance.now() - started) / 1000);
       return reply;
     } catch (err) {
-      this.deps.metrics.peerRpc('outbound', name, statusName((err as Partial<grpc.ServiceError>).code), (performance.now() - started) / 1000);
+      this.deps.metrics.peerRpc(
+        'outbound',
+        name,
+        statusName((err as Partial<grpc.ServiceError>).code),
+        (performance.now() - started) / 1000,
+      );
       const kad = fromGrpcError(err, `${name} to ${target.address}`);
       if (target.id && kad.code === ErrorCode.FailedPrecondition) {
         // Of another network: it will never answer us, so it goes at once.

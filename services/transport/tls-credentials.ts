@@ -27,7 +27,11 @@ export { peerIdOfCertificate };
 export function serverCredentials(config: NodeConfig): grpc.ServerCredentials {
   if (config.tls === undefined) return grpc.ServerCredentials.createInsecure();
   const tls = loadTlsMaterial(config.tls);
-  return grpc.ServerCredentials.createSsl(tls.caPem ?? null, [{ private_key: tls.keyPem, cert_chain: tls.certPem }], tls.caPem !== undefined);
+  return grpc.ServerCredentials.createSsl(
+    tls.caPem ?? null,
+    [{ private_key: tls.keyPem, cert_chain: tls.certPem }],
+    tls.caPem !== undefined,
+  );
 }
 
 /** The credentials of the node's outbound channels to its peers. */

@@ -59,7 +59,13 @@ export class TransportActor implements RunningActor {
     const { config } = ctx;
     const actors = new ActorClient(ctx.bus, config.node, ctx);
     const limit = maxMessageBytes(config.kad);
-    const grpcServer = await startGrpcServer({ listen: config.listen, credentials: serverCredentials(config), maxMessageBytes: limit, limits: config.peerLimits, log: ctx.log });
+    const grpcServer = await startGrpcServer({
+      listen: config.listen,
+      credentials: serverCredentials(config),
+      maxMessageBytes: limit,
+      limits: config.peerLimits,
+      log: ctx.log,
+    });
     const server = grpcServer.server;
     const pool = new PeerClientPool(MAX_CHANNELS, limit, peerChannelCredentials(config), (address) => peerChannelOptions(config, address));
     const actor = new TransportActor(grpcServer, pool, `${config.listen.slice(0, config.listen.lastIndexOf(':'))}:${grpcServer.port}`);
@@ -73,7 +79,26 @@ export class TransportActor implements RunningActor {
     const heardFrom = (address: string): void => pool.revive(address);
     const reports = new ContactReports(actors, verified, ctx.clock, CONTACT_REPORT_EVERY_MS);
     const tableView: InboundDeps['tableView'] = { contacts: undefined };
-    const deps: InboundDeps = { limiter, rate, disconnect, certificateId: peerIdOfCall, actors, self, key: ctx.identity.key, verified, reports, tableView, busTally: ctx.bus.tally, heardFrom, network: config.network, kad: config.kad, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics, tracer: ctx.tracer };
+    const deps: InboundDeps = {
+      limiter,
+      rate,
+      disconnect,
+      certificateId: peerIdOfCall,
+      actors,
+      self,
+      key: ctx.identity.key,
+      verified,
+      reports,
+      tableView,
+      busTally: ctx.bus.tally,
+      heardFrom,
+      network: config.network,
+      kad: config.kad,
+      log: ctx.log,
+      clock: ctx.clock,
+      metrics: ctx.metrics,
+      tracer: ctx.tracer,
+    };
     const pkg = kademliaPackage();
     server.addService(pkg.Peer.service, peerHandlers(deps));
     server.addService(pkg.Dht.service, dhtHandlers(deps));

@@ -135,7 +135,9 @@ describe('docker-compose.yml', () => {
   test('docker-compose 1.29 accepts it (`docker-compose config -q`), and rejects a Compose-v2-only key', (t) => {
     const binary = dockerComposeBinary();
     if (!binary) {
-      t.skip('docker-compose is not installed (Debian: apt-get install -y --no-install-recommends docker-compose); the JSON-schema test still checks the file');
+      t.skip(
+        'docker-compose is not installed (Debian: apt-get install -y --no-install-recommends docker-compose); the JSON-schema test still checks the file',
+      );
       return;
     }
     const result = composeConfigQuiet(binary, COMPOSE_FILE);
@@ -175,7 +177,8 @@ describe('docker-compose.yml', () => {
     for (const [name, service] of Object.entries(compose.services)) {
       assert.equal(service.healthcheck && 'start_interval' in service.healthcheck, false, `${name}: healthcheck.start_interval`);
       if (service.depends_on && !Array.isArray(service.depends_on)) {
-        for (const [dep, spec] of Object.entries(service.depends_on)) assert.equal('required' in (spec ?? {}), false, `${name}: depends_on.${dep}.required`);
+        for (const [dep, spec] of Object.entries(service.depends_on))
+          assert.equal('required' in (spec ?? {}), false, `${name}: depends_on.${dep}.required`);
       }
     }
   });
@@ -206,11 +209,19 @@ describe('docker-compose.yml', () => {
     const split = [...byNode.entries()].filter(([, members]) => members.length > 1);
     assert.equal(split.length, 1, 'exactly one split node');
     const [splitNode, members] = split[0]!;
-    assert.deepEqual(members.map((m) => m.command[0]), ACTORS.map(() => 'actor'), `${splitNode}: every container runs kad actor`);
+    assert.deepEqual(
+      members.map((m) => m.command[0]),
+      ACTORS.map(() => 'actor'),
+      `${splitNode}: every container runs kad actor`,
+    );
     assert.deepEqual(members.map((m) => m.command[1]).sort(), [...ACTORS].sort(), `${splitNode}: one container per actor`);
     for (const [node, colocated] of byNode) {
       if (node === splitNode) continue;
-      assert.deepEqual(colocated.map((m) => m.command), [['node']], `${node} runs kad node`);
+      assert.deepEqual(
+        colocated.map((m) => m.command),
+        [['node']],
+        `${node} runs kad node`,
+      );
     }
   });
 
@@ -231,17 +242,27 @@ describe('docker-compose.yml', () => {
       assert.equal(env['KAD_BOOTSTRAP'], name === BOOTSTRAP_SERVICE ? '' : `${BOOTSTRAP_SERVICE}:7400`, `${name}: bootstrap`);
       const port = listenPort(env, imageEnv);
       // Every container of a node advertises the node's one gRPC endpoint: its transport.
-      const grpcService = servesGrpc ? name : kad.find(([, s]) => environmentOf(s)['KAD_NODE'] === env['KAD_NODE'] && commandOf(s)[1] === 'transport')?.[0];
+      const grpcService = servesGrpc
+        ? name
+        : kad.find(([, s]) => environmentOf(s)['KAD_NODE'] === env['KAD_NODE'] && commandOf(s)[1] === 'transport')?.[0];
       assert.equal(env['KAD_ADVERTISE'], `${grpcService}:${port}`, `${name}: advertise`);
       assert.ok(service.restart && service.restart !== 'no', `${name}: restart policy`);
       const test = service.healthcheck?.test;
       assert.ok(Array.isArray(test) && test[0] === 'CMD', `${name}: exec-form healthcheck`);
-      const expected = servesGrpc ? ['node', 'deploy/docker/healthcheck.mjs'] : ['node', 'deploy/docker/healthcheck.mjs', '--actor', command[1]!];
+      const expected = servesGrpc
+        ? ['node', 'deploy/docker/healthcheck.mjs']
+        : ['node', 'deploy/docker/healthcheck.mjs', '--actor', command[1]!];
       assert.deepEqual(test.slice(1), expected, `${name}: healthcheck`);
       const deps = dependenciesOf(service);
-      assert.ok(deps.some((d) => d.name === natsName && d.condition === 'service_healthy'), `${name}: waits for healthy NATS`);
+      assert.ok(
+        deps.some((d) => d.name === natsName && d.condition === 'service_healthy'),
+        `${name}: waits for healthy NATS`,
+      );
       if (name !== BOOTSTRAP_SERVICE) {
-        assert.ok(deps.some((d) => d.name === BOOTSTRAP_SERVICE && d.condition === 'service_healthy'), `${name}: waits for healthy ${BOOTSTRAP_SERVICE}`);
+        assert.ok(
+          deps.some((d) => d.name === BOOTSTRAP_SERVICE && d.condition === 'service_healthy'),
+          `${name}: waits for healthy ${BOOTSTRAP_SERVICE}`,
+        );
       }
     }
   });
@@ -259,10 +280,18 @@ describe('docker-compose.yml', () => {
       assert.ok(owner === undefined || owner === env['KAD_NODE'], `${mount.source} is shared by nodes ${owner} and ${env['KAD_NODE']}`);
       volumeOwner.set(mount.source, env['KAD_NODE']!);
     }
-    assert.equal(new Set(volumeOwner.values()).size, new Set(kad.map(([, s]) => environmentOf(s)['KAD_NODE'])).size, 'every node has its volume');
+    assert.equal(
+      new Set(volumeOwner.values()).size,
+      new Set(kad.map(([, s]) => environmentOf(s)['KAD_NODE'])).size,
+      'every node has its volume',
+    );
     const node1 = compose.services[BOOTSTRAP_SERVICE]!;
     const port = listenPort(environmentOf(node1), imageEnv);
-    assert.deepEqual(publishedPortsOf(node1), [{ host: '127.0.0.1', published: 7400, target: port }], 'the client port is published on loopback unless KAD_PUBLISH_HOST says otherwise');
+    assert.deepEqual(
+      publishedPortsOf(node1),
+      [{ host: '127.0.0.1', published: 7400, target: port }],
+      'the client port is published on loopback unless KAD_PUBLISH_HOST says otherwise',
+    );
   });
   test('the bus is authenticated: nats-server runs deploy/nats/nats-server.conf, mounted from the checkout (and from the repo root as netns.test.ts runs it)', () => {
     const [, nats] = Object.entries(compose.services).find(([, s]) => s.image?.startsWith('nats:'))!;
@@ -288,10 +317,15 @@ describe('docker-compose.yml', () => {
     // The block is the scheme's own rendering for exactly these users: each user's permissions
     // are nodePermissions(its node) and nothing else.
     const expected = authorizationBlock(users, { user: 'kad-monitor', password: monitorPassword });
-    assert.ok(text.includes(expected), `deploy/nats/nats-server.conf's authorization block is not authorizationBlock() of the compose users; expected:\n${expected}`);
+    assert.ok(
+      text.includes(expected),
+      `deploy/nats/nats-server.conf's authorization block is not authorizationBlock() of the compose users; expected:\n${expected}`,
+    );
     // And the check has teeth: a user granted another node's subjects does not match.
     const [a, b] = users;
     assert.ok(a && b);
-    assert.ok(!text.includes(authorizationBlock([{ ...a, node: b.node }, ...users.slice(1)], { user: 'kad-monitor', password: monitorPassword })));
+    assert.ok(
+      !text.includes(authorizationBlock([{ ...a, node: b.node }, ...users.slice(1)], { user: 'kad-monitor', password: monitorPassword })),
+    );
   });
 });

@@ -265,7 +265,10 @@ export function loadYaml<T>(file: string): T {
 
 /** `yamllint -c deploy/yamllint.yaml <paths>`; undefined when yamllint is not installed. */
 export function yamllint(paths: string[]): { ok: boolean; output: string } | undefined {
-  const result = spawnSync('yamllint', ['-f', 'parsable', '-c', join(REPO_ROOT, 'deploy/yamllint.yaml'), ...paths], { encoding: 'utf8', cwd: REPO_ROOT });
+  const result = spawnSync('yamllint', ['-f', 'parsable', '-c', join(REPO_ROOT, 'deploy/yamllint.yaml'), ...paths], {
+    encoding: 'utf8',
+    cwd: REPO_ROOT,
+  });
   if (result.error) return undefined;
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}` };
 }

@@ -45,26 +45,50 @@ describe('deploy/docker/Dockerfile', () => {
     assert.ok(dockerfile.stages.length >= 2, `stages: ${names.join(', ')}`);
     const build = dockerfile.stages.find((s) => runs(s).some((r) => /\btsc\b/.test(r)));
     assert.ok(build, 'a stage compiles with tsc');
-    assert.ok(runs(build).some((r) => /npm ci(?!.*--omit=dev)/.test(r)), 'the build stage installs dev dependencies with npm ci');
+    assert.ok(
+      runs(build).some((r) => /npm ci(?!.*--omit=dev)/.test(r)),
+      'the build stage installs dev dependencies with npm ci',
+    );
     const deps = dockerfile.stages.find((s) => runs(s).some((r) => /npm ci .*--omit=dev/.test(r)));
     assert.ok(deps, 'a stage installs production dependencies only (npm ci --omit=dev)');
     const copies = runtime.instructions.filter((i) => i.op === 'COPY').map((i) => i.args);
-    assert.ok(copies.some((c) => c.includes(`--from=${deps.name}`) && c.includes('node_modules')), 'runtime node_modules come from the production-only stage');
+    assert.ok(
+      copies.some((c) => c.includes(`--from=${deps.name}`) && c.includes('node_modules')),
+      'runtime node_modules come from the production-only stage',
+    );
     assert.ok(!copies.some((c) => c.includes(`--from=${build.name}`) && c.includes('node_modules')), 'no dev node_modules in the runtime');
-    assert.ok(copies.some((c) => c.includes('dist/services')), 'runtime has dist');
+    assert.ok(
+      copies.some((c) => c.includes('dist/services')),
+      'runtime has dist',
+    );
     assert.ok(!copies.some((c) => /(^|\s)proto\b/.test(c)), 'no .proto files: the node runs on generated code');
-    assert.equal(runs(runtime).some((r) => /npm (ci|install)/.test(r)), false, 'no install in the runtime stage');
+    assert.equal(
+      runs(runtime).some((r) => /npm (ci|install)/.test(r)),
+      false,
+      'no install in the runtime stage',
+    );
   });
 
   test('small runtime base on the current Node LTS, non-root user, OCI labels, one entrypoint with `node` as the default command, kad on the PATH', () => {
     assert.match(runtime.from, /^node:24[\w.-]*-slim$/, `runtime base ${runtime.from}`);
-    const labels = runtime.instructions.filter((i) => i.op === 'LABEL').map((i) => i.args).join(' ');
-    for (const key of ['title', 'description', 'version', 'licenses']) assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.${key}=`), `OCI label ${key}`);
-    assert.ok(runs(runtime).some((r) => /ln -s \S*dist\/services\/cli\/kad\.js \/usr\/local\/bin\/kad/.test(r)), 'kad on the PATH');
+    const labels = runtime.instructions
+      .filter((i) => i.op === 'LABEL')
+      .map((i) => i.args)
+      .join(' ');
+    for (const key of ['title', 'description', 'version', 'licenses'])
+      assert.match(labels, new RegExp(`org\\.opencontainers\\.image\\.${key}=`), `OCI label ${key}`);
+    assert.ok(
+      runs(runtime).some((r) => /ln -s \S*dist\/services\/cli\/kad\.js \/usr\/local\/bin\/kad/.test(r)),
+      'kad on the PATH',
+    );
     const user = runtime.instructions.filter((i) => i.op === 'USER').at(-1)?.args;
     assert.ok(user, 'USER in the runtime stage');
     assert.match(user, /^[1-9]\d*(:\d+)?$/, 'numeric non-root uid (Kubernetes runAsNonRoot can verify it)');
-    assert.deepEqual(execForm(runtime.instructions.find((i) => i.op === 'ENTRYPOINT')?.args ?? ''), ['node', ...NODE_PROCESS_FLAGS, 'dist/services/cli/kad.js']);
+    assert.deepEqual(execForm(runtime.instructions.find((i) => i.op === 'ENTRYPOINT')?.args ?? ''), [
+      'node',
+      ...NODE_PROCESS_FLAGS,
+      'dist/services/cli/kad.js',
+    ]);
     assert.deepEqual(execForm(runtime.instructions.find((i) => i.op === 'CMD')?.args ?? ''), ['node']);
     const env = stageEnv(runtime);
     assert.equal(env['KAD_LISTEN'], '0.0.0.0:7400', 'listens on all interfaces in a container');
@@ -73,7 +97,10 @@ describe('deploy/docker/Dockerfile', () => {
 
   test('HEALTHCHECK asks the gRPC health service through deploy/docker/healthcheck.mjs, which needs only production dependencies', () => {
     assert.deepEqual(stageHealthcheck(runtime), ['node', 'deploy/docker/healthcheck.mjs']);
-    const copied = runtime.instructions.filter((i) => i.op === 'COPY').map((i) => i.args).join('\n');
+    const copied = runtime.instructions
+      .filter((i) => i.op === 'COPY')
+      .map((i) => i.args)
+      .join('\n');
     assert.match(copied, /deploy\/docker\/healthcheck\.mjs/, 'the probe is in the image');
     const probe = readFileSync(join(REPO_ROOT, 'deploy/docker/healthcheck.mjs'), 'utf8');
     const pkg = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };

@@ -57,14 +57,32 @@ interface Kustomization {
 }
 
 /** The kustomization features this renderer implements; any other key fails the render. */
-export const SUPPORTED_KUSTOMIZATION_KEYS: ReadonlySet<string> = new Set(['apiVersion', 'kind', 'namespace', 'labels', 'images', 'replicas', 'patches', 'resources']);
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PersistentVolume', 'StorageClass', 'PriorityClass', 'CustomResourceDefinition']);
+export const SUPPORTED_KUSTOMIZATION_KEYS: ReadonlySet<string> = new Set([
+  'apiVersion',
+  'kind',
+  'namespace',
+  'labels',
+  'images',
+  'replicas',
+  'patches',
+  'resources',
+]);
+const CLUSTER_SCOPED = new Set([
+  'Namespace',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'PersistentVolume',
+  'StorageClass',
+  'PriorityClass',
+  'CustomResourceDefinition',
+]);
 const SCALABLE = new Set(['Deployment', 'StatefulSet', 'ReplicaSet', 'ReplicationController']);
 
 /** `kustomize build dir`, for the features in SUPPORTED_KUSTOMIZATION_KEYS. */
 export function renderKustomization(dir: string): K8sObject[] {
   const k = loadYaml<Kustomization>(join(dir, 'kustomization.yaml'));
-  for (const key of Object.keys(k)) assert.ok(SUPPORTED_KUSTOMIZATION_KEYS.has(key), `${dir}/kustomization.yaml uses ${key}, which the tests' renderer does not implement`);
+  for (const key of Object.keys(k))
+    assert.ok(SUPPORTED_KUSTOMIZATION_KEYS.has(key), `${dir}/kustomization.yaml uses ${key}, which the tests' renderer does not implement`);
   let objects: JsonObject[] = (k.resources ?? []).flatMap((entry) => {
     const path = join(dir, entry);
     return (statSync(path).isDirectory() ? renderKustomization(path) : loadYamlDocuments(path)).map(asJson);
@@ -122,7 +140,9 @@ function podContainersOf(object: JsonObject): JsonObject[] {
 }
 
 function matchesTarget(object: JsonObject, target: PatchTarget): boolean {
-  const [group, version] = String(object['apiVersion']).includes('/') ? String(object['apiVersion']).split('/') : ['', String(object['apiVersion'])];
+  const [group, version] = String(object['apiVersion']).includes('/')
+    ? String(object['apiVersion']).split('/')
+    : ['', String(object['apiVersion'])];
   const metadata = object['metadata'];
   const name = isObject(metadata) ? metadata['name'] : undefined;
   const namespace = isObject(metadata) ? metadata['namespace'] : undefined;
@@ -145,13 +165,18 @@ function applyPatch(objects: JsonObject[], entry: { path?: string; patch?: strin
     const ops = docs[0];
     assert.ok(entry.target, `${where}: a JSON6902 patch needs a target`);
     const target = entry.target;
-    assert.ok(objects.some((o) => matchesTarget(o, target)), `${where} selects no object`);
+    assert.ok(
+      objects.some((o) => matchesTarget(o, target)),
+      `${where} selects no object`,
+    );
     return objects.map((o) => (matchesTarget(o, target) ? jsonPatch(o, ops, where) : o));
   }
   let result = objects;
   for (const doc of docs) {
     assert.ok(isObject(doc) && isObject(doc['metadata']), `${where}: a strategic-merge patch is an object with metadata`);
-    const [group, version] = String(doc['apiVersion']).includes('/') ? String(doc['apiVersion']).split('/') : ['', String(doc['apiVersion'])];
+    const [group, version] = String(doc['apiVersion']).includes('/')
+      ? String(doc['apiVersion']).split('/')
+      : ['', String(doc['apiVersion'])];
     const namespace = doc['metadata']['namespace'];
     const target: PatchTarget = entry.target ?? {
       group,
@@ -160,10 +185,14 @@ function applyPatch(objects: JsonObject[], entry: { path?: string; patch?: strin
       name: String(doc['metadata']['name']),
       ...(typeof namespace === 'string' ? { namespace } : {}),
     };
-    assert.ok(result.some((o) => matchesTarget(o, target)), `${where} patches no object (${target.kind}/${target.name})`);
-    result = doc['$patch'] === 'delete'
-      ? result.filter((o) => !matchesTarget(o, target))
-      : result.map((o) => (matchesTarget(o, target) ? (strategicMerge(o, doc, []) as JsonObject) : o));
+    assert.ok(
+      result.some((o) => matchesTarget(o, target)),
+      `${where} patches no object (${target.kind}/${target.name})`,
+    );
+    result =
+      doc['$patch'] === 'delete'
+        ? result.filter((o) => !matchesTarget(o, target))
+        : result.map((o) => (matchesTarget(o, target) ? (strategicMerge(o, doc, []) as JsonObject) : o));
   }
   return result;
 }
@@ -208,7 +237,8 @@ function strategicMerge(dest: JsonValue | undefined, patch: JsonValue, path: rea
     }
     const current = out[key];
     const mergeKey = mergeKeyOf([...path, key]);
-    if (Array.isArray(value) && mergeKey !== undefined && Array.isArray(current)) out[key] = mergeList(current, value, mergeKey, [...path, key]);
+    if (Array.isArray(value) && mergeKey !== undefined && Array.isArray(current))
+      out[key] = mergeList(current, value, mergeKey, [...path, key]);
     else if (Array.isArray(value)) out[key] = value.map((v) => (isObject(v) ? withoutDirectives(v) : structuredClone(v)));
     else if (isObject(value)) out[key] = strategicMerge(current, value, [...path, key]);
     else out[key] = value;
@@ -239,7 +269,11 @@ function mergeList(dest: JsonValue[], patch: JsonValue[], key: string, path: rea
 }
 
 function withoutDirectives(value: JsonObject): JsonObject {
-  return Object.fromEntries(Object.entries(value).filter(([k]) => k !== '$patch').map(([k, v]) => [k, isObject(v) ? withoutDirectives(v) : structuredClone(v)]));
+  return Object.fromEntries(
+    Object.entries(value)
+      .filter(([k]) => k !== '$patch')
+      .map(([k, v]) => [k, isObject(v) ? withoutDirectives(v) : structuredClone(v)]),
+  );
 }
 
 /** RFC 6902 add, replace and remove (the operations overlays use). */
@@ -247,7 +281,10 @@ function jsonPatch(target: JsonObject, ops: JsonValue[], where: string): JsonObj
   const doc = structuredClone(target);
   for (const op of ops) {
     assert.ok(isObject(op) && typeof op['op'] === 'string' && typeof op['path'] === 'string', `${where}: an operation has op and path`);
-    const tokens = op['path'].split('/').slice(1).map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    const tokens = op['path']
+      .split('/')
+      .slice(1)
+      .map((t) => t.replace(/~1/g, '/').replace(/~0/g, '~'));
     const last = tokens.pop();
     assert.ok(last !== undefined, `${where}: ${op['op']} of the whole document`);
     let parent: JsonValue = doc;
@@ -286,7 +323,12 @@ export interface KeyRef {
 export interface EnvVar {
   name: string;
   value?: string;
-  valueFrom?: { fieldRef?: { fieldPath: string }; secretKeyRef?: KeyRef; configMapKeyRef?: KeyRef; resourceFieldRef?: { resource: string } };
+  valueFrom?: {
+    fieldRef?: { fieldPath: string };
+    secretKeyRef?: KeyRef;
+    configMapKeyRef?: KeyRef;
+    resourceFieldRef?: { resource: string };
+  };
 }
 
 export interface EnvFromSource {
@@ -397,7 +439,10 @@ export interface StatefulSetObject extends K8sObject {
     minReadySeconds?: number;
     selector: LabelSelector;
     template: { metadata: { labels?: Record<string, string> }; spec: PodSpec };
-    volumeClaimTemplates?: { metadata: { name: string; labels?: Record<string, string> }; spec: { accessModes: string[]; resources: { requests: { storage: string } } } }[];
+    volumeClaimTemplates?: {
+      metadata: { name: string; labels?: Record<string, string> };
+      spec: { accessModes: string[]; resources: { requests: { storage: string } } };
+    }[];
   };
 }
 
@@ -407,7 +452,12 @@ export interface DataObject extends K8sObject {
 }
 
 export interface ServiceObject extends K8sObject {
-  spec: { clusterIP?: string; publishNotReadyAddresses?: boolean; selector?: Record<string, string>; ports?: { name?: string; port: number; targetPort?: number | string }[] };
+  spec: {
+    clusterIP?: string;
+    publishNotReadyAddresses?: boolean;
+    selector?: Record<string, string>;
+    ports?: { name?: string; port: number; targetPort?: number | string }[];
+  };
 }
 
 export interface PodDisruptionBudgetObject extends K8sObject {
@@ -440,13 +490,20 @@ export function isSidecar(pod: PodSpec, container: Container): boolean {
 }
 
 /** A ConfigMap's data, or a Secret's (stringData, then base64 data decoded). */
-export function dataOf(objects: readonly K8sObject[], kind: 'ConfigMap' | 'Secret', name: string, optional = false): Record<string, string> | undefined {
+export function dataOf(
+  objects: readonly K8sObject[],
+  kind: 'ConfigMap' | 'Secret',
+  name: string,
+  optional = false,
+): Record<string, string> | undefined {
   const object = objectsOfKind<DataObject>(objects, kind).find((o) => o.metadata.name === name);
   if (!object) {
     assert.ok(optional, `${kind} ${name} exists`);
     return undefined;
   }
-  const data = Object.fromEntries(Object.entries(object.data ?? {}).map(([k, v]) => [k, kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v]));
+  const data = Object.fromEntries(
+    Object.entries(object.data ?? {}).map(([k, v]) => [k, kind === 'Secret' ? Buffer.from(v, 'base64').toString('utf8') : v]),
+  );
   return { ...data, ...(object.stringData ?? {}) };
 }
 
@@ -474,7 +531,11 @@ export function statefulSetPod(sts: StatefulSetObject, ordinal: number, ip?: str
   return {
     name,
     namespace: sts.metadata.namespace ?? 'default',
-    labels: { ...sts.spec.template.metadata.labels, 'statefulset.kubernetes.io/pod-name': name, 'apps.kubernetes.io/pod-index': String(ordinal) },
+    labels: {
+      ...sts.spec.template.metadata.labels,
+      'statefulset.kubernetes.io/pod-name': name,
+      'apps.kubernetes.io/pod-index': String(ordinal),
+    },
     ...(ip !== undefined ? { ip } : {}),
   };
 }
@@ -520,7 +581,8 @@ export function containerEnvironment(container: Container, pod: PodIdentity, obj
     const ref = from.configMapRef ?? from.secretRef;
     assert.ok(ref, `${container.name}: envFrom names a ConfigMap or a Secret`);
     const data = dataOf(objects, from.configMapRef ? 'ConfigMap' : 'Secret', ref.name, ref.optional) ?? {};
-    for (const [key, value] of Object.entries(data)) if (ENV_NAME.test(`${from.prefix ?? ''}${key}`)) env[`${from.prefix ?? ''}${key}`] = value;
+    for (const [key, value] of Object.entries(data))
+      if (ENV_NAME.test(`${from.prefix ?? ''}${key}`)) env[`${from.prefix ?? ''}${key}`] = value;
   }
   for (const e of container.env ?? []) {
     const from = e.valueFrom;
@@ -536,7 +598,10 @@ export function containerEnvironment(container: Container, pod: PodIdentity, obj
 }
 
 /** command and args, $(VAR)-expanded from the container's environment as the kubelet does. */
-export function containerInvocation(container: Container, env: Readonly<Record<string, string>>): { command: string[] | undefined; args: string[] | undefined } {
+export function containerInvocation(
+  container: Container,
+  env: Readonly<Record<string, string>>,
+): { command: string[] | undefined; args: string[] | undefined } {
   return {
     command: container.command?.map((a) => expandReferences(a, env)),
     args: container.args?.map((a) => expandReferences(a, env)),
@@ -552,15 +617,22 @@ export function danglingReferences(container: Container, objects: readonly K8sOb
   const defined = new Set<string>();
   for (const from of container.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
-    if (ref) for (const key of Object.keys(dataOf(objects, from.configMapRef ? 'ConfigMap' : 'Secret', ref.name, true) ?? {})) defined.add(`${from.prefix ?? ''}${key}`);
+    if (ref)
+      for (const key of Object.keys(dataOf(objects, from.configMapRef ? 'ConfigMap' : 'Secret', ref.name, true) ?? {}))
+        defined.add(`${from.prefix ?? ''}${key}`);
   }
   const dangling: string[] = [];
   for (const e of container.env ?? []) {
-    if (e.value !== undefined) for (const name of referencesOf(e.value)) if (!defined.has(name)) dangling.push(`${container.name}: env ${e.name} -> $(${name})`);
+    if (e.value !== undefined)
+      for (const name of referencesOf(e.value)) if (!defined.has(name)) dangling.push(`${container.name}: env ${e.name} -> $(${name})`);
     defined.add(e.name);
   }
-  for (const [field, list] of [['command', container.command], ['args', container.args]] as const) {
-    for (const arg of list ?? []) for (const name of referencesOf(arg)) if (!defined.has(name)) dangling.push(`${container.name}: ${field} ${arg} -> $(${name})`);
+  for (const [field, list] of [
+    ['command', container.command],
+    ['args', container.args],
+  ] as const) {
+    for (const arg of list ?? [])
+      for (const name of referencesOf(arg)) if (!defined.has(name)) dangling.push(`${container.name}: ${field} ${arg} -> $(${name})`);
   }
   return dangling;
 }

@@ -41,7 +41,18 @@
 import assert from 'node:assert/strict';
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  chownSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -53,7 +64,18 @@ import { healthStatus } from '../../harness/grpc-probe.js';
 import { NetnsLab, netnsUnavailable, removeStaleNetns, type LabHost } from '../testkit/netns-lab.js';
 import { KAD_CLI } from '../../harness/process-cluster.js';
 import { waitFor } from '../../harness/wait-for.js';
-import { K8S_BASE_DIR, K8S_PRODUCTION_DIR, REPO_ROOT, finalStage, imageOf, kadServices, loadCompose, loadDockerfile, stageEnv, type K8sObject } from './deploy-files.js';
+import {
+  K8S_BASE_DIR,
+  K8S_PRODUCTION_DIR,
+  REPO_ROOT,
+  finalStage,
+  imageOf,
+  kadServices,
+  loadCompose,
+  loadDockerfile,
+  stageEnv,
+  type K8sObject,
+} from './deploy-files.js';
 import {
   containerEnvironment,
   containerInvocation,
@@ -79,7 +101,8 @@ function unavailable(): string | undefined {
   const reason = netnsUnavailable();
   if (reason !== undefined) return reason;
   if (!natsServerInstalled()) return 'nats-server is not installed (Debian: apt-get install -y nats-server); the NATS sidecar runs it';
-  if (spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status !== 0) return "setpriv (util-linux) is missing: it runs each container as its securityContext's user";
+  if (spawnSync('setpriv', ['--version'], { stdio: 'ignore' }).status !== 0)
+    return "setpriv (util-linux) is missing: it runs each container as its securityContext's user";
   if (!existsSync(KAD_CLI)) return `${KAD_CLI} is missing: run npm run build`;
   return undefined;
 }
@@ -154,18 +177,28 @@ class StatefulSetInNetns {
   readonly pods: PodRun[] = [];
   private readonly dockerfile = loadDockerfile();
   private readonly imageEnv = stageEnv(finalStage(this.dockerfile));
-  private readonly imageWorkdir = finalStage(this.dockerfile).instructions.filter((i) => i.op === 'WORKDIR').pop()?.args.trim() ?? '/';
+  private readonly imageWorkdir =
+    finalStage(this.dockerfile)
+      .instructions.filter((i) => i.op === 'WORKDIR')
+      .pop()
+      ?.args.trim() ?? '/';
   private readonly kadImage = imageOf(kadServices(loadCompose())[0]![1]) ?? '';
   private lab: NetnsLab | undefined;
 
   /** `objects`: the rendered manifests and whatever else the cluster holds (the operator's Secrets). */
-  constructor(private readonly objects: readonly K8sObject[], readonly replicas: number) {
+  constructor(
+    private readonly objects: readonly K8sObject[],
+    readonly replicas: number,
+  ) {
     this.sts = oneOfKind<StatefulSetObject>(objects, 'StatefulSet');
     this.template = this.sts.spec.template.spec;
     chmodSync(this.workDir, 0o755); // the pods' users walk into it
     mkdirSync(this.logDir);
     assert.notEqual(this.template.enableServiceLinks, true, 'service-link variables are not made here');
-    assert.ok((this.template.initContainers ?? []).every((c) => c.restartPolicy === 'Always'), 'only native sidecars among the init containers');
+    assert.ok(
+      (this.template.initContainers ?? []).every((c) => c.restartPolicy === 'Always'),
+      'only native sidecars among the init containers',
+    );
   }
 
   private get network(): NetnsLab {
@@ -222,7 +255,9 @@ class StatefulSetInNetns {
       }
       const source = volume.configMap ?? volume.secret;
       assert.ok(source, `volume ${volume.name}: only emptyDir, configMap, secret and claim templates are made here`);
-      const data = volume.configMap ? dataOf(this.objects, 'ConfigMap', volume.configMap.name) : dataOf(this.objects, 'Secret', volume.secret!.secretName);
+      const data = volume.configMap
+        ? dataOf(this.objects, 'ConfigMap', volume.configMap.name)
+        : dataOf(this.objects, 'Secret', volume.secret!.secretName);
       assert.ok(data);
       mkdirSync(volumeDir, { recursive: true });
       for (const { key, path } of source.items ?? Object.keys(data).map((k) => ({ key: k, path: k }))) {
@@ -247,7 +282,9 @@ class StatefulSetInNetns {
       return { path: m.mountPath, dir: join(volumeDir, m.subPath ?? '') };
     });
     // The project's image holds the checkout at its WORKDIR.
-    const roots = [...mounts, ...(kind === 'kad' ? [{ path: this.imageWorkdir, dir: REPO_ROOT }] : [])].sort((a, b) => b.path.length - a.path.length);
+    const roots = [...mounts, ...(kind === 'kad' ? [{ path: this.imageWorkdir, dir: REPO_ROOT }] : [])].sort(
+      (a, b) => b.path.length - a.path.length,
+    );
     const hostPath = (value: string): string => {
       // Already a path of this machine (the checkout's CLI, say): a checkout under /tmp must not
       // be taken for the pod's /tmp volume.
@@ -257,7 +294,9 @@ class StatefulSetInNetns {
     };
     const defined = containerEnvironment(spec, pod, this.objects);
     const { command, args } = containerInvocation(spec, defined);
-    const env = Object.fromEntries(Object.entries({ ...(kind === 'kad' ? this.imageEnv : {}), ...defined }).map(([k, v]) => [k, hostPath(v)]));
+    const env = Object.fromEntries(
+      Object.entries({ ...(kind === 'kad' ? this.imageEnv : {}), ...defined }).map(([k, v]) => [k, hostPath(v)]),
+    );
     return {
       spec,
       sidecar: isSidecar(this.template, spec),
@@ -281,7 +320,8 @@ class StatefulSetInNetns {
     const own = spec.securityContext ?? {};
     const uid = own.runAsUser ?? pod.runAsUser;
     const gid = own.runAsGroup ?? pod.runAsGroup;
-    if ((own.runAsNonRoot ?? pod.runAsNonRoot) === true) assert.ok(uid !== undefined && uid !== 0, `${spec.name}: runAsNonRoot with a numeric runAsUser other than 0`);
+    if ((own.runAsNonRoot ?? pod.runAsNonRoot) === true)
+      assert.ok(uid !== undefined && uid !== 0, `${spec.name}: runAsNonRoot with a numeric runAsUser other than 0`);
     if (uid === undefined) return [];
     const groups = [...(pod.fsGroup !== undefined ? [pod.fsGroup] : []), ...(pod.supplementalGroups ?? [])];
     return [
@@ -306,8 +346,13 @@ class StatefulSetInNetns {
     for (const c of pod.containers.filter((x) => x.sidecar)) {
       this.start(pod, c);
       const probe = c.spec.startupProbe;
-      const budgetMs = probe ? seconds(probe.initialDelaySeconds, 0) + seconds(probe.periodSeconds, 10) * (probe.failureThreshold ?? 3) : 1_000;
-      await waitFor(`${pod.identity.name}/${c.spec.name} to start (logs in ${this.logDir})`, () => c.started || pod.deleted, { timeoutMs: budgetMs + 10_000, intervalMs: 50 });
+      const budgetMs = probe
+        ? seconds(probe.initialDelaySeconds, 0) + seconds(probe.periodSeconds, 10) * (probe.failureThreshold ?? 3)
+        : 1_000;
+      await waitFor(`${pod.identity.name}/${c.spec.name} to start (logs in ${this.logDir})`, () => c.started || pod.deleted, {
+        timeoutMs: budgetMs + 10_000,
+        intervalMs: 50,
+      });
     }
     for (const c of pod.containers.filter((x) => !x.sidecar)) this.start(pod, c);
   }
@@ -363,7 +408,7 @@ class StatefulSetInNetns {
     const startup = c.spec.startupProbe;
     if (startup) {
       await this.tick(pod, seconds(startup.initialDelaySeconds, 0));
-      for (let failures = 0; ; ) {
+      for (let failures = 0; ;) {
         if (!this.current(pod, c, generation)) return;
         const why = await this.probe(pod, c, startup);
         if (!this.current(pod, c, generation)) return;
@@ -405,7 +450,9 @@ class StatefulSetInNetns {
     const timeoutMs = seconds(probe.timeoutSeconds, 1);
     if (probe.exec) {
       const argv = [...c.user, ...execCommand(probe.exec.command.map(c.hostPath))];
-      return (await runToExit(this.network, pod.host, argv, { env: c.env, cwd: c.cwd, timeoutMs })) ? undefined : `exec ${probe.exec.command.join(' ')} failed`;
+      return (await runToExit(this.network, pod.host, argv, { env: c.env, cwd: c.cwd, timeoutMs }))
+        ? undefined
+        : `exec ${probe.exec.command.join(' ')} failed`;
     }
     if (probe.grpc) {
       // The kubelet dials the pod's address, in plaintext, and asks grpc.health.v1 for the service.
@@ -511,7 +558,12 @@ function operatorSecrets(sts: StatefulSetObject, replicas: number, ca: Certifica
     tls[`${pod}.key`] = cert.key.toString();
   }
   return [
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kad-nats-auth', namespace }, stringData: { password: randomBytes(16).toString('hex'), 'monitor-password': randomBytes(16).toString('hex') } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'kad-nats-auth', namespace },
+      stringData: { password: randomBytes(16).toString('hex'), 'monitor-password': randomBytes(16).toString('hex') },
+    },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kad-tls', namespace }, stringData: tls },
   ];
 }
@@ -520,7 +572,13 @@ function operatorSecrets(sts: StatefulSetObject, replicas: number, ca: Certifica
 function credentialsOf(pid: number): { uid: string; gid: string; groups: string; noNewPrivs: string; capBnd: string } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const field = (name: string) => new RegExp(`^${name}:\\s*(.*)$`, 'm').exec(status)?.[1]?.trim() ?? '';
-  return { uid: field('Uid').split(/\s+/)[0]!, gid: field('Gid').split(/\s+/)[0]!, groups: field('Groups'), noNewPrivs: field('NoNewPrivs'), capBnd: field('CapBnd') };
+  return {
+    uid: field('Uid').split(/\s+/)[0]!,
+    gid: field('Gid').split(/\s+/)[0]!,
+    groups: field('Groups'),
+    noNewPrivs: field('NoNewPrivs'),
+    capBnd: field('CapBnd'),
+  };
 }
 
 async function runStatefulSet(t: TestContext, objects: readonly K8sObject[], replicas: number): Promise<void> {
@@ -549,8 +607,16 @@ async function runStatefulSet(t: TestContext, objects: readonly K8sObject[], rep
 
     await step(`every pod is Ready by its own probes, each container as its securityContext's user`, async () => {
       const crashed = () => cluster.pods.some((p) => p.containers.some((c) => c.restarts > 0));
-      const outcome = await waitFor(`every pod to be Ready (logs in ${cluster.logDir})`, () => (crashed() ? 'restarted' : cluster.pods.every((p) => cluster.isReady(p)) && 'ready'), { timeoutMs: 90_000, intervalMs: 100 });
-      assert.equal(outcome, 'ready', `a container was restarted before its pod was Ready:\n${cluster.events().join('\n')}\n(logs in ${cluster.logDir})`);
+      const outcome = await waitFor(
+        `every pod to be Ready (logs in ${cluster.logDir})`,
+        () => (crashed() ? 'restarted' : cluster.pods.every((p) => cluster.isReady(p)) && 'ready'),
+        { timeoutMs: 90_000, intervalMs: 100 },
+      );
+      assert.equal(
+        outcome,
+        'ready',
+        `a container was restarted before its pod was Ready:\n${cluster.events().join('\n')}\n(logs in ${cluster.logDir})`,
+      );
       t.diagnostic(`${cluster.pods.length} pods Ready in ${Date.now() - started} ms (logs in ${cluster.logDir})`);
       const pod = cluster.template.securityContext ?? {};
       for (const p of cluster.pods) {
@@ -559,7 +625,11 @@ async function runStatefulSet(t: TestContext, objects: readonly K8sObject[], rep
           const what = `${p.identity.name}/${c.spec.name}`;
           assert.equal(own.uid, String(c.spec.securityContext?.runAsUser ?? pod.runAsUser), `${what}: uid`);
           assert.equal(own.gid, String(c.spec.securityContext?.runAsGroup ?? pod.runAsGroup), `${what}: gid`);
-          assert.equal(own.groups, [...(pod.fsGroup !== undefined ? [pod.fsGroup] : []), ...(pod.supplementalGroups ?? [])].join(' '), `${what}: fsGroup as a supplementary group`);
+          assert.equal(
+            own.groups,
+            [...(pod.fsGroup !== undefined ? [pod.fsGroup] : []), ...(pod.supplementalGroups ?? [])].join(' '),
+            `${what}: fsGroup as a supplementary group`,
+          );
           assert.equal(own.noNewPrivs, '1', `${what}: allowPrivilegeEscalation: false`);
           assert.match(own.capBnd, /^0+$/, `${what}: every capability dropped`);
         }
@@ -575,25 +645,45 @@ async function runStatefulSet(t: TestContext, objects: readonly K8sObject[], rep
       }
     };
     const putOn = (p: PodRun, key: string, value: string, replicasWanted: number) =>
-      waitFor(`${key} through ${p.identity.name} to be stored on ${replicasWanted} pods`, async () => {
-        const reply = json<{ acknowledged: number; attempted: number }>(await kad(p, ['put', key, value, '--timeout-ms', '15000']), `put ${key}`);
-        if (reply.acknowledged !== replicasWanted) throw new Error(`stored on ${reply.acknowledged} of ${reply.attempted}`);
-        return true;
-      }, { timeoutMs: 45_000, intervalMs: 250 });
+      waitFor(
+        `${key} through ${p.identity.name} to be stored on ${replicasWanted} pods`,
+        async () => {
+          const reply = json<{ acknowledged: number; attempted: number }>(
+            await kad(p, ['put', key, value, '--timeout-ms', '15000']),
+            `put ${key}`,
+          );
+          if (reply.acknowledged !== replicasWanted) throw new Error(`stored on ${reply.acknowledged} of ${reply.attempted}`);
+          return true;
+        },
+        { timeoutMs: 45_000, intervalMs: 250 },
+      );
     const readBack = (p: PodRun, key: string, value: string) =>
-      waitFor(`${key} through ${p.identity.name}`, async () => {
-        const reply = json<{ found: boolean; value?: string }>(await kad(p, ['get', key, '--encoding', 'utf8', '--timeout-ms', '10000']), `get ${key}`);
-        if (!reply.found) throw new Error('not found');
-        assert.equal(reply.value, value);
-        return true;
-      }, { timeoutMs: 30_000, intervalMs: 250 });
+      waitFor(
+        `${key} through ${p.identity.name}`,
+        async () => {
+          const reply = json<{ found: boolean; value?: string }>(
+            await kad(p, ['get', key, '--encoding', 'utf8', '--timeout-ms', '10000']),
+            `get ${key}`,
+          );
+          if (!reply.found) throw new Error('not found');
+          assert.equal(reply.value, value);
+          return true;
+        },
+        { timeoutMs: 30_000, intervalMs: 250 },
+      );
 
-    await step('the nodes find each other through the headless Service\'s names (kubectl exec ... kad stats --json)', async () => {
-      await waitFor('every routing table to know every other pod', async () => {
-        const stats = await Promise.all(cluster.pods.map(async (p) => json<{ contacts: number; node: string }>(await kad(p, ['stats']), `${p.identity.name} stats`)));
-        stats.forEach((s, i) => assert.equal(s.node, cluster.pods[i]!.identity.name, 'KAD_NODE is the pod name'));
-        return stats.every((s) => s.contacts >= cluster.pods.length - 1);
-      }, { timeoutMs: 45_000, intervalMs: 500 });
+    await step("the nodes find each other through the headless Service's names (kubectl exec ... kad stats --json)", async () => {
+      await waitFor(
+        'every routing table to know every other pod',
+        async () => {
+          const stats = await Promise.all(
+            cluster.pods.map(async (p) => json<{ contacts: number; node: string }>(await kad(p, ['stats']), `${p.identity.name} stats`)),
+          );
+          stats.forEach((s, i) => assert.equal(s.node, cluster.pods[i]!.identity.name, 'KAD_NODE is the pod name'));
+          return stats.every((s) => s.contacts >= cluster.pods.length - 1);
+        },
+        { timeoutMs: 45_000, intervalMs: 500 },
+      );
     });
 
     await step(`a Put through ${writer.identity.name} is stored on every pod and read back through every pod`, async () => {
@@ -601,22 +691,31 @@ async function runStatefulSet(t: TestContext, objects: readonly K8sObject[], rep
       for (const p of cluster.pods) await readBack(p, 'k8s-before', 'stored by every pod');
     });
 
-    await step(`${first.identity.name} deleted (everyone's bootstrap peer): it stops cleanly, and the rest stay Ready and serve Get and Put`, async () => {
-      const ended = await cluster.deletePod(first);
-      const sidecars = first.containers.filter((c) => c.sidecar).map((c) => c.spec.name);
-      assert.deepEqual(ended.map((e) => e.container).slice(-sidecars.length), sidecars.reverse(), 'the sidecar stops after the node');
-      assert.deepEqual(ended.find((e) => e.container === 'kad')?.exit, 'exit 0', 'the node exits 0 on SIGTERM within the grace period');
-      assert.ok((await tcpConnect(first.ip, 7400, 500)) !== undefined, `${first.identity.name}'s address answers no more`);
-      for (const p of survivors) await readBack(p, 'k8s-before', 'stored by every pod');
-      await putOn(writer, 'k8s-after', `written without ${first.identity.name}`, survivors.length);
-      for (const p of survivors) await readBack(p, 'k8s-after', `written without ${first.identity.name}`);
-      assert.ok(survivors.every((p) => cluster.isReady(p)), 'the other pods stay Ready');
-    });
+    await step(
+      `${first.identity.name} deleted (everyone's bootstrap peer): it stops cleanly, and the rest stay Ready and serve Get and Put`,
+      async () => {
+        const ended = await cluster.deletePod(first);
+        const sidecars = first.containers.filter((c) => c.sidecar).map((c) => c.spec.name);
+        assert.deepEqual(ended.map((e) => e.container).slice(-sidecars.length), sidecars.reverse(), 'the sidecar stops after the node');
+        assert.deepEqual(ended.find((e) => e.container === 'kad')?.exit, 'exit 0', 'the node exits 0 on SIGTERM within the grace period');
+        assert.ok((await tcpConnect(first.ip, 7400, 500)) !== undefined, `${first.identity.name}'s address answers no more`);
+        for (const p of survivors) await readBack(p, 'k8s-before', 'stored by every pod');
+        await putOn(writer, 'k8s-after', `written without ${first.identity.name}`, survivors.length);
+        for (const p of survivors) await readBack(p, 'k8s-after', `written without ${first.identity.name}`);
+        assert.ok(
+          survivors.every((p) => cluster.isReady(p)),
+          'the other pods stay Ready',
+        );
+      },
+    );
 
     await step('no container was restarted: no exit, no failed startup or liveness probe', async () => {
       const events = cluster.events();
       if (events.length > 0) t.diagnostic(events.join('\n'));
-      assert.deepEqual(cluster.pods.flatMap((p) => p.containers.filter((c) => c.restarts > 0).map((c) => `${p.identity.name}/${c.spec.name}`)), []);
+      assert.deepEqual(
+        cluster.pods.flatMap((p) => p.containers.filter((c) => c.restarts > 0).map((c) => `${p.identity.name}/${c.spec.name}`)),
+        [],
+      );
     });
   } catch (err) {
     failed = true;
@@ -628,16 +727,24 @@ async function runStatefulSet(t: TestContext, objects: readonly K8sObject[], rep
   }
 }
 
-test('deploy/k8s/base: the StatefulSet\'s pods as processes in network namespaces, probed as the kubelet would', { timeout: 120_000 }, async (t) => {
-  const reason = unavailable();
-  if (reason) return t.skip(reason);
-  const objects = renderKustomization(K8S_BASE_DIR);
-  const sts = oneOfKind<StatefulSetObject>(objects, 'StatefulSet');
-  await runStatefulSet(t, objects, sts.spec.replicas ?? 1);
-});
+test(
+  "deploy/k8s/base: the StatefulSet's pods as processes in network namespaces, probed as the kubelet would",
+  { timeout: 120_000 },
+  async (t) => {
+    const reason = unavailable();
+    if (reason) return t.skip(reason);
+    const objects = renderKustomization(K8S_BASE_DIR);
+    const sts = oneOfKind<StatefulSetObject>(objects, 'StatefulSet');
+    await runStatefulSet(t, objects, sts.spec.replicas ?? 1);
+  },
+);
 
-test('deploy/k8s/overlays/production: the same with mutual TLS and the operator\'s Secrets', { timeout: 120_000 }, async (t) => {
-  const reason = unavailable() ?? (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0 ? 'openssl is missing: it makes the certificates of the Secret kad-tls' : undefined);
+test("deploy/k8s/overlays/production: the same with mutual TLS and the operator's Secrets", { timeout: 120_000 }, async (t) => {
+  const reason =
+    unavailable() ??
+    (spawnSync('openssl', ['version'], { stdio: 'ignore' }).status !== 0
+      ? 'openssl is missing: it makes the certificates of the Secret kad-tls'
+      : undefined);
   if (reason) return t.skip(reason);
   const objects = renderKustomization(K8S_PRODUCTION_DIR);
   const sts = oneOfKind<StatefulSetObject>(objects, 'StatefulSet');

@@ -75,7 +75,11 @@ function key(o: K8sObject): string {
 function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]));
+    return Object.fromEntries(
+      Object.keys(value)
+        .sort()
+        .map((k) => [k, sortKeys((value as Record<string, unknown>)[k])]),
+    );
   }
   return value;
 }
@@ -168,14 +172,19 @@ describe('deploy/k8s', () => {
     assert.equal(env['KAD_NODE'], `${sts['metadata']['name']}-1`);
     assert.equal(env['KAD_ADVERTISE'], `${sts['metadata']['name']}-1.${svc}.${ns}.svc:7400`);
     assert.equal(env['KAD_BOOTSTRAP'], `${sts['metadata']['name']}-0.${svc}.${ns}.svc:7400`);
-    const claim = sts['spec']['volumeClaimTemplates'].find((c: Json) => kad['volumeMounts'].some((m: Json) => m['name'] === c['metadata']['name'] && m['mountPath'] === env['KAD_DATA_DIR']));
+    const claim = sts['spec']['volumeClaimTemplates'].find((c: Json) =>
+      kad['volumeMounts'].some((m: Json) => m['name'] === c['metadata']['name'] && m['mountPath'] === env['KAD_DATA_DIR']),
+    );
     assert.ok(claim, 'a volumeClaimTemplate mounted at KAD_DATA_DIR');
     // Every KAD_* key is a real setting, and the pod's environment is one `kad node` accepts.
     const known = new Set<string>(SETTINGS.map((s) => s.env));
     for (const name of Object.keys(env).filter((k) => k.startsWith('KAD_'))) assert.ok(known.has(name), `${name} is not a KAD_* setting`);
     const imageEnv = stageEnv(finalStage(loadDockerfile()));
     const config = resolveNodeConfig(settingValues({}, { ...imageEnv, ...env }));
-    assert.deepEqual(config.natsUrl?.map((url) => parseNatsUrl(url).url), ['nats://127.0.0.1:4222']);
+    assert.deepEqual(
+      config.natsUrl?.map((url) => parseNatsUrl(url).url),
+      ['nats://127.0.0.1:4222'],
+    );
   });
 
   test('the image is the one docker-compose.yml builds', () => {
@@ -194,7 +203,10 @@ describe('deploy/k8s', () => {
 
   test('every $(VAR) in env, command and args refers to a variable defined above it (else Kubernetes leaves it as is)', () => {
     const pod = (one('StatefulSet') as StatefulSetObject).spec.template.spec;
-    assert.deepEqual(podContainers(pod).flatMap((c) => danglingReferences(c, objects)), []);
+    assert.deepEqual(
+      podContainers(pod).flatMap((c) => danglingReferences(c, objects)),
+      [],
+    );
   });
 
   test('probes: on the HTTP port (KAD_HTTP_LISTEN): /healthz for startup and liveness, /readyz (the self-audit) for readiness; scrape annotations', () => {
@@ -206,11 +218,18 @@ describe('deploy/k8s', () => {
     const paths = { startupProbe: '/healthz', readinessProbe: '/readyz', livenessProbe: '/healthz' };
     for (const [probe, path] of Object.entries(paths)) {
       assert.ok(kad[probe], `${probe} present`);
-      assert.deepEqual(Object.keys(kad[probe]).filter((k) => ['grpc', 'httpGet', 'tcpSocket', 'exec'].includes(k)), ['httpGet'], `${probe} is an HTTP probe`);
+      assert.deepEqual(
+        Object.keys(kad[probe]).filter((k) => ['grpc', 'httpGet', 'tcpSocket', 'exec'].includes(k)),
+        ['httpGet'],
+        `${probe} is an HTTP probe`,
+      );
       assert.deepEqual([kad[probe]['httpGet']['path'], kad[probe]['httpGet']['port']], [path, 'http'], `${probe} asks ${path}`);
     }
     const annotations = sts['spec']['template']['metadata']['annotations'];
-    assert.deepEqual([annotations['prometheus.io/scrape'], annotations['prometheus.io/port'], annotations['prometheus.io/path']], ['true', String(http), '/metrics']);
+    assert.deepEqual(
+      [annotations['prometheus.io/scrape'], annotations['prometheus.io/port'], annotations['prometheus.io/path']],
+      ['true', String(http), '/metrics'],
+    );
   });
 
   test('security: non-root, read-only root filesystem, no privilege escalation, capabilities dropped; requests and limits', () => {
@@ -254,7 +273,10 @@ describe('deploy/k8s', () => {
     const client = only('Service').find((s) => s['spec']['clusterIP'] !== 'None');
     assert.ok(client, 'a client Service');
     assert.ok(matches(client['spec']['selector'], labels));
-    assert.deepEqual(client['spec']['ports'].map((p: Json) => p['port']), [7400]);
+    assert.deepEqual(
+      client['spec']['ports'].map((p: Json) => p['port']),
+      [7400],
+    );
   });
 
   test('NetworkPolicy: only the cluster and labelled clients reach port 7400; nothing reaches NATS', () => {
@@ -267,13 +289,27 @@ describe('deploy/k8s', () => {
     const ports = rules.flatMap((r) => r['ports'] ?? []).map((p: Json) => p['port']);
     assert.ok(ports.length > 0 && ports.every((p) => p === 7400 || p === 9400), `only 7400 and 9400 open: ${ports.join(', ')}`);
     for (const rule of rules.filter((r) => (r['ports'] ?? []).some((p: Json) => p['port'] === 9400))) {
-      assert.deepEqual(rule['ports'].map((p: Json) => p['port']), [9400]);
-      assert.ok(rule['from'].every((f: Json) => f['podSelector']?.['matchLabels']?.['app.kubernetes.io/name'] === 'prometheus'), 'the HTTP port only to Prometheus');
+      assert.deepEqual(
+        rule['ports'].map((p: Json) => p['port']),
+        [9400],
+      );
+      assert.ok(
+        rule['from'].every((f: Json) => f['podSelector']?.['matchLabels']?.['app.kubernetes.io/name'] === 'prometheus'),
+        'the HTTP port only to Prometheus',
+      );
     }
-    assert.ok(rules.every((r) => Array.isArray(r['from']) && r['from'].length > 0), 'every rule names who may connect (no allow-all)');
-    assert.ok(rules.some((r) => r['from'].some((f: Json) => f['podSelector'] && !f['namespaceSelector'] && matches(f['podSelector']['matchLabels'], labels))), 'peers: the cluster\'s own pods');
+    assert.ok(
+      rules.every((r) => Array.isArray(r['from']) && r['from'].length > 0),
+      'every rule names who may connect (no allow-all)',
+    );
+    assert.ok(
+      rules.some((r) =>
+        r['from'].some((f: Json) => f['podSelector'] && !f['namespaceSelector'] && matches(f['podSelector']['matchLabels'], labels)),
+      ),
+      "peers: the cluster's own pods",
+    );
   });
-  test('the bus is authenticated: the NATS sidecar runs the ConfigMap nats-server.conf, whose user for every pod is exactly its node\'s subjects', () => {
+  test("the bus is authenticated: the NATS sidecar runs the ConfigMap nats-server.conf, whose user for every pod is exactly its node's subjects", () => {
     const sts = one('StatefulSet');
     const pod = podSpecOf(sts)!;
     const nats = (pod['initContainers'] ?? []).find((c: Json) => String(c['image']).startsWith('nats:'));
@@ -299,7 +335,10 @@ describe('deploy/k8s', () => {
       nodeUsers.map((u, i) => ({ node: `${sts['metadata']['name']}-${i}`, user: u, password: { env: 'NATS_PASSWORD' } })),
       { user: 'kad-monitor', password: { env: 'NATS_MONITOR_PASSWORD' } },
     );
-    assert.ok(text.includes(expected), `the ConfigMap's authorization block is not authorizationBlock() of the pods' users; expected:\n${expected}`);
+    assert.ok(
+      text.includes(expected),
+      `the ConfigMap's authorization block is not authorizationBlock() of the pods' users; expected:\n${expected}`,
+    );
     assert.equal(text.match(/^authorization\s*\{/gm)?.length, 1, 'one authorization block');
     for (const variable of ['NATS_PASSWORD', 'NATS_MONITOR_PASSWORD']) assert.ok(sidecarEnv[variable], `the sidecar has ${variable}`);
 
@@ -319,7 +358,10 @@ describe('deploy/k8s', () => {
     const dir = mkdtempSync(join(tmpdir(), 'kad-k8s-nats-'));
     try {
       writeFileSync(join(dir, 'nats-server.conf'), text);
-      const check = spawnSync('nats-server', ['-c', join(dir, 'nats-server.conf'), '-t'], { encoding: 'utf8', env: { ...process.env, ...sidecarEnv } });
+      const check = spawnSync('nats-server', ['-c', join(dir, 'nats-server.conf'), '-t'], {
+        encoding: 'utf8',
+        env: { ...process.env, ...sidecarEnv },
+      });
       if (!check.error) assert.equal(check.status, 0, `nats-server -t rejects the ConfigMap's config:\n${check.stderr}`);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -338,9 +380,15 @@ describe('deploy/k8s/overlays/production', () => {
   const TLS_SECRET = 'kad-tls';
   /** What the operator creates (docs/DEPLOYMENT.md): the overlay ships neither Secret. */
   const operatorSecrets: K8sObject[] = [
-    { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kad-nats-auth', namespace: 'kademlia' }, stringData: { password: 'p', 'monitor-password': 'm' } },
+    {
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'kad-nats-auth', namespace: 'kademlia' },
+      stringData: { password: 'p', 'monitor-password': 'm' },
+    },
   ];
-  const envOf = (container: Container, ordinal: number) => podEnvironment(container, statefulSetPod(sts, ordinal), [...prod, ...operatorSecrets]);
+  const envOf = (container: Container, ordinal: number) =>
+    podEnvironment(container, statefulSetPod(sts, ordinal), [...prod, ...operatorSecrets]);
 
   test('every object validates against the Kubernetes schema (kubernetes-models 4.5)', () => {
     for (const object of prod) {
@@ -350,10 +398,11 @@ describe('deploy/k8s/overlays/production', () => {
     }
   });
 
-  test('no credentials in the repository are deployed: the example Secret is left out, and the Secrets the pods use are the operator\'s', () => {
+  test("no credentials in the repository are deployed: the example Secret is left out, and the Secrets the pods use are the operator's", () => {
     assert.deepEqual(objectsOfKind(prod, 'Secret'), [], 'no Secret is rendered');
     const referenced = new Set<string>();
-    for (const c of podContainers(pod)) for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
+    for (const c of podContainers(pod))
+      for (const e of c.env ?? []) if (e.valueFrom?.secretKeyRef) referenced.add(e.valueFrom.secretKeyRef.name);
     for (const v of pod.volumes ?? []) if (v.secret) referenced.add(v.secret.secretName);
     assert.deepEqual([...referenced].sort(), ['kad-nats-auth', TLS_SECRET]);
   });
@@ -361,13 +410,18 @@ describe('deploy/k8s/overlays/production', () => {
   test('more replicas than the base, within the NATS users the config has; the PDB still lets one go at a time', () => {
     const replicas = sts.spec.replicas ?? 1;
     assert.ok(replicas > (baseSts.spec.replicas ?? 1), `${replicas} replicas`);
-    const natsConf = oneOfKind<K8sObject & { data: Record<string, string> }>(objectsOfKind(prod, 'ConfigMap').filter((c) => c.metadata.name === 'kad-nats-config'), 'ConfigMap').data['nats-server.conf'] ?? '';
-    for (let i = 0; i < replicas; i++) assert.ok(natsConf.includes(`user: "${sts.metadata.name}-${i}"`), `a NATS user for ${sts.metadata.name}-${i}`);
+    const natsConf =
+      oneOfKind<K8sObject & { data: Record<string, string> }>(
+        objectsOfKind(prod, 'ConfigMap').filter((c) => c.metadata.name === 'kad-nats-config'),
+        'ConfigMap',
+      ).data['nats-server.conf'] ?? '';
+    for (let i = 0; i < replicas; i++)
+      assert.ok(natsConf.includes(`user: "${sts.metadata.name}-${i}"`), `a NATS user for ${sts.metadata.name}-${i}`);
     const pdb = oneOfKind<PodDisruptionBudgetObject>(prod, 'PodDisruptionBudget');
     assert.equal(pdb.spec.maxUnavailable, 1);
   });
 
-  test('resources: requests and limits for both containers, above the base\'s; limits at least the requests', () => {
+  test("resources: requests and limits for both containers, above the base's; limits at least the requests", () => {
     const basePod = baseSts.spec.template.spec;
     for (const c of [kad, nats]) {
       const was = containerNamed(basePod, c.name);
@@ -380,7 +434,10 @@ describe('deploy/k8s/overlays/production', () => {
       }
     }
     const storage = sts.spec.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '0';
-    assert.ok(quantity(storage) > quantity(baseSts.spec.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '0'), `volume ${storage}`);
+    assert.ok(
+      quantity(storage) > quantity(baseSts.spec.volumeClaimTemplates?.[0]?.spec.resources.requests.storage ?? '0'),
+      `volume ${storage}`,
+    );
   });
 
   test('mutual TLS: each pod reads its own certificate and key, and the CA, from the Secret kad-tls; `kad node` accepts the settings', () => {
@@ -400,11 +457,19 @@ describe('deploy/k8s/overlays/production', () => {
       );
       seen.add(env['KAD_TLS_KEY']!);
       const config = resolveNodeConfig(settingValues({}, { ...imageEnv, ...env }));
-      assert.deepEqual(config.tls, { certFile: env['KAD_TLS_CERT'], keyFile: env['KAD_TLS_KEY'], caFile: env['KAD_TLS_CA'] }, `${podName}: mutual TLS`);
+      assert.deepEqual(
+        config.tls,
+        { certFile: env['KAD_TLS_CERT'], keyFile: env['KAD_TLS_KEY'], caFile: env['KAD_TLS_CA'] },
+        `${podName}: mutual TLS`,
+      );
       assert.equal(config.network, 'kad-production', `${podName}: its own network name`);
     }
     assert.equal(seen.size, sts.spec.replicas, 'no two pods share a key');
-    assert.deepEqual(podContainers(pod).flatMap((c) => danglingReferences(c, [...prod, ...operatorSecrets])), [], 'every $(VAR) expands');
+    assert.deepEqual(
+      podContainers(pod).flatMap((c) => danglingReferences(c, [...prod, ...operatorSecrets])),
+      [],
+      'every $(VAR) expands',
+    );
   });
 
   test("probes: the base's, on the plaintext HTTP port, which mutual TLS on the node port leaves alone; NATS's as in the base", () => {
@@ -421,20 +486,41 @@ describe('deploy/k8s/overlays/production', () => {
   test('placement: at most one pod per Kubernetes node, spread over zones', () => {
     const labels = sts.spec.template.metadata.labels;
     const required = pod.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? [];
-    assert.ok(required.some((t) => t.topologyKey === 'kubernetes.io/hostname' && matches(t.labelSelector?.matchLabels ?? {}, labels)), 'required anti-affinity on the host name');
-    assert.equal(pod.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution, undefined, 'the preferred rule is replaced');
-    assert.ok((pod.topologySpreadConstraints ?? []).some((t) => t.topologyKey === 'topology.kubernetes.io/zone' && matches(t.labelSelector?.matchLabels ?? {}, labels)), 'spread over zones');
+    assert.ok(
+      required.some((t) => t.topologyKey === 'kubernetes.io/hostname' && matches(t.labelSelector?.matchLabels ?? {}, labels)),
+      'required anti-affinity on the host name',
+    );
+    assert.equal(
+      pod.affinity?.podAntiAffinity?.preferredDuringSchedulingIgnoredDuringExecution,
+      undefined,
+      'the preferred rule is replaced',
+    );
+    assert.ok(
+      (pod.topologySpreadConstraints ?? []).some(
+        (t) => t.topologyKey === 'topology.kubernetes.io/zone' && matches(t.labelSelector?.matchLabels ?? {}, labels),
+      ),
+      'spread over zones',
+    );
   });
 
   test('the same images as the base and docker-compose.yml; everything not patched is the base', () => {
-    assert.deepEqual(podContainers(pod).map((c) => [c.name, c.image]), podContainers(baseSts.spec.template.spec).map((c) => [c.name, c.image]));
+    assert.deepEqual(
+      podContainers(pod).map((c) => [c.name, c.image]),
+      podContainers(baseSts.spec.template.spec).map((c) => [c.name, c.image]),
+    );
     const compose = loadCompose();
     assert.equal(nats.image, imageOf(compose.services['nats'] ?? {}));
     assert.deepEqual([...new Set(kadServices(compose).map(([, s]) => imageOf(s)))], [kad.image]);
     const patched = new Set(['StatefulSet/kademlia/kad', 'ConfigMap/kademlia/kad-config', 'Secret/kademlia/kad-nats-auth']);
-    for (const object of base.filter((o) => !patched.has(key(o)))) assert.deepEqual(prod.find((o) => key(o) === key(object)), object, key(object));
+    for (const object of base.filter((o) => !patched.has(key(o))))
+      assert.deepEqual(
+        prod.find((o) => key(o) === key(object)),
+        object,
+        key(object),
+      );
     // Security settings and volumes of the base stay as they were.
     assert.deepEqual(pod.securityContext, baseSts.spec.template.spec.securityContext);
-    for (const c of podContainers(pod)) assert.deepEqual(c.securityContext, containerNamed(baseSts.spec.template.spec, c.name).securityContext, c.name);
+    for (const c of podContainers(pod))
+      assert.deepEqual(c.securityContext, containerNamed(baseSts.spec.template.spec, c.name).securityContext, c.name);
   });
 });

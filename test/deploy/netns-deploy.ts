@@ -43,7 +43,12 @@ function kadEntrypoint(dockerfile: Dockerfile): string[] {
  * (compose `entrypoint`, Kubernetes `command`) replaces the image's and drops its CMD;
  * arguments (compose `command`, Kubernetes `args`) replace the CMD.
  */
-export function containerArgv(kind: ImageKind, dockerfile: Dockerfile, entrypoint: readonly string[] | undefined, args: readonly string[] | undefined): string[] {
+export function containerArgv(
+  kind: ImageKind,
+  dockerfile: Dockerfile,
+  entrypoint: readonly string[] | undefined,
+  args: readonly string[] | undefined,
+): string[] {
   if (kind === 'nats') {
     // The official image: ENTRYPOINT docker-entrypoint.sh, which prepends nats-server to
     // arguments that start with '-'.
@@ -81,7 +86,12 @@ export function execCommand(argv: readonly string[]): string[] {
 
 /** Runs argv in the host's namespace; true when it exits 0 within `timeoutMs` (it is killed
  * at the deadline). */
-export function runToExit(lab: NetnsLab, host: LabHost, argv: readonly string[], options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs: number }): Promise<boolean> {
+export function runToExit(
+  lab: NetnsLab,
+  host: LabHost,
+  argv: readonly string[],
+  options: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs: number },
+): Promise<boolean> {
   return new Promise((resolve) => {
     const child = lab.spawn(host, argv, { cwd: options.cwd, env: options.env, log: 'ignore' });
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs);

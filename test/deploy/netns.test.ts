@@ -55,7 +55,8 @@ const BOOTSTRAP_SERVICE = 'node-1';
 function unavailable(): string | undefined {
   const reason = netnsUnavailable();
   if (reason !== undefined) return reason;
-  if (!natsServerInstalled()) return 'nats-server is not installed (Debian: apt-get install -y nats-server); the compose nats service runs it';
+  if (!natsServerInstalled())
+    return 'nats-server is not installed (Debian: apt-get install -y nats-server); the compose nats service runs it';
   if (!existsSync(KAD_CLI)) return `${KAD_CLI} is missing: run npm run build`;
   return undefined;
 }
@@ -122,7 +123,12 @@ class NetnsCompose {
     const kadImage = imageOf(kadServices(this.compose)[0]![1]) ?? '';
     const kind = imageKind(imageOf(spec) ?? '', kadImage);
     assert.equal(kind === 'kad', this.kad.has(service), `${service}: the kad image is built from deploy/docker/Dockerfile`);
-    const entrypoint = spec.entrypoint === undefined ? undefined : typeof spec.entrypoint === 'string' ? spec.entrypoint.trim().split(/\s+/) : spec.entrypoint;
+    const entrypoint =
+      spec.entrypoint === undefined
+        ? undefined
+        : typeof spec.entrypoint === 'string'
+          ? spec.entrypoint.trim().split(/\s+/)
+          : spec.entrypoint;
     return containerArgv(kind, this.dockerfile, entrypoint, spec.command === undefined ? undefined : commandOf(spec));
   }
 
@@ -182,20 +188,30 @@ class NetnsCompose {
 
   /** The service's compose healthcheck (or the image's HEALTHCHECK), run inside its namespace. */
   healthcheckArgv(host: Host): string[] {
-    const test = host.spec.healthcheck?.test ?? (this.kad.has(host.service) ? ['CMD', ...stageHealthcheck(finalStage(this.dockerfile))!] : undefined);
+    const test =
+      host.spec.healthcheck?.test ?? (this.kad.has(host.service) ? ['CMD', ...stageHealthcheck(finalStage(this.dockerfile))!] : undefined);
     assert.ok(Array.isArray(test) && test[0] === 'CMD', `${host.service}: exec-form healthcheck`);
     return execCommand(test.slice(1));
   }
 
   runHealthcheck(host: Host): Promise<boolean> {
-    return runToExit(this.network, host.net, this.healthcheckArgv(host), { cwd: REPO_ROOT, env: host.env, timeoutMs: durationMs(host.spec.healthcheck?.timeout, 5_000) });
+    return runToExit(this.network, host.net, this.healthcheckArgv(host), {
+      cwd: REPO_ROOT,
+      env: host.env,
+      timeoutMs: durationMs(host.spec.healthcheck?.timeout, 5_000),
+    });
   }
 
   private async waitHealthy(host: Host): Promise<void> {
-    await waitFor(`${host.service} to pass its healthcheck (logs in ${this.logDir})`, async () => {
-      if (host.process?.exitCode !== null && host.process?.exitCode !== undefined) throw new Error(`${host.service} exited with ${host.process.exitCode}`);
-      return this.runHealthcheck(host);
-    }, { timeoutMs: 30_000, intervalMs: 200 });
+    await waitFor(
+      `${host.service} to pass its healthcheck (logs in ${this.logDir})`,
+      async () => {
+        if (host.process?.exitCode !== null && host.process?.exitCode !== undefined)
+          throw new Error(`${host.service} exited with ${host.process.exitCode}`);
+        return this.runHealthcheck(host);
+      },
+      { timeoutMs: 30_000, intervalMs: 200 },
+    );
   }
 
   /** The kad services that own a gRPC port (`kad node`, the transport actor). */
@@ -223,103 +239,123 @@ class NetnsCompose {
 
 // ---------------------------------------------------------------- the test
 
-test('docker-compose.yml as processes in network namespaces: Put/Get across nodes, a node cut off and rejoining', { timeout: 120_000 }, async (t) => {
-  const reason = unavailable();
-  if (reason) {
-    t.skip(reason);
-    return;
-  }
-  const stale = removeStaleNetns();
-  if (stale.length > 0) t.diagnostic(`removed leftovers of an earlier run: ${stale.join(', ')}`);
-  const cluster = new NetnsCompose();
-  const clients = new Map<string, DhtClient>();
-  let failed = false;
-  /** A subtest that is skipped once an earlier one failed (the cluster is then in doubt). */
-  const step = (name: string, fn: () => Promise<void>) =>
-    t.test(name, async (s) => {
-      if (failed) return s.skip('an earlier step failed');
-      try {
-        await fn();
-      } catch (err) {
-        failed = true;
-        throw err;
-      }
-    });
-  try {
-    cluster.buildNetwork();
-    const started = Date.now();
-    await cluster.up();
-    t.diagnostic(`${cluster.hosts.length} services healthy in ${Date.now() - started} ms (logs in ${cluster.logDir})`);
+test(
+  'docker-compose.yml as processes in network namespaces: Put/Get across nodes, a node cut off and rejoining',
+  { timeout: 120_000 },
+  async (t) => {
+    const reason = unavailable();
+    if (reason) {
+      t.skip(reason);
+      return;
+    }
+    const stale = removeStaleNetns();
+    if (stale.length > 0) t.diagnostic(`removed leftovers of an earlier run: ${stale.join(', ')}`);
+    const cluster = new NetnsCompose();
+    const clients = new Map<string, DhtClient>();
+    let failed = false;
+    /** A subtest that is skipped once an earlier one failed (the cluster is then in doubt). */
+    const step = (name: string, fn: () => Promise<void>) =>
+      t.test(name, async (s) => {
+        if (failed) return s.skip('an earlier step failed');
+        try {
+          await fn();
+        } catch (err) {
+          failed = true;
+          throw err;
+        }
+      });
+    try {
+      cluster.buildNetwork();
+      const started = Date.now();
+      await cluster.up();
+      t.diagnostic(`${cluster.hosts.length} services healthy in ${Date.now() - started} ms (logs in ${cluster.logDir})`);
 
-    const nodes = cluster.grpcHosts();
-    for (const h of nodes) clients.set(h.service, new DhtClient(cluster.grpcAddress(h)));
-    const client = (h: { service: string }) => clients.get(h.service)!;
-    const colocated = nodes.filter((h) => commandOf(h.spec)[0] === 'node' && h.service !== BOOTSTRAP_SERVICE);
-    const victim = colocated[0];
-    assert.ok(victim, 'a co-located node other than the bootstrap node to cut off');
-    const others = nodes.filter((h) => h !== victim);
+      const nodes = cluster.grpcHosts();
+      for (const h of nodes) clients.set(h.service, new DhtClient(cluster.grpcAddress(h)));
+      const client = (h: { service: string }) => clients.get(h.service)!;
+      const colocated = nodes.filter((h) => commandOf(h.spec)[0] === 'node' && h.service !== BOOTSTRAP_SERVICE);
+      const victim = colocated[0];
+      assert.ok(victim, 'a co-located node other than the bootstrap node to cut off');
+      const others = nodes.filter((h) => h !== victim);
 
-    await step('every node serves gRPC health from outside its namespace, and the tables fill', async () => {
-      assert.ok(nodes.length >= 3, `${nodes.length} nodes`);
-      for (const h of nodes) assert.equal(await healthStatus(cluster.grpcAddress(h)), 'SERVING', h.service);
-      await waitFor('every routing table to know every other node', async () => {
-        const stats = await Promise.all(nodes.map((h) => client(h).stats({ timeoutMs: 2_000 })));
-        return stats.every((s) => s.contacts >= nodes.length - 1);
-      }, { timeoutMs: 30_000, intervalMs: 200 });
-    });
+      await step('every node serves gRPC health from outside its namespace, and the tables fill', async () => {
+        assert.ok(nodes.length >= 3, `${nodes.length} nodes`);
+        for (const h of nodes) assert.equal(await healthStatus(cluster.grpcAddress(h)), 'SERVING', h.service);
+        await waitFor(
+          'every routing table to know every other node',
+          async () => {
+            const stats = await Promise.all(nodes.map((h) => client(h).stats({ timeoutMs: 2_000 })));
+            return stats.every((s) => s.contacts >= nodes.length - 1);
+          },
+          { timeoutMs: 30_000, intervalMs: 200 },
+        );
+      });
 
-    // Each Put and Get is retried until it succeeds: on a loaded 2-core machine a single RPC can
-    // miss its 2 s deadline. What is asserted is where the value ends up, not the first try.
-    const putOn = (writer: Host, key: string, value: string, replicas: number) =>
-      waitFor(`${key} through ${writer.service} to be stored on ${replicas} nodes`, async () => {
-        const reply = await client(writer).put(key, value, { timeoutMs: 15_000 });
-        if (reply.acknowledged !== replicas) throw new Error(`stored on ${reply.acknowledged} of ${reply.attempted}`);
-        return true;
-      }, { timeoutMs: 30_000, intervalMs: 250 });
-    const readBack = (reader: Host, key: string, value: string) =>
-      waitFor(`${key} through ${reader.service}`, async () => {
-        const got = await client(reader).get(key, { timeoutMs: 10_000 });
-        if (!got.found) throw new Error('not found');
-        assert.equal(Buffer.from(got.value).toString(), value);
-        return true;
-      }, { timeoutMs: 30_000, intervalMs: 250 });
-    const before = (h: Host) => `written through ${h.service}`;
-    const during = `written while ${victim.service} was away`;
+      // Each Put and Get is retried until it succeeds: on a loaded 2-core machine a single RPC can
+      // miss its 2 s deadline. What is asserted is where the value ends up, not the first try.
+      const putOn = (writer: Host, key: string, value: string, replicas: number) =>
+        waitFor(
+          `${key} through ${writer.service} to be stored on ${replicas} nodes`,
+          async () => {
+            const reply = await client(writer).put(key, value, { timeoutMs: 15_000 });
+            if (reply.acknowledged !== replicas) throw new Error(`stored on ${reply.acknowledged} of ${reply.attempted}`);
+            return true;
+          },
+          { timeoutMs: 30_000, intervalMs: 250 },
+        );
+      const readBack = (reader: Host, key: string, value: string) =>
+        waitFor(
+          `${key} through ${reader.service}`,
+          async () => {
+            const got = await client(reader).get(key, { timeoutMs: 10_000 });
+            if (!got.found) throw new Error('not found');
+            assert.equal(Buffer.from(got.value).toString(), value);
+            return true;
+          },
+          { timeoutMs: 30_000, intervalMs: 250 },
+        );
+      const before = (h: Host) => `written through ${h.service}`;
+      const during = `written while ${victim.service} was away`;
 
-    await step('a value Put through each node is stored on every node and read back through every other node', async () => {
-      await Promise.all(nodes.map((writer) => putOn(writer, `before-${writer.service}`, before(writer), nodes.length)));
-      for (const writer of nodes) {
-        for (const reader of nodes.filter((h) => h !== writer)) await readBack(reader, `before-${writer.service}`, before(writer));
-      }
-    });
+      await step('a value Put through each node is stored on every node and read back through every other node', async () => {
+        await Promise.all(nodes.map((writer) => putOn(writer, `before-${writer.service}`, before(writer), nodes.length)));
+        for (const writer of nodes) {
+          for (const reader of nodes.filter((h) => h !== writer)) await readBack(reader, `before-${writer.service}`, before(writer));
+        }
+      });
 
-    await step(`${victim.service} cut off (link down): the other nodes keep serving Put and Get`, async () => {
-      cluster.cut(victim);
-      await assert.rejects(healthStatus(cluster.grpcAddress(victim), 500), `${victim.service} should be unreachable`);
-      await Promise.all(others.map((writer) => putOn(writer, `during-${writer.service}`, during, others.length)));
-      for (const reader of others) {
-        for (const writer of nodes) await readBack(reader, `before-${writer.service}`, before(writer));
-        for (const writer of others) await readBack(reader, `during-${writer.service}`, during);
-      }
-    });
+      await step(`${victim.service} cut off (link down): the other nodes keep serving Put and Get`, async () => {
+        cluster.cut(victim);
+        await assert.rejects(healthStatus(cluster.grpcAddress(victim), 500), `${victim.service} should be unreachable`);
+        await Promise.all(others.map((writer) => putOn(writer, `during-${writer.service}`, during, others.length)));
+        for (const reader of others) {
+          for (const writer of nodes) await readBack(reader, `before-${writer.service}`, before(writer));
+          for (const writer of others) await readBack(reader, `during-${writer.service}`, during);
+        }
+      });
 
-    await step(`link back up: ${victim.service} rejoins, reads what was written while it was away, and stores again`, async () => {
-      cluster.reconnect(victim);
-      await waitFor(`${victim.service} to answer health checks again`, async () => (await healthStatus(cluster.grpcAddress(victim), 1_000)) === 'SERVING', { timeoutMs: 30_000, intervalMs: 200 });
-      // It never received the during-* records: finding them means it reaches the others.
-      for (const writer of others) await readBack(victim, `during-${writer.service}`, during);
-      // And the others reach it: a Put through the bootstrap node is stored on every node.
-      const writer = nodes.find((h) => h.service === BOOTSTRAP_SERVICE)!;
-      await putOn(writer, 'after-rejoin', 'everyone has this', nodes.length);
-      await readBack(victim, 'after-rejoin', 'everyone has this');
-    });
-  } catch (err) {
-    failed = true;
-    throw err;
-  } finally {
-    for (const c of clients.values()) c.close();
-    await cluster.down();
-    if (!failed) rmSync(cluster.workDir, { recursive: true, force: true });
-    else t.diagnostic(`kept logs in ${cluster.logDir}`);
-  }
-});
+      await step(`link back up: ${victim.service} rejoins, reads what was written while it was away, and stores again`, async () => {
+        cluster.reconnect(victim);
+        await waitFor(
+          `${victim.service} to answer health checks again`,
+          async () => (await healthStatus(cluster.grpcAddress(victim), 1_000)) === 'SERVING',
+          { timeoutMs: 30_000, intervalMs: 200 },
+        );
+        // It never received the during-* records: finding them means it reaches the others.
+        for (const writer of others) await readBack(victim, `during-${writer.service}`, during);
+        // And the others reach it: a Put through the bootstrap node is stored on every node.
+        const writer = nodes.find((h) => h.service === BOOTSTRAP_SERVICE)!;
+        await putOn(writer, 'after-rejoin', 'everyone has this', nodes.length);
+        await readBack(victim, 'after-rejoin', 'everyone has this');
+      });
+    } catch (err) {
+      failed = true;
+      throw err;
+    } finally {
+      for (const c of clients.values()) c.close();
+      await cluster.down();
+      if (!failed) rmSync(cluster.workDir, { recursive: true, force: true });
+      else t.diagnostic(`kept logs in ${cluster.logDir}`);
+    }
+  },
+);

@@ -60,110 +60,123 @@ function repositoryFilesOf(service: ComposeService): { source: string; target: s
   });
 }
 
-test('the image on Docker: the compose services as containers, Put/Get across nodes, one node stopped', { timeout: 20 * 60_000 }, async (t) => {
-  const reason = dockerEngineUnavailable();
-  if (reason) {
-    t.skip(reason);
-    return;
-  }
-  const compose = loadCompose();
-  const imageEnv = stageEnv(finalStage(loadDockerfile()));
-  const natsEntry = Object.entries(compose.services).find(([, s]) => s.image?.startsWith('nats:'));
-  assert.ok(natsEntry, 'compose has a nats service');
-  const [natsName, natsService] = natsEntry;
-  const kad = kadServices(compose);
+test(
+  'the image on Docker: the compose services as containers, Put/Get across nodes, one node stopped',
+  { timeout: 20 * 60_000 },
+  async (t) => {
+    const reason = dockerEngineUnavailable();
+    if (reason) {
+      t.skip(reason);
+      return;
+    }
+    const compose = loadCompose();
+    const imageEnv = stageEnv(finalStage(loadDockerfile()));
+    const natsEntry = Object.entries(compose.services).find(([, s]) => s.image?.startsWith('nats:'));
+    assert.ok(natsEntry, 'compose has a nats service');
+    const [natsName, natsService] = natsEntry;
+    const kad = kadServices(compose);
 
-  const engine = await DockerEngine.start();
-  // testcontainers reads the engine from the environment; Ryuk's image cannot be pulled here,
-  // so this test removes what it starts itself.
-  Object.assign(process.env, { DOCKER_HOST: engine.host, TESTCONTAINERS_RYUK_DISABLED: 'true' });
-  let network: StartedNetwork | undefined;
-  const containers = new Map<string, StartedTestContainer>();
-  const clients = new Map<string, DhtClient>();
-  const volumes = new Set<string>();
-  try {
-    t.diagnostic('building deploy/docker/Dockerfile with --network host');
-    await engine.buildProjectImage(IMAGE);
-    network = await new Network().start();
+    const engine = await DockerEngine.start();
+    // testcontainers reads the engine from the environment; Ryuk's image cannot be pulled here,
+    // so this test removes what it starts itself.
+    Object.assign(process.env, { DOCKER_HOST: engine.host, TESTCONTAINERS_RYUK_DISABLED: 'true' });
+    let network: StartedNetwork | undefined;
+    const containers = new Map<string, StartedTestContainer>();
+    const clients = new Map<string, DhtClient>();
+    const volumes = new Set<string>();
+    try {
+      t.diagnostic('building deploy/docker/Dockerfile with --network host');
+      await engine.buildProjectImage(IMAGE);
+      network = await new Network().start();
 
-    const nats = new GenericContainer(natsService.image!)
-      .withNetwork(network)
-      .withNetworkAliases(natsName)
-      .withCommand(commandOf(natsService))
-      .withCopyFilesToContainer(repositoryFilesOf(natsService))
-      .withWaitStrategy(Wait.forHealthCheck())
-      .withStartupTimeout(60_000);
-    if (typeof natsService.working_dir === 'string') nats.withWorkingDir(natsService.working_dir);
-    const natsHealth = healthCheckOf(natsService.healthcheck);
-    if (natsHealth) nats.withHealthCheck(natsHealth);
-    containers.set(natsName, await nats.start());
-
-    const start = async (name: string) => {
-      const service = compose.services[name]!;
-      const env = environmentOf(service);
-      const port = listenPort(env, imageEnv);
-      const command = commandOf(service);
-      const serves = command[0] === 'node' || command[1] === 'transport';
-      const mounts = namedVolumesOf(service, compose).map((m) => ({ source: `${VOLUME_PREFIX}${m.source}`, target: m.target }));
-      for (const m of mounts) volumes.add(m.source);
-      let container = new GenericContainer(IMAGE)
-        .withNetwork(network!)
-        .withNetworkAliases(name)
-        .withEnvironment(env)
-        .withCommand(command)
-        // A source that is a name, not a path, is a named volume to the engine.
-        .withBindMounts(mounts.map((m) => ({ ...m, mode: 'rw' as const })))
+      const nats = new GenericContainer(natsService.image!)
+        .withNetwork(network)
+        .withNetworkAliases(natsName)
+        .withCommand(commandOf(natsService))
+        .withCopyFilesToContainer(repositoryFilesOf(natsService))
         .withWaitStrategy(Wait.forHealthCheck())
-        .withStartupTimeout(90_000);
-      const health = healthCheckOf(service.healthcheck);
-      if (health) container = container.withHealthCheck(health);
-      if (serves) container = container.withExposedPorts(port);
-      const started = await container.start();
-      containers.set(name, started);
-      if (serves) clients.set(name, new DhtClient(`${started.getHost()}:${started.getMappedPort(port)}`));
-    };
-    // Compose order: services with no kad dependency first (node-1), then the rest together.
-    const first = kad.filter(([, s]) => !dependenciesOf(s).some((d) => kad.some(([n]) => n === d.name))).map(([n]) => n);
-    for (const name of first) await start(name);
-    await Promise.all(kad.map(([n]) => n).filter((n) => !first.includes(n)).map(start));
+        .withStartupTimeout(60_000);
+      if (typeof natsService.working_dir === 'string') nats.withWorkingDir(natsService.working_dir);
+      const natsHealth = healthCheckOf(natsService.healthcheck);
+      if (natsHealth) nats.withHealthCheck(natsHealth);
+      containers.set(natsName, await nats.start());
 
-    const nodes = [...clients.entries()];
-    assert.ok(nodes.length >= 3);
-    await waitFor('routing tables to know every other node', async () => {
-      const stats = await Promise.all(nodes.map(([, c]) => c.stats({ timeoutMs: 2_000 })));
-      return stats.every((s) => s.contacts >= nodes.length - 1);
-    }, { timeoutMs: 60_000, intervalMs: 500 });
+      const start = async (name: string) => {
+        const service = compose.services[name]!;
+        const env = environmentOf(service);
+        const port = listenPort(env, imageEnv);
+        const command = commandOf(service);
+        const serves = command[0] === 'node' || command[1] === 'transport';
+        const mounts = namedVolumesOf(service, compose).map((m) => ({ source: `${VOLUME_PREFIX}${m.source}`, target: m.target }));
+        for (const m of mounts) volumes.add(m.source);
+        let container = new GenericContainer(IMAGE)
+          .withNetwork(network!)
+          .withNetworkAliases(name)
+          .withEnvironment(env)
+          .withCommand(command)
+          // A source that is a name, not a path, is a named volume to the engine.
+          .withBindMounts(mounts.map((m) => ({ ...m, mode: 'rw' as const })))
+          .withWaitStrategy(Wait.forHealthCheck())
+          .withStartupTimeout(90_000);
+        const health = healthCheckOf(service.healthcheck);
+        if (health) container = container.withHealthCheck(health);
+        if (serves) container = container.withExposedPorts(port);
+        const started = await container.start();
+        containers.set(name, started);
+        if (serves) clients.set(name, new DhtClient(`${started.getHost()}:${started.getMappedPort(port)}`));
+      };
+      // Compose order: services with no kad dependency first (node-1), then the rest together.
+      const first = kad.filter(([, s]) => !dependenciesOf(s).some((d) => kad.some(([n]) => n === d.name))).map(([n]) => n);
+      for (const name of first) await start(name);
+      await Promise.all(
+        kad
+          .map(([n]) => n)
+          .filter((n) => !first.includes(n))
+          .map(start),
+      );
 
-    for (const [writer, client] of nodes) {
-      const reply = await client.put(`tc-${writer}`, `through ${writer}`);
-      assert.equal(reply.acknowledged, nodes.length, `${writer}: stored on ${reply.acknowledged} of ${reply.attempted}`);
-    }
-    for (const [reader, client] of nodes) {
-      for (const [writer] of nodes) {
-        const got = await client.get(`tc-${writer}`);
-        assert.equal(Buffer.from(got.value).toString(), `through ${writer}`, `tc-${writer} through ${reader}`);
+      const nodes = [...clients.entries()];
+      assert.ok(nodes.length >= 3);
+      await waitFor(
+        'routing tables to know every other node',
+        async () => {
+          const stats = await Promise.all(nodes.map(([, c]) => c.stats({ timeoutMs: 2_000 })));
+          return stats.every((s) => s.contacts >= nodes.length - 1);
+        },
+        { timeoutMs: 60_000, intervalMs: 500 },
+      );
+
+      for (const [writer, client] of nodes) {
+        const reply = await client.put(`tc-${writer}`, `through ${writer}`);
+        assert.equal(reply.acknowledged, nodes.length, `${writer}: stored on ${reply.acknowledged} of ${reply.attempted}`);
       }
-    }
+      for (const [reader, client] of nodes) {
+        for (const [writer] of nodes) {
+          const got = await client.get(`tc-${writer}`);
+          assert.equal(Buffer.from(got.value).toString(), `through ${writer}`, `tc-${writer} through ${reader}`);
+        }
+      }
 
-    // Stop one co-located node that is not the bootstrap node: the others keep serving.
-    const [victim] = nodes.find(([name]) => name !== first[0] && commandOf(compose.services[name]!)[0] === 'node')!;
-    clients.get(victim)!.close();
-    clients.delete(victim);
-    await containers.get(victim)!.stop();
-    containers.delete(victim);
-    for (const [writer, client] of clients) {
-      const reply = await client.put(`tc-after-${writer}`, 'still here');
-      assert.equal(reply.acknowledged, clients.size, `${writer}: stored on ${reply.acknowledged} of ${reply.attempted}`);
-      for (const [, reader] of clients) assert.equal((await reader.get(`tc-${writer}`)).found, true);
+      // Stop one co-located node that is not the bootstrap node: the others keep serving.
+      const [victim] = nodes.find(([name]) => name !== first[0] && commandOf(compose.services[name]!)[0] === 'node')!;
+      clients.get(victim)!.close();
+      clients.delete(victim);
+      await containers.get(victim)!.stop();
+      containers.delete(victim);
+      for (const [writer, client] of clients) {
+        const reply = await client.put(`tc-after-${writer}`, 'still here');
+        assert.equal(reply.acknowledged, clients.size, `${writer}: stored on ${reply.acknowledged} of ${reply.attempted}`);
+        for (const [, reader] of clients) assert.equal((await reader.get(`tc-${writer}`)).found, true);
+      }
+    } finally {
+      for (const client of clients.values()) client.close();
+      await Promise.all([...containers.values()].map((c) => c.stop().catch(() => undefined)));
+      await network?.stop().catch(() => undefined);
+      if (volumes.size > 0) await engine.docker(['volume', 'rm', ...volumes], { allowFailure: true });
+      const left = await engine.leftovers();
+      const stopped = await engine.stop();
+      assert.deepEqual(left, [], 'nothing left on the engine');
+      if (engine.startedHere) assert.ok(stopped, 'the engine stopped');
     }
-  } finally {
-    for (const client of clients.values()) client.close();
-    await Promise.all([...containers.values()].map((c) => c.stop().catch(() => undefined)));
-    await network?.stop().catch(() => undefined);
-    if (volumes.size > 0) await engine.docker(['volume', 'rm', ...volumes], { allowFailure: true });
-    const left = await engine.leftovers();
-    const stopped = await engine.stop();
-    assert.deepEqual(left, [], 'nothing left on the engine');
-    if (engine.startedHere) assert.ok(stopped, 'the engine stopped');
-  }
-});
+  },
+);

@@ -66,10 +66,16 @@ describe('actor faults - one actor of a split node killed and started again', ()
       await waitFor(`${node.name}'s storage actor to answer`, async () => (await node.client.stats({ timeoutMs: 2_000 })).records >= 0);
       // Its reads reach the peers, which hand it back its share.
       assert.deepEqual((await readBack([node], keys, valueOf)).failed, [], 'every record read through the node');
-      await waitForHolding(census, node.address, owed, `${node.name} to hold again the ${owed.length} records it is among the k closest for (logs in ${cluster.logDir})`, {
-        timeoutMs: 10 * REPLICATE_MS,
-        intervalMs: REPLICATE_MS / 4,
-      });
+      await waitForHolding(
+        census,
+        node.address,
+        owed,
+        `${node.name} to hold again the ${owed.length} records it is among the k closest for (logs in ${cluster.logDir})`,
+        {
+          timeoutMs: 10 * REPLICATE_MS,
+          intervalMs: REPLICATE_MS / 4,
+        },
+      );
     } finally {
       census.close();
     }

@@ -99,7 +99,21 @@ describe('bad input - clients and peers', () => {
         /sender/,
       );
       await rejectsWith(
-        unary(peer, peer.Store, { sender: contact(randomBytes(32), '127.0.0.1:9'), record: { key: Buffer.from('k'), value: Buffer.from('v'), publisher: Buffer.alloc(3), createdMs: Date.now(), expiresMs: Date.now() + 60_000 } }, 2_000),
+        unary(
+          peer,
+          peer.Store,
+          {
+            sender: contact(randomBytes(32), '127.0.0.1:9'),
+            record: {
+              key: Buffer.from('k'),
+              value: Buffer.from('v'),
+              publisher: Buffer.alloc(3),
+              createdMs: Date.now(),
+              expiresMs: Date.now() + 60_000,
+            },
+          },
+          2_000,
+        ),
         grpc.status.INVALID_ARGUMENT,
         /publisher/,
       );
@@ -118,7 +132,13 @@ describe('bad input - clients and peers', () => {
       const garbage = Buffer.from([0xff, 0xff, 0xff, 0xff, 0x0f, 0x01]);
       await assert.rejects(
         new Promise((resolve, reject) =>
-          raw.makeUnaryRequest('/kademlia.v1.Peer/FindNode', (b: Buffer) => b, (b: Buffer) => b, garbage, (err, res) => (err ? reject(err) : resolve(res))),
+          raw.makeUnaryRequest(
+            '/kademlia.v1.Peer/FindNode',
+            (b: Buffer) => b,
+            (b: Buffer) => b,
+            garbage,
+            (err, res) => (err ? reject(err) : resolve(res)),
+          ),
         ),
         (err: grpc.ServiceError) => err.code !== grpc.status.OK,
       );
@@ -136,12 +156,15 @@ describe('bad input - clients and peers', () => {
     const hostile = new FakePeerIdentity(hostileAddress);
     const hostileId = hostile.id;
     const flood = (): v1.Contact[] =>
-      Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? contact(randomBytes(7), 'bad') : contact(randomBytes(32), `127.0.0.1:${unusedPort}`)));
+      Array.from({ length: 100 }, (_, i) =>
+        i % 3 === 0 ? contact(randomBytes(7), 'bad') : contact(randomBytes(32), `127.0.0.1:${unusedPort}`),
+      );
     const server = new grpc.Server();
     const pkg = kademliaPackage();
     let floods = 0;
     server.addService(pkg.Peer.service, {
-      Ping: (call: grpc.ServerUnaryCall<v1.PingRequest__Output, v1.PingResponse>, cb: grpc.sendUnaryData<v1.PingResponse>) => cb(null, hostile.pingReply(call.request)),
+      Ping: (call: grpc.ServerUnaryCall<v1.PingRequest__Output, v1.PingResponse>, cb: grpc.sendUnaryData<v1.PingResponse>) =>
+        cb(null, hostile.pingReply(call.request)),
       FindNode: (_call: unknown, cb: grpc.sendUnaryData<v1.FindNodeResponse>) => {
         floods++;
         cb(null, { responder: contact(hostileId, hostileAddress), closer: flood() });
@@ -150,9 +173,12 @@ describe('bad input - clients and peers', () => {
         floods++;
         cb(null, { responder: contact(hostileId, hostileAddress), closer: flood() });
       },
-      Store: (_call: unknown, cb: grpc.sendUnaryData<v1.StoreResponse>) => cb(null, { responder: contact(hostileId, hostileAddress), stored: true }),
+      Store: (_call: unknown, cb: grpc.sendUnaryData<v1.StoreResponse>) =>
+        cb(null, { responder: contact(hostileId, hostileAddress), stored: true }),
     });
-    await new Promise<void>((resolve, reject) => server.bindAsync(hostileAddress, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.bindAsync(hostileAddress, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+    );
     const peer = rawPeerClient(address);
     try {
       // Introduce the hostile peer to the node, as any peer does: by calling it with a sender.
@@ -166,7 +192,10 @@ describe('bad input - clients and peers', () => {
       const table = await node.routingTable();
       const all = table.buckets.flatMap((b) => [...b.contacts, ...b.replacements]);
       assert.ok(all.every((c) => c.id.length === 32 && c.address !== 'bad'));
-      assert.ok(all.every((c) => c.address !== `127.0.0.1:${unusedPort}`), 'a contact only heard of entered the table');
+      assert.ok(
+        all.every((c) => c.address !== `127.0.0.1:${unusedPort}`),
+        'a contact only heard of entered the table',
+      );
       assert.equal(await healthStatus(address), 'SERVING');
     } finally {
       peer.close();
@@ -183,12 +212,15 @@ describe('bad input - clients and peers', () => {
     const other = (): v1.Contact => contact(randomBytes(32), impostor);
     const server = new grpc.Server();
     server.addService(kademliaPackage().Peer.service, {
-      Ping: (call: grpc.ServerUnaryCall<v1.PingRequest__Output, v1.PingResponse>, cb: grpc.sendUnaryData<v1.PingResponse>) => cb(null, identity.pingReply(call.request)),
+      Ping: (call: grpc.ServerUnaryCall<v1.PingRequest__Output, v1.PingResponse>, cb: grpc.sendUnaryData<v1.PingResponse>) =>
+        cb(null, identity.pingReply(call.request)),
       FindNode: (_call: unknown, cb: grpc.sendUnaryData<v1.FindNodeResponse>) => cb(null, { responder: other(), closer: [] }),
       FindValue: (_call: unknown, cb: grpc.sendUnaryData<v1.FindValueResponse>) => cb(null, { responder: other(), closer: [] }),
       Store: (_call: unknown, cb: grpc.sendUnaryData<v1.StoreResponse>) => cb(null, { responder: other(), stored: true }),
     });
-    await new Promise<void>((resolve, reject) => server.bindAsync(impostor, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.bindAsync(impostor, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+    );
     const peer = rawPeerClient(address);
     const inTable = async (): Promise<boolean> =>
       (await node.routingTable()).buckets.some((b) => b.contacts.some((c) => c.address === impostor));
@@ -215,8 +247,16 @@ describe('bad input - clients and peers', () => {
     try {
       for (const network of ['another-dht', '']) {
         await rejectsWith(unary(peer, peer.Ping, { sender: foreign, network }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
-        await rejectsWith(unary(peer, peer.FindNode, { sender: foreign, network, target: randomBytes(32) }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
-        await rejectsWith(unary(peer, peer.FindValue, { sender: foreign, network, recordId: randomBytes(32) }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
+        await rejectsWith(
+          unary(peer, peer.FindNode, { sender: foreign, network, target: randomBytes(32) }, 2_000),
+          grpc.status.FAILED_PRECONDITION,
+          /network/,
+        );
+        await rejectsWith(
+          unary(peer, peer.FindValue, { sender: foreign, network, recordId: randomBytes(32) }, 2_000),
+          grpc.status.FAILED_PRECONDITION,
+          /network/,
+        );
         await rejectsWith(unary(peer, peer.Store, { sender: foreign, network, record }, 2_000), grpc.status.FAILED_PRECONDITION, /network/);
       }
       // The table handles what it is told in order: once a peer of this network introduced
@@ -225,7 +265,8 @@ describe('bad input - clients and peers', () => {
       const friend = new FakePeerIdentity(friendAddress);
       friendServer = await servePeer(friendAddress, quietPeerHandlers(friend));
       await unary(peer, peer.Ping, { sender: friend.contact(), network: DEFAULT_NETWORK }, 2_000);
-      const addresses = async () => (await node.routingTable()).buckets.flatMap((b) => [...b.contacts, ...b.replacements]).map((c) => c.address);
+      const addresses = async () =>
+        (await node.routingTable()).buckets.flatMap((b) => [...b.contacts, ...b.replacements]).map((c) => c.address);
       await waitFor('the peer of this network in the routing table', async () => (await addresses()).includes(friendAddress));
       assert.ok(!(await addresses()).includes(`127.0.0.1:${foreignPort}`), 'the peer of another network entered the table');
       assert.equal((await node.get('sent-by-another-network')).found, false, 'its STORE was refused');
@@ -259,7 +300,9 @@ describe('bad input - clients and peers', () => {
       FindValue: refuse,
       Store: refuse,
     });
-    await new Promise<void>((resolve, reject) => server.bindAsync(strangerAddress, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+    await new Promise<void>((resolve, reject) =>
+      server.bindAsync(strangerAddress, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+    );
     const peer = rawPeerClient(address);
     const inTable = async (): Promise<boolean> =>
       (await node.routingTable()).buckets.some((b) => b.contacts.some((c) => c.address === strangerAddress));
@@ -282,14 +325,28 @@ describe('bad input - clients and peers', () => {
     // A node with only its routing-table and transport actors: no lookup-coordinator answers.
     const [port] = await freePorts(1);
     const partial = `127.0.0.1:${port}`;
-    const env = { ...process.env, KAD_NODE: 'partial', KAD_LISTEN: partial, KAD_ADVERTISE: partial, KAD_NATS_URL: cluster.natsUrl, KAD_DATA_DIR: join(cluster.logDir, 'data', 'partial'), KAD_LOG_LEVEL: 'warn' };
-    const children: ChildProcess[] = ['routing-table', 'transport'].map((actor) => killOnExit(spawn(process.execPath, [KAD_CLI, 'actor', actor], { env, stdio: 'ignore' })));
+    const env = {
+      ...process.env,
+      KAD_NODE: 'partial',
+      KAD_LISTEN: partial,
+      KAD_ADVERTISE: partial,
+      KAD_NATS_URL: cluster.natsUrl,
+      KAD_DATA_DIR: join(cluster.logDir, 'data', 'partial'),
+      KAD_LOG_LEVEL: 'warn',
+    };
+    const children: ChildProcess[] = ['routing-table', 'transport'].map((actor) =>
+      killOnExit(spawn(process.execPath, [KAD_CLI, 'actor', actor], { env, stdio: 'ignore' })),
+    );
     const client = new DhtClient(partial);
     try {
       // Its gRPC server answers, and its health says it is not ready: two actors never answer.
       await waitFor('the partial node to answer health checks, as not ready', async () => (await healthStatus(partial)) === 'NOT_SERVING');
       await rejectsWith(client.put('k', 'v', { timeoutMs: 10_000 }), grpc.status.UNAVAILABLE, /lookup-coordinator/);
-      await rejectsWith(client.get('k', { timeoutMs: 10_000 }), grpc.status.UNAVAILABLE, /no actor answers on kad\.partial\.(storage|lookup-coordinator)\./);
+      await rejectsWith(
+        client.get('k', { timeoutMs: 10_000 }),
+        grpc.status.UNAVAILABLE,
+        /no actor answers on kad\.partial\.(storage|lookup-coordinator)\./,
+      );
     } finally {
       client.close();
       await Promise.all(children.map((c) => stopChild(c)));

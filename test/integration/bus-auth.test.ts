@@ -37,7 +37,11 @@ const password = (): string => randomBytes(12).toString('hex');
 
 /** Users as deploy/nats/nats-server.conf has them: one per node, named after it (ProcessCluster
  * names its nodes node-0, node-1, ...), plus the discovery-only monitor. */
-const USERS: (NodeUser & { password: string })[] = Array.from({ length: NODES }, (_, i) => ({ node: `node-${i}`, user: `node-${i}`, password: password() }));
+const USERS: (NodeUser & { password: string })[] = Array.from({ length: NODES }, (_, i) => ({
+  node: `node-${i}`,
+  user: `node-${i}`,
+  password: password(),
+}));
 const MONITOR = { user: 'kad-monitor', password: password() };
 
 function urlOf(base: string, user: string, pass: string): string {
@@ -56,7 +60,10 @@ function watchErrors(nc: NatsConnection): string[] {
 /** `kad node` with this environment, to its exit (killed, and failing the test, after 20 s). */
 function runKadNode(env: Record<string, string>): Promise<{ code: number | null; stderr: string; stdout: string }> {
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KAD_')));
-  const child = spawn(process.execPath, [KAD_CLI, 'node'], { env: { ...inherited, KAD_NODE: 'node-x', KAD_LISTEN: '127.0.0.1:1', KAD_LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [KAD_CLI, 'node'], {
+    env: { ...inherited, KAD_NODE: 'node-x', KAD_LISTEN: '127.0.0.1:1', KAD_LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   let stdout = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
@@ -114,14 +121,20 @@ describe('bus auth - per-node NATS users with the deploy permission scheme', () 
       const inbox = `${MONITOR_INBOX_PREFIX}.ping`;
       nc.subscribe(inbox, {
         callback: (_err, msg) => {
-          if (msg.data.length > 0) nodes.add(String((JSON.parse(new TextDecoder().decode(msg.data)) as { metadata?: { node?: string } }).metadata?.node));
+          if (msg.data.length > 0)
+            nodes.add(String((JSON.parse(new TextDecoder().decode(msg.data)) as { metadata?: { node?: string } }).metadata?.node));
         },
       });
       nc.publish('$SRV.PING.kad-storage', new Uint8Array(), { reply: inbox });
-      await waitFor('both nodes\' storage actors to answer the PING', () => nodes.size === NODES);
-      assert.deepEqual([...nodes].sort(), USERS.map((u) => u.node));
+      await waitFor("both nodes' storage actors to answer the PING", () => nodes.size === NODES);
+      assert.deepEqual(
+        [...nodes].sort(),
+        USERS.map((u) => u.node),
+      );
       nc.publish('kad.node-0.storage.stats', new Uint8Array());
-      await waitFor('a publish permission violation', () => errors.some((e) => /Permissions Violation for Publish to "kad\.node-0\.storage\.stats"/.test(e)));
+      await waitFor('a publish permission violation', () =>
+        errors.some((e) => /Permissions Violation for Publish to "kad\.node-0\.storage\.stats"/.test(e)),
+      );
     } finally {
       await nc.close();
     }
@@ -139,7 +152,10 @@ describe('bus auth - per-node NATS users with the deploy permission scheme', () 
       // allow_responses it could then "reply" into node-0. The scheme has no allow_responses.
       nc.subscribe(`kad.${other!.node}.relay`, { callback: (_err, msg) => void msg.respond(put) });
       nc.publish(`kad.${other!.node}.relay`, new Uint8Array(), { reply: `kad.${victim!.node}.storage.put` });
-      nc.publish(`kad.${victim!.node}.routing-table.seen`, encode('ContactEvent', { contact: { id: new Uint8Array(32).fill(7), address: '127.0.0.1:1' }, verified: true }));
+      nc.publish(
+        `kad.${victim!.node}.routing-table.seen`,
+        encode('ContactEvent', { contact: { id: new Uint8Array(32).fill(7), address: '127.0.0.1:1' }, verified: true }),
+      );
       nc.subscribe(`kad.${victim!.node}.>`);
       nc.subscribe(`${inboxPrefixFor(victim!.node)}.>`);
       const expected = [
@@ -148,7 +164,9 @@ describe('bus auth - per-node NATS users with the deploy permission scheme', () 
         /Permissions Violation for Subscription to "kad\.node-0\.>"/,
         /Permissions Violation for Subscription to "_INBOX_node-0\.>"/,
       ];
-      await waitFor(`the server to refuse every forgery (${expected.length} kinds)`, () => expected.every((re) => errors.some((e) => re.test(e))));
+      await waitFor(`the server to refuse every forgery (${expected.length} kinds)`, () =>
+        expected.every((re) => errors.some((e) => re.test(e))),
+      );
       // The direct put and the relayed one: two publish refusals on the storage subject.
       await waitFor('both forged puts refused', () => errors.filter((e) => expected[0]!.test(e)).length >= 2);
     } finally {
@@ -156,12 +174,17 @@ describe('bus auth - per-node NATS users with the deploy permission scheme', () 
     }
 
     // node-0's storage never held it, and no node serves it.
-    const own = await NatsBus.connect({ servers: [urlOf(nats.url, victim!.user, victim!.password)], name: 'bus-auth-owner', inboxPrefix: inboxPrefixFor(victim!.node) });
+    const own = await NatsBus.connect({
+      servers: [urlOf(nats.url, victim!.user, victim!.password)],
+      name: 'bus-auth-owner',
+      inboxPrefix: inboxPrefixFor(victim!.node),
+    });
     try {
       const storage = new ActorClient(own, victim!.node);
       const held = await storage.ask('storage', 'get', { recordId: recordIdFor(record.key, undefined) }, 5_000);
       assert.equal(held.record ?? undefined, undefined, "node-0's storage holds no forged record");
-      for (const node of cluster.nodes) assert.equal((await node.client.get('auth-forged')).found, false, `${node.name} serves nothing for the forged key`);
+      for (const node of cluster.nodes)
+        assert.equal((await node.client.get('auth-forged')).found, false, `${node.name} serves nothing for the forged key`);
       // The refusal is the permission's: node-0's own user puts the very same request.
       const accepted = await storage.ask('storage', 'put', { record: recordToWire(record) }, 5_000);
       assert.equal(accepted.stored, true, "with node-0's credentials the same put is stored");
@@ -228,7 +251,11 @@ describe('bus auth - a .creds file on an operator-mode nats-server, over TLS', (
   });
 
   test('a node with KAD_NATS_CREDS and KAD_NATS_TLS_CA serves Put and Get', async () => {
-    const cluster = await ProcessCluster.start({ nodes: 1, natsUrl: nats.url, env: { KAD_K: '1', KAD_NATS_CREDS: credsFile, KAD_NATS_TLS_CA: ca.certFile } });
+    const cluster = await ProcessCluster.start({
+      nodes: 1,
+      natsUrl: nats.url,
+      env: { KAD_K: '1', KAD_NATS_CREDS: credsFile, KAD_NATS_TLS_CA: ca.certFile },
+    });
     try {
       const node = cluster.nodes[0]!;
       assert.equal((await node.client.put('creds-hello', 'jwt')).acknowledged, 1);
@@ -261,9 +288,15 @@ describe('bus auth - bad settings stop the node with a clear message', () => {
     const cases: [Record<string, string>, RegExp][] = [
       [{ KAD_NATS_CREDS: missing }, /^kad: --nats-creds: cannot read the NATS credentials file ".*missing\.creds" \(ENOENT\)$/m],
       [{ KAD_NATS_CREDS: notCreds }, /^kad: --nats-creds: ".*not\.creds" is not a NATS \.creds file/m],
-      [{ KAD_NATS_TLS_CA: join(dir, 'missing-ca.pem') }, /^kad: --nats-tls-ca: cannot read the NATS TLS CA bundle ".*missing-ca\.pem" \(ENOENT\)$/m],
+      [
+        { KAD_NATS_TLS_CA: join(dir, 'missing-ca.pem') },
+        /^kad: --nats-tls-ca: cannot read the NATS TLS CA bundle ".*missing-ca\.pem" \(ENOENT\)$/m,
+      ],
       [{ KAD_NATS_TLS_CA: notCreds }, /^kad: --nats-tls-ca: ".*not\.creds" holds no PEM certificate$/m],
-      [{ KAD_NATS_CREDS: notCreds, KAD_NATS_URL: 'nats://u:p@127.0.0.1:1' }, /^kad: --nats-creds and credentials in --nats-url exclude each other/m],
+      [
+        { KAD_NATS_CREDS: notCreds, KAD_NATS_URL: 'nats://u:p@127.0.0.1:1' },
+        /^kad: --nats-creds and credentials in --nats-url exclude each other/m,
+      ],
     ];
     await Promise.all(
       cases.map(async ([env, message]) => {

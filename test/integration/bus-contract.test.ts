@@ -65,9 +65,19 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
     after(async () => pair?.close());
 
     /** A storage stand-in on a node of its own (so cases never share subjects). */
-    const serve = async (handlers: Partial<ActorHandlers<'storage'>>, capacity = 8): Promise<{ node: string; actors: ActorClient; service: ServiceHandle }> => {
+    const serve = async (
+      handlers: Partial<ActorHandlers<'storage'>>,
+      capacity = 8,
+    ): Promise<{ node: string; actors: ActorClient; service: ServiceHandle }> => {
       const node = `contract-${++nodeCount}`;
-      const service = await serveActor(pair.server, node, 'storage', storageHandlers(handlers), new Mailbox(`${node}/storage`, { capacity, concurrency: 1 }), () => undefined);
+      const service = await serveActor(
+        pair.server,
+        node,
+        'storage',
+        storageHandlers(handlers),
+        new Mailbox(`${node}/storage`, { capacity, concurrency: 1 }),
+        () => undefined,
+      );
       return { node, actors: new ActorClient(pair.client, node), service };
     };
 
@@ -80,21 +90,36 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
         drop: () => Promise.reject(resourceExhausted('full up')),
       });
       assert.deepEqual(await actors.ask('storage', 'stats', {}, 2_000), { records: 3, bytes: 42 });
-      await assert.rejects(actors.ask('storage', 'put', { record: null }, 2_000), (err: KadError) => err.code === ErrorCode.InvalidArgument && err.message === 'value too large');
-      await assert.rejects(actors.ask('storage', 'drop', { recordId: Buffer.alloc(32) }, 2_000), (err: KadError) => err.code === ErrorCode.ResourceExhausted && err.message === 'full up');
+      await assert.rejects(
+        actors.ask('storage', 'put', { record: null }, 2_000),
+        (err: KadError) => err.code === ErrorCode.InvalidArgument && err.message === 'value too large',
+      );
+      await assert.rejects(
+        actors.ask('storage', 'drop', { recordId: Buffer.alloc(32) }, 2_000),
+        (err: KadError) => err.code === ErrorCode.ResourceExhausted && err.message === 'full up',
+      );
       await service.stop();
     });
 
     test('a malformed payload is invalid-argument; a silent actor is deadline-exceeded', async () => {
       const { node, actors, service } = await serve({ get: () => new Promise(() => undefined) });
-      await assert.rejects(pair.client.request(subjectFor(node, 'storage', 'put'), Uint8Array.from([0x0a, 0xff]), 2_000), (err: KadError) => err.code === ErrorCode.InvalidArgument);
-      await assert.rejects(actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 100), (err: KadError) => err.code === ErrorCode.DeadlineExceeded);
+      await assert.rejects(
+        pair.client.request(subjectFor(node, 'storage', 'put'), Uint8Array.from([0x0a, 0xff]), 2_000),
+        (err: KadError) => err.code === ErrorCode.InvalidArgument,
+      );
+      await assert.rejects(
+        actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 100),
+        (err: KadError) => err.code === ErrorCode.DeadlineExceeded,
+      );
       await service.stop();
     });
 
     test('nobody serving the subject is unavailable at once, not a deadline; so is a stopped actor', async () => {
       // Unavailable, not deadline-exceeded: the bus knew nobody answers, and did not wait 10 s.
-      await assert.rejects(new ActorClient(pair.client, 'nobody-here').ask('storage', 'stats', {}, 10_000), (err: KadError) => err.code === ErrorCode.Unavailable);
+      await assert.rejects(
+        new ActorClient(pair.client, 'nobody-here').ask('storage', 'stats', {}, 10_000),
+        (err: KadError) => err.code === ErrorCode.Unavailable,
+      );
       const { actors, service } = await serve({});
       await actors.ask('storage', 'stats', {}, 2_000);
       await service.stop();
@@ -109,7 +134,10 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
       // One running and two waiting fill it; the fourth is refused.
       const held = [0, 1, 2].map(() => actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 5_000));
       await waitFor('the first request to run', () => running === 1);
-      await assert.rejects(actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 5_000), (err: KadError) => err.code === ErrorCode.ResourceExhausted);
+      await assert.rejects(
+        actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 5_000),
+        (err: KadError) => err.code === ErrorCode.ResourceExhausted,
+      );
       open();
       assert.equal((await Promise.all(held)).length, 3);
       await service.stop();
@@ -132,9 +160,13 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
         () => undefined,
       );
       const actors = new ActorClient(pair.client, node);
-      for (let i = 0; i < 20; i++) actors.tell('lookup-coordinator', 'contact-added', { contact: { id: Buffer.alloc(32, i), address: '127.0.0.1:1' } });
+      for (let i = 0; i < 20; i++)
+        actors.tell('lookup-coordinator', 'contact-added', { contact: { id: Buffer.alloc(32, i), address: '127.0.0.1:1' } });
       await waitFor('20 events to arrive', () => seen.length === 20);
-      assert.deepEqual(seen, Array.from({ length: 20 }, (_, i) => i));
+      assert.deepEqual(
+        seen,
+        Array.from({ length: 20 }, (_, i) => i),
+      );
       await service.stop();
     });
   });

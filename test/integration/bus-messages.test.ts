@@ -47,8 +47,14 @@ describe('bus messages - what a co-located node sends its own actors', () => {
         const target = randomBytes(32);
         const reply = await unary<v1.FindNodeRequest, v1.FindNodeResponse__Output>(peer, peer.FindNode, { target }, 2_000);
         // The answer is the table's K closest (the view is at most 100 ms old; the table is settled).
-        const expected = table.map((e) => e.idHex).sort((a, b) => compareDistance(target, Buffer.from(a, 'hex'), Buffer.from(b, 'hex'))).slice(0, K);
-        assert.deepEqual(reply.closer.map((c) => idToHex(c.id)), expected);
+        const expected = table
+          .map((e) => e.idHex)
+          .sort((a, b) => compareDistance(target, Buffer.from(a, 'hex'), Buffer.from(b, 'hex')))
+          .slice(0, K);
+        assert.deepEqual(
+          reply.closer.map((c) => idToHex(c.id)),
+          expected,
+        );
       }
       const afterFindNodes = await busCounts(node);
       // Only the Stats calls' own asks: no routing-table.closest per FIND_NODE.

@@ -56,7 +56,8 @@ describe('kad CLI - help, version and usage errors (nothing sent)', () => {
       assert.match(run.stdout.toString(), new RegExp(`^Usage: kad ${command} `), command);
     }
     const get = await runKad(['get', '--help']);
-    for (const flag of ['--raw', '--json', '--encoding', '--target', '--timeout-ms', '--quorum']) assert.ok(get.stdout.toString().includes(flag), `get --help lists ${flag}`);
+    for (const flag of ['--raw', '--json', '--encoding', '--target', '--timeout-ms', '--quorum'])
+      assert.ok(get.stdout.toString().includes(flag), `get --help lists ${flag}`);
     const put = (await runKad(['put', '--help'])).stdout.toString();
     for (const flag of ['--file', '--ttl-ms', '--max-value-bytes', '--identity']) assert.ok(put.includes(flag), `put --help lists ${flag}`);
     assert.equal((await runKad(['help', 'get'])).stdout.toString(), get.stdout.toString());
@@ -71,7 +72,10 @@ describe('kad CLI - help, version and usage errors (nothing sent)', () => {
       [['put', 'k', 'v', '--ttl-ms', '1e3', ...target], /--ttl-ms/],
       [['get', 'k', '--quorum', '0', ...target], /--quorum/],
       [['get', 'k', '--timeout-ms', 'soon', ...target], /--timeout-ms/],
-      [['get', 'k', '--json', '--encoding', 'latin1', ...target], /--encoding <encoding>' argument 'latin1' is invalid\. Allowed choices are base64, utf8/],
+      [
+        ['get', 'k', '--json', '--encoding', 'latin1', ...target],
+        /--encoding <encoding>' argument 'latin1' is invalid\. Allowed choices are base64, utf8/,
+      ],
       [['get', 'k', '--owner', 'not-hex', ...target], /--owner/],
       [['get', 'k', '--raw', '--json', ...target], /--raw' cannot be used with option '--json/],
       [['put', 'k', 'v', '--bogus', ...target], /unknown option '--bogus'/],
@@ -158,13 +162,20 @@ describe('kad CLI - against a 3-node cluster', () => {
     assert.equal(stored.acknowledged, K);
     assert.match(stored.recordId, /^[0-9a-f]{64}$/);
 
-    const got = JSON.parse((await kad(['get', 'json-bytes', '--json', '--target', cluster.nodes[1]!.address])).stdout.toString()) as { found: boolean; value: string; encoding: string };
+    const got = JSON.parse((await kad(['get', 'json-bytes', '--json', '--target', cluster.nodes[1]!.address])).stdout.toString()) as {
+      found: boolean;
+      value: string;
+      encoding: string;
+    };
     assert.equal(got.found, true);
     assert.equal(got.encoding, 'base64');
     assert.ok(Buffer.from(got.value, 'base64').equals(value), 'the base64 carries the exact 256 bytes');
 
     expectExit(await kad(['put', 'json-text', 'grüße ✓', ...target]), 0, 'put text');
-    const text = JSON.parse((await kad(['get', 'json-text', '--json', '--encoding', 'utf8', ...target])).stdout.toString()) as { value: string; encoding: string };
+    const text = JSON.parse((await kad(['get', 'json-text', '--json', '--encoding', 'utf8', ...target])).stdout.toString()) as {
+      value: string;
+      encoding: string;
+    };
     assert.deepEqual({ value: text.value, encoding: text.encoding }, { value: 'grüße ✓', encoding: 'utf8' });
 
     const stats = await kad(['stats', '--json', ...target]);
@@ -176,7 +187,10 @@ describe('kad CLI - against a 3-node cluster', () => {
 
     const table = await kad(['routing-table', '--json', ...target]);
     expectExit(table, 0, 'routing-table --json');
-    const rt = JSON.parse(table.stdout.toString()) as { self: { id: string; address: string }; buckets: { depth: number; contacts: { id: string; address: string }[] }[] };
+    const rt = JSON.parse(table.stdout.toString()) as {
+      self: { id: string; address: string };
+      buckets: { depth: number; contacts: { id: string; address: string }[] }[];
+    };
     assert.deepEqual(rt.self, { id: s.id, address: cluster.nodes[0]!.address });
     const addresses = rt.buckets.flatMap((b) => b.contacts.map((c) => c.address)).sort();
     assert.deepEqual(addresses, [cluster.nodes[1]!.address, cluster.nodes[2]!.address].sort());

@@ -106,17 +106,32 @@ interface ProgramOutput {
 
 /** Packs the client, installs the tarball into a fresh project and compiles the program. */
 async function installAndCompile(work: string): Promise<{ app: string; files: string[] }> {
-  const packed = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: PACKAGE_DIR, timeoutMs: 120_000 })) as { filename: string; files: { path: string }[] }[];
+  const packed = JSON.parse(await run('npm', ['pack', '--json', '--pack-destination', work], { cwd: PACKAGE_DIR, timeoutMs: 120_000 })) as {
+    filename: string;
+    files: { path: string }[];
+  }[];
   const tarball = join(work, packed[0]!.filename);
   const app = join(work, 'app');
   mkdirSync(app);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'client-package-check', version: '1.0.0', private: true, type: 'module' }, null, 2));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'client-package-check', version: '1.0.0', private: true, type: 'module' }, null, 2),
+  );
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', tarball], { cwd: app, timeoutMs: 240_000 });
   writeFileSync(join(app, 'program.ts'), PROGRAM);
   writeFileSync(
     join(app, 'tsconfig.json'),
     JSON.stringify({
-      compilerOptions: { target: 'ES2022', module: 'NodeNext', moduleResolution: 'NodeNext', strict: true, skipLibCheck: false, types: ['node'], outDir: 'build', rootDir: '.' },
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'NodeNext',
+        moduleResolution: 'NodeNext',
+        strict: true,
+        skipLibCheck: false,
+        types: ['node'],
+        outDir: 'build',
+        rootDir: '.',
+      },
       files: ['program.ts'],
     }),
   );
@@ -148,13 +163,18 @@ describe('the client package, packed, installed on its own and run on Node 20 an
     if (work) rmSync(work, { recursive: true, force: true });
   });
 
-  test('the tarball holds built ESM and declarations only, and installs none of the node\'s dependencies', () => {
+  test("the tarball holds built ESM and declarations only, and installs none of the node's dependencies", () => {
     assert.ok(files.includes('dist/index.js') && files.includes('dist/index.d.ts'), `packed: ${files.join(', ')}`);
     assert.ok(files.includes('package.json') && files.includes('README.md'));
-    for (const file of files) assert.match(file, /^(package\.json|README\.md|dist\/.+\.(js|d\.ts))$/, `unexpected file in the tarball: ${file}`);
+    for (const file of files)
+      assert.match(file, /^(package\.json|README\.md|dist\/.+\.(js|d\.ts))$/, `unexpected file in the tarball: ${file}`);
     assert.ok(!files.some((f) => f.endsWith('.proto')), 'no .proto file is shipped');
     const installed = join(app, 'node_modules');
-    const manifest = JSON.parse(readFileSync(join(installed, PACKAGE_NAME, 'package.json'), 'utf8')) as { type: string; exports: unknown; dependencies: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join(installed, PACKAGE_NAME, 'package.json'), 'utf8')) as {
+      type: string;
+      exports: unknown;
+      dependencies: Record<string, string>;
+    };
     assert.equal(manifest.type, 'module');
     assert.deepEqual(Object.keys(manifest.dependencies).sort(), ['@bufbuild/protobuf', '@grpc/grpc-js']);
     for (const server of ['@nats-io', 'classic-level', 'pino', 'prom-client', '@grpc/reflection', '@noble']) {
@@ -187,8 +207,11 @@ describe('the client package, packed, installed on its own and run on Node 20 an
       assert.equal(out.ownedValue, 'v1');
       assert.equal(out.ownedSeq, 1);
       const live = cluster.nodes.slice(1);
-      assert.ok(live.some((n) => n.name === out.statsNode && n.address === out.statsAddress), `stats answered by ${out.statsNode} at ${out.statsAddress}`);
-      assert.equal(out.refused, 'key is 2000 bytes, more than the limit of 1024 bytes', 'refused locally with the node\'s message');
+      assert.ok(
+        live.some((n) => n.name === out.statsNode && n.address === out.statsAddress),
+        `stats answered by ${out.statsNode} at ${out.statsAddress}`,
+      );
+      assert.equal(out.refused, 'key is 2000 bytes, more than the limit of 1024 bytes', "refused locally with the node's message");
       assert.equal(out.protoLoader, 0, 'the proto loader (or protobufjs) was loaded');
     });
   }

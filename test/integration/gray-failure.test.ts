@@ -59,17 +59,28 @@ describe('gray failure - a node frozen with SIGSTOP, then thawed', () => {
     // depends on where the keys fell, so lookups of absent keys (which ask all k closest) go on
     // until one peer has.
     const frozenHex = idToHex(frozenId.id);
-    const evictors = async () => (await Promise.all(others.map(async (n) => ((await tableIdsHex(n)).includes(frozenHex) ? [] : [n])))).flat();
-    const evictedBy = await waitFor('a peer to evict the frozen node', async () => {
-      const found = await evictors();
-      if (found.length > 0) return found;
-      await Promise.all(others.flatMap((n) => [1, 2, 3].map(() => n.client.get(`absent-${randomBytes(4).toString('hex')}`, { timeoutMs: 15_000 }))));
-      return undefined;
-    }, { timeoutMs: 60_000, intervalMs: 0 });
+    const evictors = async () =>
+      (await Promise.all(others.map(async (n) => ((await tableIdsHex(n)).includes(frozenHex) ? [] : [n])))).flat();
+    const evictedBy = await waitFor(
+      'a peer to evict the frozen node',
+      async () => {
+        const found = await evictors();
+        if (found.length > 0) return found;
+        await Promise.all(
+          others.flatMap((n) => [1, 2, 3].map(() => n.client.get(`absent-${randomBytes(4).toString('hex')}`, { timeoutMs: 15_000 }))),
+        );
+        return undefined;
+      },
+      { timeoutMs: 60_000, intervalMs: 0 },
+    );
 
     cluster.thaw(frozen);
     await cluster.waitHealthy(frozen);
-    assert.deepEqual((await readBack([frozen], [...writtenBefore, ...writtenWhileFrozen], valueOf)).failed, [], 'every read through the thawed node');
+    assert.deepEqual(
+      (await readBack([frozen], [...writtenBefore, ...writtenWhileFrozen], valueOf)).failed,
+      [],
+      'every read through the thawed node',
+    );
     // Its lookups reach the peers that evicted it, and they take it back: not necessarily all of
     // them, since a bucket that refilled from its replacement cache while it was away keeps its
     // live contacts and parks the returning node as a replacement (§2.2).
@@ -82,10 +93,16 @@ describe('gray failure - a node frozen with SIGSTOP, then thawed', () => {
     try {
       const owed = writtenWhileFrozen.filter((key) => isAmong(frozenId, census.closest(key, K)));
       assert.ok(owed.length > 0, 'some records written while it was frozen belong on it');
-      await waitForHolding(census, frozen.address, owed, `the thawed node to hold the ${owed.length} records written meanwhile that belong on it (logs in ${cluster.logDir})`, {
-        timeoutMs: 8 * REPLICATE_MS,
-        intervalMs: REPLICATE_MS / 4,
-      });
+      await waitForHolding(
+        census,
+        frozen.address,
+        owed,
+        `the thawed node to hold the ${owed.length} records written meanwhile that belong on it (logs in ${cluster.logDir})`,
+        {
+          timeoutMs: 8 * REPLICATE_MS,
+          intervalMs: REPLICATE_MS / 4,
+        },
+      );
     } finally {
       census.close();
     }

@@ -41,7 +41,10 @@ describe('restart - all nodes stopped and started again on the same data dirs', 
     // Its table reaches disk on the snapshot timer, so wait for that first: a node killed before
     // it ever saved a snapshot has only its (here dead) bootstrap node to rejoin through.
     const killed = cluster.nodes[5]!;
-    await waitFor('node-5 to save a routing-table snapshot', () => loadSnapshot(killed.dataDir!).length >= K, { timeoutMs: 10_000, intervalMs: 100 });
+    await waitFor('node-5 to save a routing-table snapshot', () => loadSnapshot(killed.dataDir!).length >= K, {
+      timeoutMs: 10_000,
+      intervalMs: 100,
+    });
     cluster.kill(killed);
     await Promise.all(cluster.nodes.slice(0, 5).map((n) => cluster.stopNode(n)));
 
@@ -112,7 +115,9 @@ describe('conflict - two Puts to one key from different nodes', () => {
     const recordId = recordIdOf(Buffer.from(key));
     // The older writer is the node farthest from the key: it is not among the k closest, so the
     // newer Put does not reach the copy it keeps as publisher.
-    const withIds = await Promise.all(cluster.nodes.map(async (n) => ({ n, id: Uint8Array.from(bytesOf((await n.client.stats()).self?.id)) })));
+    const withIds = await Promise.all(
+      cluster.nodes.map(async (n) => ({ n, id: Uint8Array.from(bytesOf((await n.client.stats()).self?.id)) })),
+    );
     withIds.sort((a, b) => compareDistance(recordId, a.id, b.id));
     const olderWriter = withIds[withIds.length - 1]!.n;
     const newerWriter = withIds[withIds.length - 2]!.n;

@@ -31,7 +31,7 @@ describe('merge - two groups that do not know each other become one network', ()
     await Promise.all(nats.map((n) => n.stop()));
   });
 
-  test('after A\'s bootstrap node returns, every table holds both groups and every key is read through every node', async () => {
+  test("after A's bootstrap node returns, every table holds both groups and every key is read through every node", async () => {
     const a0 = groupA.nodes[0]!;
     for (let i = 0; i < 10; i++) assert.ok((await groupA.nodes[i % 3]!.client.put(`a-${i}`, `from A ${i}`)).acknowledged >= 1);
 
@@ -44,7 +44,10 @@ describe('merge - two groups that do not know each other become one network', ()
     const idsOf = async (group: ProcessCluster): Promise<Set<string>> => new Set(await Promise.all(group.nodes.map(nodeIdHex)));
     const idsB = await idsOf(groupB);
     for (const node of groupB.nodes) {
-      assert.ok((await tableIdsHex(node)).every((id) => idsB.has(id)), `${node.name} of B knows only B`);
+      assert.ok(
+        (await tableIdsHex(node)).every((id) => idsB.has(id)),
+        `${node.name} of B knows only B`,
+      );
     }
 
     await groupA.restart(a0);
@@ -53,13 +56,17 @@ describe('merge - two groups that do not know each other become one network', ()
       ...groupA.nodes.map((node) => ({ node, group: 'A' })),
       ...groupB.nodes.map((node) => ({ node, group: 'B' })),
     ];
-    await waitFor('every table to hold contacts of both groups', async () => {
-      for (const { node } of everyone) {
-        const ids = await tableIdsHex(node);
-        if (!ids.some((id) => idsA.has(id)) || !ids.some((id) => idsB.has(id))) return false;
-      }
-      return true;
-    }, { timeoutMs: 30_000, intervalMs: 250 });
+    await waitFor(
+      'every table to hold contacts of both groups',
+      async () => {
+        for (const { node } of everyone) {
+          const ids = await tableIdsHex(node);
+          if (!ids.some((id) => idsA.has(id)) || !ids.some((id) => idsB.has(id))) return false;
+        }
+        return true;
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
 
     const readers = everyone.map(({ node, group }) => ({ name: `${group}/${node.name}`, client: node.client }));
     const keys = ['a', 'b'].flatMap((prefix) => Array.from({ length: 10 }, (_, i) => `${prefix}-${i}`));

@@ -20,7 +20,15 @@ import { idToHex } from '../../libs/kademlia/id.js';
 import { ConfigError } from '../../libs/errors/config-error.js';
 import { resolveNodeConfig } from '../../libs/runtime/node-config.js';
 import { peerChannelCredentials, peerIdOfCall, serverCredentials } from '../../services/transport/tls-credentials.js';
-import { clientCertificate, makeCa, nodeCertificate, removeCa, tlsEnv, type CertificateAuthority, type IssuedCertificate } from '../../harness/certificates.js';
+import {
+  clientCertificate,
+  makeCa,
+  nodeCertificate,
+  removeCa,
+  tlsEnv,
+  type CertificateAuthority,
+  type IssuedCertificate,
+} from '../../harness/certificates.js';
 import { freePorts } from '../../harness/free-port.js';
 import { healthStatus } from '../../harness/grpc-probe.js';
 import { KAD_CLI, ProcessCluster, nodeIdHex, tableIdsHex } from '../../harness/process-cluster.js';
@@ -36,10 +44,14 @@ function idOf(cert: IssuedCertificate): string {
 }
 
 async function rejectsUnavailable(call: Promise<unknown>, what: string): Promise<void> {
-  await assert.rejects(call, (err: grpc.ServiceError) => {
-    assert.equal(err.code, grpc.status.UNAVAILABLE, `${what}: expected UNAVAILABLE, got ${grpc.status[err.code]}: ${err.details}`);
-    return true;
-  }, `${what} must fail`);
+  await assert.rejects(
+    call,
+    (err: grpc.ServiceError) => {
+      assert.equal(err.code, grpc.status.UNAVAILABLE, `${what}: expected UNAVAILABLE, got ${grpc.status[err.code]}: ${err.details}`);
+      return true;
+    },
+    `${what} must fail`,
+  );
 }
 
 describe('mutual TLS - who may call a node and who may join', () => {
@@ -106,12 +118,16 @@ describe('mutual TLS - who may call a node and who may join', () => {
     // A client that trusts another CA does not accept the node either.
     const misled = new DhtClient(address, { tls: { ca: other.cert, cert: client.cert, key: client.key } });
     try {
-      await rejectsUnavailable(misled.put('refused-misled', 'must not be stored', { timeoutMs: 5_000 }), 'a client trusting another CA: Put');
+      await rejectsUnavailable(
+        misled.put('refused-misled', 'must not be stored', { timeoutMs: 5_000 }),
+        'a client trusting another CA: Put',
+      );
     } finally {
       misled.close();
     }
     for (const key of [...clients.map(([what]) => `refused-${what}`), 'refused-misled']) {
-      for (const node of cluster.nodes) assert.equal((await node.client.get(key, { timeoutMs: 10_000 })).found, false, `${key} on ${node.name}`);
+      for (const node of cluster.nodes)
+        assert.equal((await node.client.get(key, { timeoutMs: 10_000 })).found, false, `${key} on ${node.name}`);
     }
   });
 
@@ -135,24 +151,45 @@ describe('mutual TLS - who may call a node and who may join', () => {
     assert.equal(await nodeIdHex(control), controlId);
 
     // The control joins through node-0, as the outsider tries to.
-    await waitFor('the control node in every routing table', async () => {
-      for (const node of cluster.nodes.slice(0, NODES)) if (!(await tableIdsHex(node)).includes(controlId)) return false;
-      return true;
-    }, { timeoutMs: 20_000, intervalMs: 200 });
+    await waitFor(
+      'the control node in every routing table',
+      async () => {
+        for (const node of cluster.nodes.slice(0, NODES)) if (!(await tableIdsHex(node)).includes(controlId)) return false;
+        return true;
+      },
+      { timeoutMs: 20_000, intervalMs: 200 },
+    );
     // The outsider has pinged node-0 and failed, at least twice, meanwhile or since.
     const outsiderLog = join(outsider.logDir, 'node-0-node-1.log');
-    await waitFor('the outsider to fail to join twice', () => (readFileSync(outsiderLog, 'utf8').match(/no bootstrap node answered yet/g) ?? []).length >= 2, { timeoutMs: 15_000, intervalMs: 200 });
+    await waitFor(
+      'the outsider to fail to join twice',
+      () => (readFileSync(outsiderLog, 'utf8').match(/no bootstrap node answered yet/g) ?? []).length >= 2,
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
 
     for (const node of cluster.nodes) assert.ok(!(await tableIdsHex(node)).includes(outsiderId), `the outsider is in ${node.name}'s table`);
     assert.deepEqual(await tableIdsHex(outsider.nodes[0]!), [], "the outsider's own table stays empty");
-    assert.equal(await healthStatus(outsider.nodes[0]!.address, 1_000, { ca: other.cert, cert: outsiderClient.cert, key: outsiderClient.key }), 'NOT_SERVING', 'the outsider is not ready');
+    assert.equal(
+      await healthStatus(outsider.nodes[0]!.address, 1_000, { ca: other.cert, cert: outsiderClient.cert, key: outsiderClient.key }),
+      'NOT_SERVING',
+      'the outsider is not ready',
+    );
   });
 
   test("a node whose certificate is not its key's does not start; a missing file is a ConfigError", async () => {
     const [a, b] = [nodeCerts[0]!, nodeCerts[1]!];
-    assert.throws(() => loadTlsMaterial({ certFile: a.certFile, keyFile: b.keyFile, caFile: ca.certFile }), (err: Error) => err instanceof ConfigError && /public keys differ/.test(err.message));
-    assert.throws(() => loadTlsMaterial({ certFile: a.certFile, keyFile: a.keyFile, caFile: join(ca.dir, 'absent.pem') }), (err: Error) => err instanceof ConfigError && /absent\.pem/.test(err.message));
-    assert.throws(() => loadTlsMaterial({ certFile: a.keyFile, keyFile: a.keyFile, caFile: undefined }), (err: Error) => err instanceof ConfigError && /no PEM certificate/.test(err.message));
+    assert.throws(
+      () => loadTlsMaterial({ certFile: a.certFile, keyFile: b.keyFile, caFile: ca.certFile }),
+      (err: Error) => err instanceof ConfigError && /public keys differ/.test(err.message),
+    );
+    assert.throws(
+      () => loadTlsMaterial({ certFile: a.certFile, keyFile: a.keyFile, caFile: join(ca.dir, 'absent.pem') }),
+      (err: Error) => err instanceof ConfigError && /absent\.pem/.test(err.message),
+    );
+    assert.throws(
+      () => loadTlsMaterial({ certFile: a.keyFile, keyFile: a.keyFile, caFile: undefined }),
+      (err: Error) => err instanceof ConfigError && /no PEM certificate/.test(err.message),
+    );
 
     const [port] = await freePorts(1);
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KAD_')));
@@ -168,9 +205,18 @@ describe('mutual TLS - who may call a node and who may join', () => {
   });
 
   test("peerIdOfCall names the caller by its certificate's key", async () => {
-    const config = (cert: IssuedCertificate) => resolveNodeConfig({ 'tls-cert': cert.certFile, 'tls-key': cert.keyFile, 'tls-ca': ca.certFile });
+    const config = (cert: IssuedCertificate) =>
+      resolveNodeConfig({ 'tls-cert': cert.certFile, 'tls-key': cert.keyFile, 'tls-ca': ca.certFile });
     const service = {
-      Who: { path: '/test.Who/Who', requestStream: false, responseStream: false, requestSerialize: (b: Buffer) => b, requestDeserialize: (b: Buffer) => b, responseSerialize: (b: Buffer) => b, responseDeserialize: (b: Buffer) => b },
+      Who: {
+        path: '/test.Who/Who',
+        requestStream: false,
+        responseStream: false,
+        requestSerialize: (b: Buffer) => b,
+        requestDeserialize: (b: Buffer) => b,
+        responseSerialize: (b: Buffer) => b,
+        responseDeserialize: (b: Buffer) => b,
+      },
     } satisfies grpc.ServiceDefinition;
     const server = new grpc.Server();
     server.addService(service, {
@@ -179,12 +225,18 @@ describe('mutual TLS - who may call a node and who may join', () => {
         callback(null, Buffer.from(id ? idToHex(id) : 'none'));
       },
     });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', serverCredentials(config(nodeCerts[0]!)), (err, p) => (err ? reject(err) : resolve(p))));
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', serverCredentials(config(nodeCerts[0]!)), (err, p) => (err ? reject(err) : resolve(p))),
+    );
     const Who = grpc.makeGenericClientConstructor(service, 'Who');
     const peer = new Who(`127.0.0.1:${port}`, peerChannelCredentials(config(nodeCerts[1]!)));
     try {
       const answer = await new Promise<Buffer>((resolve, reject) =>
-        (peer as unknown as { Who: (req: Buffer, opts: grpc.CallOptions, cb: grpc.requestCallback<Buffer>) => void }).Who(Buffer.alloc(0), { deadline: Date.now() + 5_000 }, (err, reply) => (err ? reject(err) : resolve(reply!))),
+        (peer as unknown as { Who: (req: Buffer, opts: grpc.CallOptions, cb: grpc.requestCallback<Buffer>) => void }).Who(
+          Buffer.alloc(0),
+          { deadline: Date.now() + 5_000 },
+          (err, reply) => (err ? reject(err) : resolve(reply!)),
+        ),
       );
       assert.equal(answer.toString(), idOf(nodeCerts[1]!));
     } finally {

@@ -36,14 +36,27 @@ test('nats bus - actors are discoverable NATS micro services with their node in 
     const parsed = info.json<{ name: string; metadata: Record<string, string>; endpoints: { subject: string }[] }>();
     assert.equal(parsed.name, 'kad-storage');
     assert.equal(parsed.metadata['node'], 'disc-1');
-    assert.deepEqual(parsed.endpoints.map((e) => e.subject).sort(), ['kad.disc-1.storage.drop', 'kad.disc-1.storage.due', 'kad.disc-1.storage.get', 'kad.disc-1.storage.ids', 'kad.disc-1.storage.put', 'kad.disc-1.storage.stats']);
+    assert.deepEqual(parsed.endpoints.map((e) => e.subject).sort(), [
+      'kad.disc-1.storage.drop',
+      'kad.disc-1.storage.due',
+      'kad.disc-1.storage.get',
+      'kad.disc-1.storage.ids',
+      'kad.disc-1.storage.put',
+      'kad.disc-1.storage.stats',
+    ]);
 
     const actors = new ActorClient(bus, 'disc-1');
     assert.deepEqual(await actors.ask('storage', 'stats', {}, 2_000), { records: 5, bytes: 9 });
-    await assert.rejects(actors.ask('storage', 'put', { record: null }, 2_000), (err: KadError) => err.code === ErrorCode.ResourceExhausted && err.message === 'full up');
+    await assert.rejects(
+      actors.ask('storage', 'put', { record: null }, 2_000),
+      (err: KadError) => err.code === ErrorCode.ResourceExhausted && err.message === 'full up',
+    );
 
     // No responders: `unavailable` at once (waiting for the deadline would be deadline-exceeded).
-    await assert.rejects(new ActorClient(bus, 'nobody').ask('storage', 'stats', {}, 5_000), (err: KadError) => err.code === ErrorCode.Unavailable);
+    await assert.rejects(
+      new ActorClient(bus, 'nobody').ask('storage', 'stats', {}, 5_000),
+      (err: KadError) => err.code === ErrorCode.Unavailable,
+    );
   } finally {
     await nc.close();
     await service.stop();
@@ -53,7 +66,14 @@ test('nats bus - actors are discoverable NATS micro services with their node in 
 
 test('local-first bus - messages between co-located actors never reach nats-server; from outside the actor is discovered and answers', async () => {
   const bus = new LocalFirstBus(await NatsBus.connect({ servers: nats.url, name: 'local-first' }));
-  const service = await serveActor(bus, 'lf-1', 'storage', storageHandlers({ stats: () => ({ records: 7, bytes: 1 }) }), new Mailbox('lf-1/storage', { capacity: 8, concurrency: 1 }), () => undefined);
+  const service = await serveActor(
+    bus,
+    'lf-1',
+    'storage',
+    storageHandlers({ stats: () => ({ records: 7, bytes: 1 }) }),
+    new Mailbox('lf-1/storage', { capacity: 8, concurrency: 1 }),
+    () => undefined,
+  );
   const watcher = await connect({ servers: nats.url });
   const onNats: string[] = [];
   const watch = watcher.subscribe('kad.lf-1.>', { callback: (_err, msg) => void onNats.push(msg.subject) });

@@ -40,10 +40,14 @@ describe('NATS outage - nats-server killed and restarted under a running cluster
     );
 
     nats = await startNatsServer({ port });
-    await waitFor('the cluster to answer again', async () => {
-      const reply = await cluster.nodes[2]!.client.get('before-outage', { timeoutMs: 2_000 });
-      return reply.found && Buffer.from(reply.value).toString() === 'kept';
-    }, { timeoutMs: 30_000, intervalMs: 250 });
+    await waitFor(
+      'the cluster to answer again',
+      async () => {
+        const reply = await cluster.nodes[2]!.client.get('before-outage', { timeoutMs: 2_000 });
+        return reply.found && Buffer.from(reply.value).toString() === 'kept';
+      },
+      { timeoutMs: 30_000, intervalMs: 250 },
+    );
     assert.equal((await cluster.nodes[2]!.client.put('after-outage', 'new')).acknowledged, 3);
     assert.equal(Buffer.from((await cluster.nodes[0]!.client.get('after-outage')).value).toString(), 'new');
   });

@@ -56,7 +56,10 @@ describe('observability: metrics scraped by Prometheus, readiness from the self-
     assert.equal((await fetch(`http://${http}/healthz`)).status, 200);
     const ready = await readyz(http);
     assert.equal(ready.status, 200, JSON.stringify(ready.body));
-    assert.deepEqual(ready.body.checks.map((c) => c.name), ['bus', 'routing-table', 'storage', 'lookup-coordinator', 'joined']);
+    assert.deepEqual(
+      ready.body.checks.map((c) => c.name),
+      ['bus', 'routing-table', 'storage', 'lookup-coordinator', 'joined'],
+    );
     const metrics = await fetch(`http://${http}/metrics`);
     assert.match(metrics.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
     assert.match(await metrics.text(), /^kad_routing_table_contacts\{node="node-0",actor="node"\} 2$/m);
@@ -69,17 +72,41 @@ describe('observability: metrics scraped by Prometheus, readiness from the self-
     for (let i = 0; i < GETS; i++) assert.equal((await node1.client.get(`obs-${i % PUTS}`)).found, true);
 
     const eventually = (what: string, promql: string, ok: (value: number) => boolean) =>
-      waitFor(what, async () => {
-        const value = await prometheus.scalar(promql);
-        return value !== undefined && ok(value) ? value : undefined;
-      }, { timeoutMs: 30_000, intervalMs: 500 });
+      waitFor(
+        what,
+        async () => {
+          const value = await prometheus.scalar(promql);
+          return value !== undefined && ok(value) ? value : undefined;
+        },
+        { timeoutMs: 30_000, intervalMs: 500 },
+      );
 
-    await eventually(`${PUTS} Puts through node-0`, 'sum(kad_client_requests_total{node="node-0",method="put",status="OK"})', (v) => v === PUTS);
-    await eventually(`${GETS} Gets through node-1`, 'sum(kad_client_requests_total{node="node-1",method="get",status="OK"})', (v) => v === GETS);
-    await eventually('client latency histograms', 'sum(kad_client_request_duration_seconds_count{node="node-0",method="put"})', (v) => v === PUTS);
+    await eventually(
+      `${PUTS} Puts through node-0`,
+      'sum(kad_client_requests_total{node="node-0",method="put",status="OK"})',
+      (v) => v === PUTS,
+    );
+    await eventually(
+      `${GETS} Gets through node-1`,
+      'sum(kad_client_requests_total{node="node-1",method="get",status="OK"})',
+      (v) => v === GETS,
+    );
+    await eventually(
+      'client latency histograms',
+      'sum(kad_client_request_duration_seconds_count{node="node-0",method="put"})',
+      (v) => v === PUTS,
+    );
     // Every Put stores on the two other nodes (k = 20 > 3: every node is a replica).
-    const stores = await eventually('outbound Stores from node-0', 'sum(kad_peer_rpcs_total{node="node-0",direction="outbound",method="Store",status="OK"})', (v) => v >= 2 * PUTS);
-    await eventually('inbound Stores on node-1 and node-2', 'sum(kad_peer_rpcs_total{node=~"node-1|node-2",direction="inbound",method="Store",status="OK"})', (v) => v >= stores);
+    const stores = await eventually(
+      'outbound Stores from node-0',
+      'sum(kad_peer_rpcs_total{node="node-0",direction="outbound",method="Store",status="OK"})',
+      (v) => v >= 2 * PUTS,
+    );
+    await eventually(
+      'inbound Stores on node-1 and node-2',
+      'sum(kad_peer_rpcs_total{node=~"node-1|node-2",direction="inbound",method="Store",status="OK"})',
+      (v) => v >= stores,
+    );
     await eventually('peer RPC latency histograms', 'sum(kad_peer_rpc_duration_seconds_count{direction="outbound"})', (v) => v > 0);
     await eventually('node lookups on node-0 (one per Put)', 'sum(kad_lookups_total{node="node-0",kind="node"})', (v) => v >= PUTS);
     await eventually('lookup rounds observed', 'sum(kad_lookup_rounds_count{node="node-0"})', (v) => v >= PUTS);
@@ -91,28 +118,49 @@ describe('observability: metrics scraped by Prometheus, readiness from the self-
     await eventually('mailbox depth reported', 'count(kad_mailbox_depth{node="node-0"})', (v) => v === ACTORS.length);
 
     // The split node: four processes, each scraped, each labelled with its actor.
-    const processes = await waitFor('the split node\'s four processes scraped', async () => {
-      const samples = await prometheus.query('process_start_time_seconds{node="node-2"}');
-      return samples.length === ACTORS.length ? samples : undefined;
-    }, { timeoutMs: 30_000, intervalMs: 500 });
+    const processes = await waitFor(
+      "the split node's four processes scraped",
+      async () => {
+        const samples = await prometheus.query('process_start_time_seconds{node="node-2"}');
+        return samples.length === ACTORS.length ? samples : undefined;
+      },
+      { timeoutMs: 30_000, intervalMs: 500 },
+    );
     assert.deepEqual(processes.map((s) => s.metric['actor']).sort(), [...ACTORS].sort());
     assert.equal(await prometheus.scalar('count(up{job="kad"} == 1)'), cluster.nodes.flatMap((n) => n.httpAddresses).length);
-    assert.equal((await prometheus.query('kad_records{node="node-2"}'))[0]?.metric['actor'], 'storage', 'records come from the storage process');
+    assert.equal(
+      (await prometheus.query('kad_records{node="node-2"}'))[0]?.metric['actor'],
+      'storage',
+      'records come from the storage process',
+    );
   });
 
-  test("a split node whose storage actor dies is not ready (/readyz, gRPC health), and ready again once it is back", async () => {
+  test('a split node whose storage actor dies is not ready (/readyz, gRPC health), and ready again once it is back', async () => {
     const transportHttp = split.httpAddresses[ACTORS.indexOf('transport')]!;
     assert.equal((await readyz(transportHttp)).status, 200);
     await cluster.killActor(split, 'storage');
-    const down = await waitFor('the split node to report not ready', async () => {
-      const r = await readyz(transportHttp);
-      return r.status === 503 ? r.body : undefined;
-    }, { timeoutMs: 15_000, intervalMs: 200 });
+    const down = await waitFor(
+      'the split node to report not ready',
+      async () => {
+        const r = await readyz(transportHttp);
+        return r.status === 503 ? r.body : undefined;
+      },
+      { timeoutMs: 15_000, intervalMs: 200 },
+    );
     assert.equal(down.checks.find((c) => c.name === 'storage')?.ok, false, JSON.stringify(down.checks));
-    await waitFor('gRPC health NOT_SERVING', async () => (await healthStatus(split.address)) === 'NOT_SERVING', { timeoutMs: 15_000, intervalMs: 200 });
+    await waitFor('gRPC health NOT_SERVING', async () => (await healthStatus(split.address)) === 'NOT_SERVING', {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
     cluster.restartActor(split, 'storage');
-    await waitFor('the split node ready again', async () => (await readyz(transportHttp)).status === 200, { timeoutMs: 30_000, intervalMs: 200 });
-    await waitFor('gRPC health SERVING again', async () => (await healthStatus(split.address)) === 'SERVING', { timeoutMs: 15_000, intervalMs: 200 });
+    await waitFor('the split node ready again', async () => (await readyz(transportHttp)).status === 200, {
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
+    await waitFor('gRPC health SERVING again', async () => (await healthStatus(split.address)) === 'SERVING', {
+      timeoutMs: 15_000,
+      intervalMs: 200,
+    });
   });
 
   test('a node that cannot reach its bootstrap node is not ready, and stays alive', async () => {
@@ -122,15 +170,27 @@ describe('observability: metrics scraped by Prometheus, readiness from the self-
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('KAD_')));
     const child = killOnExit(
       spawn(process.execPath, [KAD_CLI, 'node'], {
-        env: { ...inherited, KAD_NODE: 'lonely', KAD_LISTEN: address, KAD_BOOTSTRAP: `127.0.0.1:${nobody}`, KAD_NATS_URL: cluster.natsUrl, KAD_HTTP_LISTEN: http, KAD_LOG_LEVEL: 'warn' },
+        env: {
+          ...inherited,
+          KAD_NODE: 'lonely',
+          KAD_LISTEN: address,
+          KAD_BOOTSTRAP: `127.0.0.1:${nobody}`,
+          KAD_NATS_URL: cluster.natsUrl,
+          KAD_HTTP_LISTEN: http,
+          KAD_LOG_LEVEL: 'warn',
+        },
         stdio: 'ignore',
       }),
     );
     try {
-      const body = await waitFor('the lonely node to answer /readyz', async () => {
-        const r = await readyz(http);
-        return r.status === 503 ? r.body : undefined;
-      }, { timeoutMs: 20_000, intervalMs: 200 });
+      const body = await waitFor(
+        'the lonely node to answer /readyz',
+        async () => {
+          const r = await readyz(http);
+          return r.status === 503 ? r.body : undefined;
+        },
+        { timeoutMs: 20_000, intervalMs: 200 },
+      );
       const joined = body.checks.find((c) => c.name === 'joined');
       assert.equal(joined?.ok, false);
       assert.match(joined?.detail ?? '', /empty/);

@@ -28,11 +28,15 @@ async function putOn(writer: ProcessNode, key: string, value: string, atOnce: nu
   const first = await writer.client.put(key, value, { timeoutMs: 15_000 });
   assert.ok(first.acknowledged >= atOnce, `${key} through ${writer.name}: stored on ${first.acknowledged} of ${first.attempted}`);
   if (first.acknowledged === K) return;
-  await waitFor(`${key} through ${writer.name} to be stored on ${K} nodes`, async () => {
-    const again = await writer.client.put(key, value, { timeoutMs: 15_000 });
-    if (again.acknowledged === K) return true;
-    throw new Error(`stored on ${again.acknowledged} of ${again.attempted}`);
-  }, { timeoutMs: settleMs, intervalMs: 500 });
+  await waitFor(
+    `${key} through ${writer.name} to be stored on ${K} nodes`,
+    async () => {
+      const again = await writer.client.put(key, value, { timeoutMs: 15_000 });
+      if (again.acknowledged === K) return true;
+      throw new Error(`stored on ${again.acknowledged} of ${again.attempted}`);
+    },
+    { timeoutMs: settleMs, intervalMs: 500 },
+  );
 }
 
 /** Puts each key (its value: valueOf) through the nodes in turn, as putOn does. */
@@ -41,7 +45,8 @@ async function putAll(nodes: readonly ProcessNode[], keys: readonly string[], at
 }
 
 test('partition - two halves cut apart by dropped packets, then healed', { timeout: 240_000 }, async (t) => {
-  const reason = netnsUnavailable() ?? (natsServerInstalled() ? undefined : 'nats-server is not installed (Debian: apt-get install -y nats-server)');
+  const reason =
+    netnsUnavailable() ?? (natsServerInstalled() ? undefined : 'nats-server is not installed (Debian: apt-get install -y nats-server)');
   if (reason) {
     t.skip(reason);
     return;
@@ -100,7 +105,8 @@ test('partition - two halves cut apart by dropped packets, then healed', { timeo
     };
     await waitFor(
       `every node to know a node of the other half again (logs in ${cluster.logDir})`,
-      async () => (await Promise.all([...sideA.map((n) => knowsOtherSide(n, sideB)), ...sideB.map((n) => knowsOtherSide(n, sideA))])).every(Boolean),
+      async () =>
+        (await Promise.all([...sideA.map((n) => knowsOtherSide(n, sideB)), ...sideB.map((n) => knowsOtherSide(n, sideA))])).every(Boolean),
       { timeoutMs: 30 * REFRESH_MS, intervalMs: 500 },
     );
     const mergedMs = Date.now() - healedAt;

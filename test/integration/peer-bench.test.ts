@@ -16,7 +16,9 @@ const CALL_MS = 5_000;
 
 /** A BEP 44 immutable value's key: SHA-1 of its bencoding (`<length>:<bytes>`). */
 function immutableKey(value: Buffer): string {
-  return createHash('sha1').update(Buffer.concat([Buffer.from(`${value.length}:`), value])).digest('hex');
+  return createHash('sha1')
+    .update(Buffer.concat([Buffer.from(`${value.length}:`), value]))
+    .digest('hex');
 }
 
 describe('bittorrent-dht peer cluster (bench/peer)', () => {
@@ -45,10 +47,14 @@ describe('bittorrent-dht peer cluster (bench/peer)', () => {
     const put = await nodes()[0]!.put(value, CALL_MS);
     assert.equal(put.hash, immutableKey(value));
     assert.ok(put.stored >= 1, `stored on ${put.stored} replicas`);
-    const got = await waitFor('node-3 to find the value', async () => {
-      const reply = await nodes()[3]!.get(put.hash, CALL_MS);
-      return reply.found ? reply : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 100 });
+    const got = await waitFor(
+      'node-3 to find the value',
+      async () => {
+        const reply = await nodes()[3]!.get(put.hash, CALL_MS);
+        return reply.found ? reply : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
     assert.equal(got.bytes, value.length);
     const missing = await nodes()[3]!.get(randomBytes(20).toString('hex'), CALL_MS);
     assert.deepEqual(missing, { found: false, bytes: 0 });
@@ -56,7 +62,15 @@ describe('bittorrent-dht peer cluster (bench/peer)', () => {
 
   test('malformed IPC requests get an error reply; the node keeps answering', async () => {
     const node = nodes()[1]!;
-    const anonymous: Serializable[] = ['hello', 42, [], { op: 'stats' }, { id: -1, op: 'stats' }, { id: 1.5, op: 'stats' }, { id: '7', op: 'stats' }];
+    const anonymous: Serializable[] = [
+      'hello',
+      42,
+      [],
+      { op: 'stats' },
+      { id: -1, op: 'stats' },
+      { id: 1.5, op: 'stats' },
+      { id: '7', op: 'stats' },
+    ];
     for (const message of anonymous) {
       const reply = await node.sendRaw(message, CALL_MS);
       assert.equal(reply.ok, false, JSON.stringify(message));

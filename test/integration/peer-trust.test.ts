@@ -52,7 +52,10 @@ async function getLatencies(node: ProcessNode, keys: readonly string[], count: n
 
 /** A peer client on a connection of its own (grpc-js otherwise shares one per address). */
 function ownConnection(address: string): PeerClient {
-  return new (kademliaPackage().Peer)(address, grpc.credentials.createInsecure(), { 'grpc.use_local_subchannel_pool': 1, 'grpc.enable_retries': 0 });
+  return new (kademliaPackage().Peer)(address, grpc.credentials.createInsecure(), {
+    'grpc.use_local_subchannel_pool': 1,
+    'grpc.enable_retries': 0,
+  });
 }
 
 /** The median of latency samples, to 0.01 ms. */
@@ -95,7 +98,12 @@ describe('peer trust - fabricated senders and a node holding 10 000 records', ()
     const store = rawPeerClient(holder!.address);
     const keys = Array.from({ length: RECORDS }, (_, i) => `held-${i}`);
     await runBounded(RECORDS, 32, async (i) => {
-      const reply = await unary<v1.StoreRequest, v1.StoreResponse__Output>(store, store.Store, { record: signedWireRecord({ key: keys[i]!, value: `v${i}`, expiresMs: Date.now() + 10 * 60_000 }) }, 10_000);
+      const reply = await unary<v1.StoreRequest, v1.StoreResponse__Output>(
+        store,
+        store.Store,
+        { record: signedWireRecord({ key: keys[i]!, value: `v${i}`, expiresMs: Date.now() + 10 * 60_000 }) },
+        10_000,
+      );
       assert.ok(reply.stored);
     });
     assert.equal(Number((await holder!.client.stats()).records), RECORDS + 0);
@@ -105,7 +113,11 @@ describe('peer trust - fabricated senders and a node holding 10 000 records', ()
 
     // The flood, from a process of its own, while node-0's latency is measured.
     const [unused] = await freePorts(1);
-    const flood = spawn(process.execPath, [FLOOD_SCRIPT, 'fake-senders', '1000', '16', String(unused), ...cluster.nodes.map((n) => n.address)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const flood = spawn(
+      process.execPath,
+      [FLOOD_SCRIPT, 'fake-senders', '1000', '16', String(unused), ...cluster.nodes.map((n) => n.address)],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let output = '';
     flood.stdout.on('data', (d: Buffer) => (output += d.toString()));
     const exited = once(flood, 'exit');
@@ -124,12 +136,18 @@ describe('peer trust - fabricated senders and a node holding 10 000 records', ()
     for (const node of cluster.nodes) await node.client.get(`after-flood-${node.name}`);
     const fabricatedIds = new Set(fabricated);
     const { ids, addresses } = await tableAddresses(cluster);
-    assert.deepEqual([...ids].filter((id) => fabricatedIds.has(id)), [], 'a fabricated contact entered a table');
+    assert.deepEqual(
+      [...ids].filter((id) => fabricatedIds.has(id)),
+      [],
+      'a fabricated contact entered a table',
+    );
     assert.ok(!addresses.has(`127.0.0.1:${unused}`));
     const afterFlood = await getLatencies(holder!, probeKeys, 100);
     const missAfter = await getLatencies(cluster.nodes[1]!, ['absent-a', 'absent-b'], 20);
 
-    t.diagnostic(`node-0 (10 000 records) Get p50: before ${p50(before)} ms, during the flood ${p50(during)} ms (${during.length} Gets), after ${p50(afterFlood)} ms`);
+    t.diagnostic(
+      `node-0 (10 000 records) Get p50: before ${p50(before)} ms, during the flood ${p50(during)} ms (${during.length} Gets), after ${p50(afterFlood)} ms`,
+    );
     t.diagnostic(`lookup (a miss through node-1) p50: before ${p50(missBefore)} ms, after ${p50(missAfter)} ms`);
     assert.ok(during.length > 0);
     // Loose bounds: a 2-core machine shares its cores with the flood itself.
@@ -145,7 +163,10 @@ describe('peer trust - sybils with ids chosen next to a key', () => {
   const servers: grpc.Server[] = [];
 
   before(async () => {
-    cluster = await ProcessCluster.start({ nodes: 5, env: { KAD_K: String(K), KAD_REPLICATE_MS: String(REPLICATE_MS), KAD_LOG_LEVEL: 'debug' } });
+    cluster = await ProcessCluster.start({
+      nodes: 5,
+      env: { KAD_K: String(K), KAD_REPLICATE_MS: String(REPLICATE_MS), KAD_LOG_LEVEL: 'debug' },
+    });
     await cluster.waitForTables(K);
     for (const key of keys) assert.equal((await cluster.nodes[0]!.client.put(key, `honest ${key}`)).acknowledged, K);
   });
@@ -159,7 +180,10 @@ describe('peer trust - sybils with ids chosen next to a key', () => {
     const holdersOf = async (key: string): Promise<number> =>
       (await Promise.all(cluster.nodes.map((n) => census.holds(n.address, key)))).filter(Boolean).length;
     const before = await Promise.all(keys.map(holdersOf));
-    assert.ok(before.every((n) => n >= K), `holders before: ${before.join(', ')}`);
+    assert.ok(
+      before.every((n) => n >= K),
+      `holders before: ${before.join(', ')}`,
+    );
 
     // Each sybil claims an id one bit away from a target record's id, answers FIND_NODE with all
     // the sybils, acknowledges every STORE, and announces itself to every honest node.
@@ -204,7 +228,11 @@ describe('peer trust - sybils with ids chosen next to a key', () => {
     // Three re-replication passes on every node (their debug logs say so), and meanwhile and
     // after, every record keeps every honest holder.
     const maintained = (): number[] =>
-      cluster.nodes.map((n) => readdirSync(cluster.logDir).filter((f) => f.startsWith(`${n.name}-`)).reduce((sum, f) => sum + (readFileSync(join(cluster.logDir, f), 'utf8').match(/records maintained/g)?.length ?? 0), 0));
+      cluster.nodes.map((n) =>
+        readdirSync(cluster.logDir)
+          .filter((f) => f.startsWith(`${n.name}-`))
+          .reduce((sum, f) => sum + (readFileSync(join(cluster.logDir, f), 'utf8').match(/records maintained/g)?.length ?? 0), 0),
+      );
     const passesAtStart = maintained();
     await waitFor(
       'three re-replication passes on every node, with every record keeping its honest holders',
@@ -217,14 +245,20 @@ describe('peer trust - sybils with ids chosen next to a key', () => {
     );
     const { ids } = await tableAddresses(cluster);
     const sybilIds = sybils.map((s) => Buffer.from(s.id).toString('hex'));
-    assert.deepEqual(sybilIds.filter((id) => ids.has(id)), [], 'a sybil entered a table');
+    assert.deepEqual(
+      sybilIds.filter((id) => ids.has(id)),
+      [],
+      'a sybil entered a table',
+    );
     for (const node of cluster.nodes) {
       for (const key of keys) {
         const got = await node.client.get(key, { quorum: K });
         assert.equal(got.found && Buffer.from(got.value).toString(), `honest ${key}`);
       }
     }
-    t.diagnostic(`honest holders per record before ${before.join(',')}, after ${(await Promise.all(keys.map(holdersOf))).join(',')}; sybils were challenged ${challenged} times and got ${stores} stores`);
+    t.diagnostic(
+      `honest holders per record before ${before.join(',')}, after ${(await Promise.all(keys.map(holdersOf))).join(',')}; sybils were challenged ${challenged} times and got ${stores} stores`,
+    );
     census.close();
   });
 });
@@ -306,7 +340,9 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
       });
       for (const s of idle) s.close(http2.NGHTTP2_CANCEL);
       await waitFor('the Pings to be answered once the idle streams closed', () => answered.length === pings.length);
-      t.diagnostic(`${MAX_STREAMS} idle streams open: 0 of ${pings.length} further Pings answered in 500 ms; all ${answered.length} once they closed`);
+      t.diagnostic(
+        `${MAX_STREAMS} idle streams open: 0 of ${pings.length} further Pings answered in 500 ms; all ${answered.length} once they closed`,
+      );
     } finally {
       session.destroy();
     }
@@ -329,8 +365,15 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
     }
     const [code] = (await exited) as [number | null];
     assert.equal(code, 0, 'the flood process failed');
-    const { served, exhausted, dropped, retryAfterMs: retryAfter } = JSON.parse(output.slice('throttled\n'.length)) as { served: number; exhausted: number; dropped: number; retryAfterMs: number };
-    t.diagnostic(`flooder: ${served} served, ${exhausted} RESOURCE_EXHAUSTED, ${dropped} lost with its connection, retry-after-ms ${retryAfter}; other client's Get p50 ${p50(before)} ms before, ${p50(during)} ms during`);
+    const {
+      served,
+      exhausted,
+      dropped,
+      retryAfterMs: retryAfter,
+    } = JSON.parse(output.slice('throttled\n'.length)) as { served: number; exhausted: number; dropped: number; retryAfterMs: number };
+    t.diagnostic(
+      `flooder: ${served} served, ${exhausted} RESOURCE_EXHAUSTED, ${dropped} lost with its connection, retry-after-ms ${retryAfter}; other client's Get p50 ${p50(before)} ms before, ${p50(during)} ms during`,
+    );
     assert.ok(Number.isInteger(retryAfter) && retryAfter > 0, `retry-after-ms trailer: ${retryAfter}`);
     assert.ok(p50(during) <= 4 * p50(before) + 3, `Get p50 went from ${p50(before)} to ${p50(during)} ms`);
   });

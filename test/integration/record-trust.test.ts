@@ -60,7 +60,9 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
       cluster.nodes.map(async (node) => {
         const peer = rawPeerClient(node.address);
         try {
-          return await Promise.allSettled([unary<v1.StoreRequest, v1.StoreResponse__Output>(peer, peer.Store, { record }, 5_000)]).then(([r]) => r!);
+          return await Promise.allSettled([unary<v1.StoreRequest, v1.StoreResponse__Output>(peer, peer.Store, { record }, 5_000)]).then(
+            ([r]) => r!,
+          );
         } finally {
           peer.close();
         }
@@ -76,7 +78,13 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
     const now = Date.now();
     const forged = [
       signedWireRecord({ key: 'pinned', value: 'forged', createdMs: now + 10 * YEAR_MS, expiresMs: now + 10 * YEAR_MS + 60_000 }),
-      signedWireRecord({ key: 'pinned', value: 'forged', createdMs: now + MAX_CLOCK_SKEW_MS + 61_000, logical: 2 ** 32 - 1, expiresMs: now + 3 * HOUR_MS }),
+      signedWireRecord({
+        key: 'pinned',
+        value: 'forged',
+        createdMs: now + MAX_CLOCK_SKEW_MS + 61_000,
+        logical: 2 ** 32 - 1,
+        expiresMs: now + 3 * HOUR_MS,
+      }),
       signedWireRecord({ key: 'pinned', value: 'forged', expiresMs: now + 10 * YEAR_MS }),
     ];
     for (const record of forged) {
@@ -95,7 +103,9 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
 
   test('a future version inside the bound is stored from outside, yet pins nothing: a later Put outbids it on every node', async () => {
     const ahead = Date.now() + 30 * 60_000;
-    for (const result of await storeEverywhere(signedWireRecord({ key: 'outsider', value: 'half an hour ahead', createdMs: ahead, expiresMs: ahead + HOUR_MS }))) {
+    for (const result of await storeEverywhere(
+      signedWireRecord({ key: 'outsider', value: 'half an hour ahead', createdMs: ahead, expiresMs: ahead + HOUR_MS }),
+    )) {
       assert.equal(result.status, 'fulfilled');
       assert.equal((result as PromiseFulfilledResult<v1.StoreResponse__Output>).value.stored, true);
     }
@@ -111,7 +121,10 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
     const cases: [v1.Record, RegExp][] = [
       [recordToWire({ ...good, value: new TextEncoder().encode('forged') }), /publisher's signature does not verify/],
       [recordToWire({ ...good, signature: flipped }), /publisher's signature does not verify/],
-      [recordToWire({ ...good, publisher: publisherIdOf(SigningKey.generate().publicKey) }), /publisher is not the SHA-256 of publisher_key/],
+      [
+        recordToWire({ ...good, publisher: publisherIdOf(SigningKey.generate().publicKey) }),
+        /publisher is not the SHA-256 of publisher_key/,
+      ],
     ];
     for (const [record, message] of cases) {
       for (const result of await storeEverywhere(record)) {
@@ -130,7 +143,10 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
       const good = signedRecord({ key: 'forged-on-the-bus', value: 'original' });
       for (const node of cluster.nodes) {
         const actors = new ActorClient(bus, node.name);
-        await assert.rejects(actors.ask('storage', 'put', { record: recordToWire({ ...good, value: new TextEncoder().encode('nobody put this') }) }, 5_000), /signature does not verify/);
+        await assert.rejects(
+          actors.ask('storage', 'put', { record: recordToWire({ ...good, value: new TextEncoder().encode('nobody put this') }) }, 5_000),
+          /signature does not verify/,
+        );
       }
       await nowhere('forged-on-the-bus');
     } finally {
@@ -153,7 +169,11 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
   });
 
   test('a Put whose TTL cannot outlive the Put is INVALID_ARGUMENT and stores nothing', async () => {
-    await rejectsWith(cluster.nodes[0]!.client.put('short-lived', 'v', { ttlMs: 50 }), grpc.status.INVALID_ARGUMENT, /ttl_ms leaves the record 50 ms to live/);
+    await rejectsWith(
+      cluster.nodes[0]!.client.put('short-lived', 'v', { ttlMs: 50 }),
+      grpc.status.INVALID_ARGUMENT,
+      /ttl_ms leaves the record 50 ms to live/,
+    );
     await nowhere('short-lived');
   });
 
@@ -176,15 +196,35 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
     await readsEverywhere('v2', 2);
     assert.equal((await a.get('profile')).found, false, 'the plain key of that name is another record');
 
-    await rejectsWith(c.putOwned(alice, 'profile', 'stale', { seq: 1 }), grpc.status.FAILED_PRECONDITION, /sequence 1 is stale: a replica holds sequence 2/);
-    await rejectsWith(a.putOwned(alice, 'profile', 'same seq', { seq: 2 }), grpc.status.FAILED_PRECONDITION, /sequence 2 is held already with another value/);
+    await rejectsWith(
+      c.putOwned(alice, 'profile', 'stale', { seq: 1 }),
+      grpc.status.FAILED_PRECONDITION,
+      /sequence 1 is stale: a replica holds sequence 2/,
+    );
+    await rejectsWith(
+      a.putOwned(alice, 'profile', 'same seq', { seq: 2 }),
+      grpc.status.FAILED_PRECONDITION,
+      /sequence 2 is held already with another value/,
+    );
     const forger = { publicKey: alice.publicKey, sign: (m: Uint8Array) => mallory.sign(m) };
-    await rejectsWith(b.putOwned(forger, 'profile', 'mallory was here', { seq: 99 }), grpc.status.INVALID_ARGUMENT, /owner's signature does not verify/);
+    await rejectsWith(
+      b.putOwned(forger, 'profile', 'mallory was here', { seq: 99 }),
+      grpc.status.INVALID_ARGUMENT,
+      /owner's signature does not verify/,
+    );
     await readsEverywhere('v2', 2);
-    assert.equal((await b.putOwned(mallory, 'profile', 'mallory', { seq: 99 })).acknowledged, K, "another owner's key names another record");
+    assert.equal(
+      (await b.putOwned(mallory, 'profile', 'mallory', { seq: 99 })).acknowledged,
+      K,
+      "another owner's key names another record",
+    );
     await readsEverywhere('v2', 2);
 
-    await rejectsWith(a.putOwned(alice, 'profile', 'swapped', { seq: 3, expectedSeq: 1 }), grpc.status.FAILED_PRECONDITION, /compare-and-swap failed: expected sequence 1, a replica holds 2/);
+    await rejectsWith(
+      a.putOwned(alice, 'profile', 'swapped', { seq: 3, expectedSeq: 1 }),
+      grpc.status.FAILED_PRECONDITION,
+      /compare-and-swap failed: expected sequence 1, a replica holds 2/,
+    );
     await readsEverywhere('v2', 2);
     assert.equal((await c.putOwned(alice, 'profile', 'v3', { seq: 3, expectedSeq: 2 })).acknowledged, K);
     await readsEverywhere('v3', 3);
@@ -198,7 +238,10 @@ describe('record trust - forged, pinned, tampered, skewed and owned records', ()
     assert.match(publicKey, /^[0-9a-f]{64}$/);
     await kad('put', 'cli-owned', 'first', '--identity', file);
     await kad('put', 'cli-owned', 'second', '--identity', file);
-    const got = JSON.parse((await kad('get', 'cli-owned', '--owner', publicKey, '--json', '--encoding', 'utf8')).stdout) as { value: string; seq: number };
+    const got = JSON.parse((await kad('get', 'cli-owned', '--owner', publicKey, '--json', '--encoding', 'utf8')).stdout) as {
+      value: string;
+      seq: number;
+    };
     assert.deepEqual({ value: got.value, seq: got.seq }, { value: 'second', seq: 2 });
     await assert.rejects(kad('put', 'cli-owned', 'stale', '--identity', file, '--seq', '1'), (err: { code: number; stderr: string }) => {
       assert.equal(err.code, 1);

@@ -106,7 +106,11 @@ const execFileAsync = promisify(execFile);
 
 /** `buf curl` over plaintext HTTP/2 gRPC, its schema from the node's reflection. */
 async function bufCurl(args: readonly string[]): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, [BUF, 'curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--connect-timeout', '5', ...args], { timeout: 30_000 });
+  const { stdout } = await execFileAsync(
+    process.execPath,
+    [BUF, 'curl', '--protocol', 'grpc', '--http2-prior-knowledge', '--connect-timeout', '5', ...args],
+    { timeout: 30_000 },
+  );
   return stdout;
 }
 
@@ -118,7 +122,9 @@ describe('gRPC reflection on a node', () => {
   before(async () => {
     cluster = await ProcessCluster.start({ nodes: 2 });
     await cluster.waitForTables(1);
-    const loaded = grpc.loadPackageDefinition(protoLoader.loadSync(REFLECTION_PROTO, { keepCase: false, longs: Number, defaults: true })) as unknown as {
+    const loaded = grpc.loadPackageDefinition(
+      protoLoader.loadSync(REFLECTION_PROTO, { keepCase: false, longs: Number, defaults: true }),
+    ) as unknown as {
       grpc: { reflection: { v1: { ServerReflection: grpc.ServiceClientConstructor } } };
     };
     client = new loaded.grpc.reflection.v1.ServerReflection(cluster.nodes[0]!.address, grpc.credentials.createInsecure());
@@ -135,22 +141,44 @@ describe('gRPC reflection on a node', () => {
     assert.deepEqual([...services].sort(), PUBLIC_SERVICES);
 
     const dht = await filesFor(stream, { fileContainingSymbol: 'kademlia.v1.Dht' });
-    assert.deepEqual(dht.map((f) => f.name), ['kademlia/v1/dht.proto', 'kademlia/v1/types.proto'], 'the file as written, not a merged one, with the one it imports');
+    assert.deepEqual(
+      dht.map((f) => f.name),
+      ['kademlia/v1/dht.proto', 'kademlia/v1/types.proto'],
+      'the file as written, not a merged one, with the one it imports',
+    );
     const served = messagesOf(dht);
-    for (const name of ['kademlia.v1.PutRequest', 'kademlia.v1.GetResponse', 'kademlia.v1.LookupHop', 'kademlia.v1.Contact']) assert.ok(served.has(name), `${name} served`);
+    for (const name of ['kademlia.v1.PutRequest', 'kademlia.v1.GetResponse', 'kademlia.v1.LookupHop', 'kademlia.v1.Contact'])
+      assert.ok(served.has(name), `${name} served`);
 
     const peer = await filesFor(stream, { fileContainingSymbol: 'kademlia.v1.Peer' });
     assert.deepEqual(peer.map((f) => f.name).sort(), ['kademlia/v1/peer.proto', 'kademlia/v1/types.proto'], 'peer.proto and its import');
     assert.deepEqual(peer.find((f) => f.name === 'kademlia/v1/peer.proto')?.dependency, ['kademlia/v1/types.proto']);
 
     const health = await filesFor(stream, { fileContainingSymbol: 'grpc.health.v1.Health' });
-    assert.deepEqual(health.map((f) => f.name), ['grpc/health/v1/health.proto'], 'health under its canonical name');
-    assert.deepEqual(health[0]!.service[0]!.method.map((m) => m.name), ['Check', 'Watch', 'List']);
+    assert.deepEqual(
+      health.map((f) => f.name),
+      ['grpc/health/v1/health.proto'],
+      'health under its canonical name',
+    );
+    assert.deepEqual(
+      health[0]!.service[0]!.method.map((m) => m.name),
+      ['Check', 'Watch', 'List'],
+    );
 
     const all = [...dht, ...peer, ...health, ...(await filesFor(stream, { fileContainingSymbol: 'kademlia.v1.Admin' }))];
-    assert.deepEqual([...messagesOf(all).keys()].filter((name) => name.startsWith('kademlia.bus') || /Outbound|Coordinator|Storage|ContactEvent|TableView/.test(name)), [], 'no bus message');
+    assert.deepEqual(
+      [...messagesOf(all).keys()].filter(
+        (name) => name.startsWith('kademlia.bus') || /Outbound|Coordinator|Storage|ContactEvent|TableView/.test(name),
+      ),
+      [],
+      'no bus message',
+    );
     for (const symbol of ['kademlia.bus.v1.OutboundPing', 'kademlia.v1.OutboundPing']) {
-      assert.equal((await ask(stream, { fileContainingSymbol: symbol })).errorResponse?.errorCode, grpc.status.NOT_FOUND, `${symbol} is not advertised`);
+      assert.equal(
+        (await ask(stream, { fileContainingSymbol: symbol })).errorResponse?.errorCode,
+        grpc.status.NOT_FOUND,
+        `${symbol} is not advertised`,
+      );
     }
     assert.equal((await ask(stream, { fileByFilename: 'kademlia/bus/v1/bus.proto' })).errorResponse?.errorCode, grpc.status.NOT_FOUND);
   });
@@ -165,7 +193,11 @@ describe('gRPC reflection on a node', () => {
       if (message.options?.mapEntry) continue; // a map field's synthetic entry, not in the source
       const source = root.lookupType(name);
       const fields = (m: { name: string; id: number }[]): string[] => m.map((f) => `${f.name}=${f.id}`).sort();
-      assert.deepEqual(fields(message.field.map((f) => ({ name: f.name, id: f.number }))), fields(source.fieldsArray), `${name}: the fields of the .proto`);
+      assert.deepEqual(
+        fields(message.field.map((f) => ({ name: f.name, id: f.number }))),
+        fields(source.fieldsArray),
+        `${name}: the fields of the .proto`,
+      );
     }
     const put = served.get('kademlia.v1.PutRequest')!;
     const ttl = put.field.find((f) => f.number === 3);
@@ -176,7 +208,13 @@ describe('gRPC reflection on a node', () => {
   test('buf curl lists the methods, health among them, and Puts and Gets with snake_case JSON', async () => {
     const [first, second] = cluster.nodes;
     const methods = (await bufCurl(['--list-methods', `http://${first!.address}`])).split('\n').filter((line) => line !== '');
-    for (const method of ['grpc.health.v1.Health/Check', 'kademlia.v1.Dht/Put', 'kademlia.v1.Dht/Get', 'kademlia.v1.Peer/FindNode', 'kademlia.v1.Admin/Stats']) {
+    for (const method of [
+      'grpc.health.v1.Health/Check',
+      'kademlia.v1.Dht/Put',
+      'kademlia.v1.Dht/Get',
+      'kademlia.v1.Peer/FindNode',
+      'kademlia.v1.Admin/Stats',
+    ]) {
       assert.ok(methods.includes(method), `${method} listed in ${methods.join(', ')}`);
     }
     assert.ok(!methods.some((m) => m.startsWith('kademlia.bus')), 'no bus method');
@@ -188,17 +226,27 @@ describe('gRPC reflection on a node', () => {
     const key = randomBytes(16);
     const value = randomBytes(256);
     const putBody = JSON.stringify({ key: key.toString('base64'), value: value.toString('base64'), ttl_ms: 600_000 });
-    const put = JSON.parse(await bufCurl(['--data', putBody, `http://${first!.address}/kademlia.v1.Dht/Put`])) as { acknowledged?: number; recordId?: string };
+    const put = JSON.parse(await bufCurl(['--data', putBody, `http://${first!.address}/kademlia.v1.Dht/Put`])) as {
+      acknowledged?: number;
+      recordId?: string;
+    };
     assert.equal(put.acknowledged, 2, `Put stored on both nodes: ${JSON.stringify(put)}`);
     assert.equal(put.recordId?.length, 44, 'a 32-byte record id, in base64');
 
     // Through the other node, which reflects the same schema.
     const getBody = JSON.stringify({ key: key.toString('base64'), quorum: 1 });
-    const got = JSON.parse(await bufCurl(['--data', getBody, `http://${second!.address}/kademlia.v1.Dht/Get`])) as { found?: boolean; value?: string; expiresMs?: string };
+    const got = JSON.parse(await bufCurl(['--data', getBody, `http://${second!.address}/kademlia.v1.Dht/Get`])) as {
+      found?: boolean;
+      value?: string;
+      expiresMs?: string;
+    };
     assert.equal(got.found, true);
     assert.deepEqual(Buffer.from(got.value ?? '', 'base64'), value, 'the value Put, byte for byte');
 
     // A field the .proto does not have is refused by the client, as any proto JSON parser does.
-    await assert.rejects(bufCurl(['--data', JSON.stringify({ key: key.toString('base64'), ttl_millis: 1 }), `http://${first!.address}/kademlia.v1.Dht/Put`]), /ttl_millis/);
+    await assert.rejects(
+      bufCurl(['--data', JSON.stringify({ key: key.toString('base64'), ttl_millis: 1 }), `http://${first!.address}/kademlia.v1.Dht/Put`]),
+      /ttl_millis/,
+    );
   });
 });

@@ -42,11 +42,15 @@ describe('rolling restart - every node stopped and started again in turn, under 
     let rolling = true;
     const reader = (async () => {
       while (rolling) {
-        const node = pick(random, cluster.nodes.filter((n) => !restarting.has(n)));
+        const node = pick(
+          random,
+          cluster.nodes.filter((n) => !restarting.has(n)),
+        );
         const key = pick(random, keys);
         try {
           const reply = await node.client.get(key, { timeoutMs: 10_000 });
-          if (!reply.found || Buffer.from(reply.value).toString() !== valueOf(key)) wrong.push(`${key}@${node.name}: ${reply.found ? 'wrong value' : 'not found'}`);
+          if (!reply.found || Buffer.from(reply.value).toString() !== valueOf(key))
+            wrong.push(`${key}@${node.name}: ${reply.found ? 'wrong value' : 'not found'}`);
           else ok++;
         } catch {
           // A call that met its node going down: counted, not lost data.

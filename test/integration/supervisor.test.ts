@@ -28,10 +28,12 @@ test('supervisor - a node killed with SIGKILL comes back with its records; the s
   const [port] = await freePorts(1);
   const address = `127.0.0.1:${port}`;
   const dataDir = mkdtempSync(join(tmpdir(), 'kad-supervised-'));
-  const supervisor = killOnExit(spawn(process.execPath, [KAD_CLI, 'node', '--supervise'], {
-    env: { ...process.env, KAD_NODE: 'supervised', KAD_LISTEN: address, KAD_DATA_DIR: dataDir, KAD_LOG_LEVEL: 'info' },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  }));
+  const supervisor = killOnExit(
+    spawn(process.execPath, [KAD_CLI, 'node', '--supervise'], {
+      env: { ...process.env, KAD_NODE: 'supervised', KAD_LISTEN: address, KAD_DATA_DIR: dataDir, KAD_LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    }),
+  );
   const children: number[] = [];
   let buffered = '';
   supervisor.stdout?.on('data', (chunk: Buffer) => {

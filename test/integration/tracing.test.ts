@@ -36,7 +36,10 @@ async function spansOf(node: ProcessNode, traceId: string): Promise<Span[]> {
 
 /** What an OpenTelemetry collector received: OTLP/HTTP JSON export requests. */
 interface OtlpExport {
-  resourceSpans: { resource: { attributes: { key: string; value: { stringValue?: string } }[] }; scopeSpans: { spans: { traceId: string; spanId: string; name: string; kind: number }[] }[] }[];
+  resourceSpans: {
+    resource: { attributes: { key: string; value: { stringValue?: string } }[] };
+    scopeSpans: { spans: { traceId: string; spanId: string; name: string; kind: number }[] }[];
+  }[];
 }
 
 /** A stand-in OTLP/HTTP collector on loopback: keeps every export request it is sent. */
@@ -63,7 +66,11 @@ describe('tracing: a Get traced across the nodes its lookup touches', () => {
 
   before(async () => {
     collector = await startCollector();
-    cluster = await ProcessCluster.start({ nodes: NODES, http: true, env: { KAD_K: String(K), KAD_ALPHA: '2', KAD_OTLP_ENDPOINT: collector.url } });
+    cluster = await ProcessCluster.start({
+      nodes: NODES,
+      http: true,
+      env: { KAD_K: String(K), KAD_ALPHA: '2', KAD_OTLP_ENDPOINT: collector.url },
+    });
     await cluster.waitForTables(K);
     for (let i = 0; i < KEYS; i++) assert.ok((await cluster.nodes[0]!.client.put(`traced-${i}`, `value ${i}`)).acknowledged >= 1);
   });
@@ -80,7 +87,12 @@ describe('tracing: a Get traced across the nodes its lookup touches', () => {
       const client = dhtClient(reader.address);
       try {
         for (let i = 0; i < KEYS && !found; i++) {
-          const reply = await unary<v1.GetRequest, v1.GetResponse__Output>(client, client.Get, { key: Buffer.from(`traced-${i}`), trace: true }, 10_000);
+          const reply = await unary<v1.GetRequest, v1.GetResponse__Output>(
+            client,
+            client.Get,
+            { key: Buffer.from(`traced-${i}`), trace: true },
+            10_000,
+          );
           if (reply.found && reply.peerRpcs >= 2) found = { reader, key: `traced-${i}`, reply };
         }
       } finally {
@@ -106,36 +118,55 @@ describe('tracing: a Get traced across the nodes its lookup touches', () => {
 
     // The entry node: the client call, the bus hop to its coordinator, one client span per RPC.
     // (An RPC still in flight when the Get answered ends its span later.)
-    const entry = await waitFor('the entry node to record the call and every RPC', async () => {
-      const spans = await spansOf(reader, reply.traceId);
-      const rpcs = spans.filter((s) => s.name === 'Peer/FindValue' && s.kind === 'client').length;
-      return spans.some((s) => s.name === 'Dht/Get') && rpcs === reply.hops.length ? spans : undefined;
-    }, { timeoutMs: 10_000, intervalMs: 100 });
-    assert.ok(entry.some((s) => s.name === 'bus lookup-coordinator.get' && s.kind === 'client'), entry.map((s) => s.name).join(', '));
+    const entry = await waitFor(
+      'the entry node to record the call and every RPC',
+      async () => {
+        const spans = await spansOf(reader, reply.traceId);
+        const rpcs = spans.filter((s) => s.name === 'Peer/FindValue' && s.kind === 'client').length;
+        return spans.some((s) => s.name === 'Dht/Get') && rpcs === reply.hops.length ? spans : undefined;
+      },
+      { timeoutMs: 10_000, intervalMs: 100 },
+    );
+    assert.ok(
+      entry.some((s) => s.name === 'bus lookup-coordinator.get' && s.kind === 'client'),
+      entry.map((s) => s.name).join(', '),
+    );
     assert.ok(entry.some((s) => s.name === 'lookup-coordinator.get' && s.kind === 'server'));
 
     // Every node asked: the inbound FindValue and its storage access, under the same trace.
     for (const hop of reply.hops) {
       const peer = cluster.nodes.find((n) => n.address === hop.peer!.address)!;
-      const spans = await waitFor(`${peer.name} to record its part`, async () => {
-        const recorded = await spansOf(peer, reply.traceId);
-        return recorded.some((s) => s.name === 'Peer/FindValue' && s.kind === 'server') ? recorded : undefined;
-      }, { timeoutMs: 10_000, intervalMs: 100 });
-      assert.ok(spans.some((s) => s.name === 'storage.get'), `${peer.name} records its storage access: ${spans.map((s) => s.name).join(', ')}`);
+      const spans = await waitFor(
+        `${peer.name} to record its part`,
+        async () => {
+          const recorded = await spansOf(peer, reply.traceId);
+          return recorded.some((s) => s.name === 'Peer/FindValue' && s.kind === 'server') ? recorded : undefined;
+        },
+        { timeoutMs: 10_000, intervalMs: 100 },
+      );
+      assert.ok(
+        spans.some((s) => s.name === 'storage.get'),
+        `${peer.name} records its storage access: ${spans.map((s) => s.name).join(', ')}`,
+      );
     }
 
     // With KAD_OTLP_ENDPOINT set, every node exported its part to the collector (OTLP/HTTP JSON).
     const touched = new Set([reader.name, ...reply.hops.map((h) => cluster.nodes.find((n) => n.address === h.peer!.address)!.name)]);
-    await waitFor('every node the lookup touched to export its spans', () => {
-      const nodes = new Set<string>();
-      for (const request of collector.received) {
-        for (const rs of request.resourceSpans) {
-          const node = rs.resource.attributes.find((a) => a.key === 'kad.node')?.value.stringValue;
-          if (node && rs.scopeSpans.some((ss) => ss.spans.some((sp) => sp.traceId === reply.traceId && /^[0-9a-f]{16}$/.test(sp.spanId)))) nodes.add(node);
+    await waitFor(
+      'every node the lookup touched to export its spans',
+      () => {
+        const nodes = new Set<string>();
+        for (const request of collector.received) {
+          for (const rs of request.resourceSpans) {
+            const node = rs.resource.attributes.find((a) => a.key === 'kad.node')?.value.stringValue;
+            if (node && rs.scopeSpans.some((ss) => ss.spans.some((sp) => sp.traceId === reply.traceId && /^[0-9a-f]{16}$/.test(sp.spanId))))
+              nodes.add(node);
+          }
         }
-      }
-      return [...touched].every((n) => nodes.has(n));
-    }, { timeoutMs: 10_000, intervalMs: 200 });
+        return [...touched].every((n) => nodes.has(n));
+      },
+      { timeoutMs: 10_000, intervalMs: 200 },
+    );
   });
 
   test('kad get --trace prints every hop of a lookup Get, as many as its peer RPCs', async () => {
@@ -144,7 +175,15 @@ describe('tracing: a Get traced across the nodes its lookup touches', () => {
     for (const reader of cluster.nodes) {
       for (let i = 0; i < KEYS; i++) {
         const { stdout } = await run(process.execPath, [KAD_CLI, 'get', `traced-${i}`, '--trace', '--json', '--target', reader.address]);
-        const json = JSON.parse(stdout) as { found: boolean; trace: { traceId: string; peerRpcs: number; lookupRounds: number; hops: { round: number; rpc: string; peer: { address: string }; distanceBits: number; outcome: string }[] } };
+        const json = JSON.parse(stdout) as {
+          found: boolean;
+          trace: {
+            traceId: string;
+            peerRpcs: number;
+            lookupRounds: number;
+            hops: { round: number; rpc: string; peer: { address: string }; distanceBits: number; outcome: string }[];
+          };
+        };
         if (json.trace.peerRpcs < 2) continue;
         assert.equal(json.found, true);
         assert.equal(json.trace.hops.length, json.trace.peerRpcs, 'one hop per peer RPC');
@@ -156,7 +195,8 @@ describe('tracing: a Get traced across the nodes its lookup touches', () => {
         const header = /^trace [0-9a-f]{32}: (\d+) peer RPCs in (\d+) rounds/.exec(lines[0]!);
         assert.ok(header, lines[0]);
         assert.equal(lines.length - 1, Number(header[1]), text.stderr);
-        for (const hop of lines.slice(1)) assert.match(hop, /^ {2}round \d+ {2}FindValue +127\.0\.0\.1:\d+ +[0-9a-f]{12} {2}distance +\d+ bits +\d+\.\d ms {2}\S/);
+        for (const hop of lines.slice(1))
+          assert.match(hop, /^ {2}round \d+ {2}FindValue +127\.0\.0\.1:\d+ +[0-9a-f]{12} {2}distance +\d+ bits +\d+\.\d ms {2}\S/);
         return;
       }
     }

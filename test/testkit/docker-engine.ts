@@ -21,14 +21,20 @@ export interface CommandResult {
 }
 
 function onPath(command: string): boolean {
-  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore', env: { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` } }).status === 0;
+  return (
+    spawnSync('sh', ['-c', `command -v ${command}`], {
+      stdio: 'ignore',
+      env: { ...process.env, PATH: `${process.env['PATH'] ?? ''}:/usr/sbin:/sbin` },
+    }).status === 0
+  );
 }
 
 /** Why no engine can start here, or undefined. */
 export function dockerEngineUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'starting a Docker engine needs root';
   const missing = ['dockerd', 'docker-compose', 'debootstrap'].filter((c) => !onPath(c));
-  if (missing.length > 0) return `${missing.join(', ')} not installed (Debian: apt-get install -y --no-install-recommends docker.io docker-compose debootstrap; .ci/run installs them)`;
+  if (missing.length > 0)
+    return `${missing.join(', ')} not installed (Debian: apt-get install -y --no-install-recommends docker.io docker-compose debootstrap; .ci/run installs them)`;
   return undefined;
 }
 
@@ -46,7 +52,11 @@ function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, t
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? 128 : 1), stdout, stderr: signal ? `${stderr}\nkilled by ${signal} after ${timeoutMs} ms` : stderr });
+      resolve({
+        code: code ?? (signal ? 128 : 1),
+        stdout,
+        stderr: signal ? `${stderr}\nkilled by ${signal} after ${timeoutMs} ms` : stderr,
+      });
     });
   });
 }
@@ -88,10 +98,16 @@ export class DockerEngine {
 
   /** Containers, networks beyond the three built-in ones, and volumes left on the engine. */
   async leftovers(): Promise<string[]> {
-    const lines = async (args: string[]) => (await this.docker(args)).stdout.split('\n').map((l) => l.trim()).filter(Boolean);
+    const lines = async (args: string[]) =>
+      (await this.docker(args)).stdout
+        .split('\n')
+        .map((l) => l.trim())
+        .filter(Boolean);
     const containers = await lines(['ps', '-a', '--format', 'container {{.Names}}']);
-    const networks = (await lines(['network', 'ls', '--format', '{{.Name}}'])).filter((n) => !['bridge', 'host', 'none'].includes(n)).map((n) => `network ${n}`);
-    const volumes = (await lines(['volume', 'ls', '--format', 'volume {{.Name}}']));
+    const networks = (await lines(['network', 'ls', '--format', '{{.Name}}']))
+      .filter((n) => !['bridge', 'host', 'none'].includes(n))
+      .map((n) => `network ${n}`);
+    const volumes = await lines(['volume', 'ls', '--format', 'volume {{.Name}}']);
     return [...containers, ...networks, ...volumes];
   }
 
@@ -106,9 +122,14 @@ export class DockerEngine {
     return !answers && !bridge.includes('198.19.255.1/24');
   }
 
-  private async check(command: string, args: readonly string[], options: { timeoutMs?: number; allowFailure?: boolean }): Promise<CommandResult> {
+  private async check(
+    command: string,
+    args: readonly string[],
+    options: { timeoutMs?: number; allowFailure?: boolean },
+  ): Promise<CommandResult> {
     const result = await run(command, args, this.env, options.timeoutMs ?? 120_000);
-    if (result.code !== 0 && !options.allowFailure) throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${result.stderr}${result.stdout}`);
+    if (result.code !== 0 && !options.allowFailure)
+      throw new Error(`${command} ${args.join(' ')} exited ${result.code}:\n${result.stderr}${result.stdout}`);
     return result;
   }
 }

@@ -37,7 +37,8 @@ export class FakeDht {
     const server = new grpc.Server();
     const pkg = kademliaPackage();
     let fake: FakeDht | undefined;
-    const handle = <Res>(method: ReceivedCall['method'], pick: ((n: number) => Scripted<Res>) | undefined) =>
+    const handle =
+      <Res>(method: ReceivedCall['method'], pick: ((n: number) => Scripted<Res>) | undefined) =>
       (call: grpc.ServerUnaryCall<unknown, Res>, callback: grpc.sendUnaryData<Res>): void => {
         const deadline = call.getDeadline();
         const deadlineMs = deadline instanceof Date ? deadline.getTime() : deadline;
@@ -53,7 +54,9 @@ export class FakeDht {
       };
     server.addService(pkg.Dht.service, { Put: handle('Put', script.put), Get: handle('Get', script.get) });
     server.addService(pkg.Admin.service, { Stats: handle('Stats', script.stats), RoutingTable: handle('RoutingTable', undefined) });
-    const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))));
+    const port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (err, p) => (err ? reject(err) : resolve(p))),
+    );
     fake = new FakeDht(server, `127.0.0.1:${port}`);
     return fake;
   }

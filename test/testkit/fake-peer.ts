@@ -51,7 +51,9 @@ export class FakePeerIdentity {
 export async function servePeer(address: string, handlers: PeerHandlers): Promise<grpc.Server> {
   const server = new grpc.Server();
   server.addService(kademliaPackage().Peer.service, handlers);
-  await new Promise<void>((resolve, reject) => server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err) => (err ? reject(err) : resolve())),
+  );
   return server;
 }
 
@@ -64,4 +66,3 @@ export function quietPeerHandlers(identity: FakePeerIdentity): PeerHandlers {
     Store: (_call, cb) => cb(null, { responder: identity.contact(), stored: false }),
   };
 }
-

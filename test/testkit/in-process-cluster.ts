@@ -28,7 +28,13 @@ export class InProcessCluster {
     try {
       for (let i = 0; i < count; i++) {
         const address = `127.0.0.1:${ports[i]}`;
-        const config = resolveNodeConfig({ ...settings, node: `mem-${i}`, listen: address, advertise: address, bootstrap: i === 0 ? '' : first });
+        const config = resolveNodeConfig({
+          ...settings,
+          node: `mem-${i}`,
+          listen: address,
+          advertise: address,
+          bootstrap: i === 0 ? '' : first,
+        });
         const node = await startNode(config, root, { memoryBus: cluster.bus });
         cluster.nodes.push({ node, address, client: new DhtClient(address) });
       }
@@ -40,10 +46,14 @@ export class InProcessCluster {
   }
 
   async waitForTables(min: number): Promise<void> {
-    await waitFor(`routing tables to hold ${min} contacts`, async () => {
-      const stats = await Promise.all(this.nodes.map((n) => n.client.stats({ timeoutMs: 2_000 })));
-      return stats.every((s) => s.contacts >= min);
-    }, { timeoutMs: 30_000, intervalMs: 100 });
+    await waitFor(
+      `routing tables to hold ${min} contacts`,
+      async () => {
+        const stats = await Promise.all(this.nodes.map((n) => n.client.stats({ timeoutMs: 2_000 })));
+        return stats.every((s) => s.contacts >= min);
+      },
+      { timeoutMs: 30_000, intervalMs: 100 },
+    );
   }
 
   async stop(): Promise<void> {

@@ -55,7 +55,12 @@ const shellQuote = (s: string): string => `'${s.replace(/'/g, `'\\''`)}'`;
 export function runKadOnTerminal(args: readonly string[], options: KadRunOptions = {}): Promise<KadRun> {
   return new Promise((resolve, reject) => {
     const command = [process.execPath, KAD_CLI, ...args].map(shellQuote).join(' ');
-    const child = killOnExit(spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], { env: kadEnv(options.env), stdio: ['ignore', 'pipe', 'pipe'] }));
+    const child = killOnExit(
+      spawn('script', ['--quiet', '--return', '--command', command, '/dev/null'], {
+        env: kadEnv(options.env),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      }),
+    );
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => stdout.push(chunk));

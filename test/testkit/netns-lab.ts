@@ -39,11 +39,17 @@ function ipQuiet(...args: string[]): void {
 }
 
 function namespaces(): string[] {
-  return ip('netns', 'list').split('\n').map((l) => l.split(' ')[0]!).filter(Boolean);
+  return ip('netns', 'list')
+    .split('\n')
+    .map((l) => l.split(' ')[0]!)
+    .filter(Boolean);
 }
 
 function links(): string[] {
-  return ip('-o', 'link', 'show').split('\n').map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1]).filter((n): n is string => n !== undefined);
+  return ip('-o', 'link', 'show')
+    .split('\n')
+    .map((l) => /^\d+:\s+([^:@\s]+)/.exec(l)?.[1])
+    .filter((n): n is string => n !== undefined);
 }
 
 function pidAlive(pid: number): boolean {
@@ -99,9 +105,11 @@ export function removeStaleNetns(): string[] {
 /** Why namespaces cannot be made here, or undefined. */
 export function netnsUnavailable(): string | undefined {
   if (process.platform !== 'linux') return 'network namespaces are Linux only';
-  if (process.getuid?.() !== 0) return 'needs root: creates network namespaces, veth pairs and a bridge (run the tests as root, as CI does)';
+  if (process.getuid?.() !== 0)
+    return 'needs root: creates network namespaces, veth pairs and a bridge (run the tests as root, as CI does)';
   const list = spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' });
-  if (list.error || list.status !== 0) return `\`ip netns\` is unavailable (${list.error?.message ?? list.stderr.trim()}); install iproute2`;
+  if (list.error || list.status !== 0)
+    return `\`ip netns\` is unavailable (${list.error?.message ?? list.stderr.trim()}); install iproute2`;
   const probe = `${NS_PREFIX}${RUN}-probe`;
   const add = spawnSync('ip', ['netns', 'add', probe], { encoding: 'utf8' });
   ipQuiet('netns', 'del', probe);
@@ -169,10 +177,20 @@ export class NetnsLab {
 
   /** Runs argv inside the host's namespace, its output to `log` (a file descriptor, or piped
    * to this process); it is killed when the lab is destroyed. */
-  spawn(host: LabHost, argv: readonly string[], options: { env: NodeJS.ProcessEnv; cwd?: string; log: number | 'ignore' | 'pipe' }): ChildProcess {
+  spawn(
+    host: LabHost,
+    argv: readonly string[],
+    options: { env: NodeJS.ProcessEnv; cwd?: string; log: number | 'ignore' | 'pipe' },
+  ): ChildProcess {
     const [program, ...args] = argv;
     if (program === undefined) throw new Error('empty argv');
-    const child = killOnExit(spawn('ip', ['netns', 'exec', host.ns, program, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', options.log, options.log] }));
+    const child = killOnExit(
+      spawn('ip', ['netns', 'exec', host.ns, program, ...args], {
+        cwd: options.cwd,
+        env: options.env,
+        stdio: ['ignore', options.log, options.log],
+      }),
+    );
     this.children.add(child);
     child.once('exit', () => this.children.delete(child));
     return child;

@@ -32,7 +32,11 @@ export async function nodeBinary(major: number): Promise<string> {
   mkdirSync(NODE_CACHE, { recursive: true });
   const scratch = mkdtempSync(join(NODE_CACHE, `.node-${major}-`));
   try {
-    await execFileAsync('npm', ['install', '--prefix', scratch, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `node@${major}`], { timeout: 240_000 });
+    await execFileAsync(
+      'npm',
+      ['install', '--prefix', scratch, '--no-save', '--no-audit', '--no-fund', '--loglevel=error', `node@${major}`],
+      { timeout: 240_000 },
+    );
     const installed = join(scratch, 'node_modules', '.bin', 'node');
     const version = await versionOf(installed);
     if (!version?.startsWith(`v${major}.`)) throw new Error(`npm's node@${major} gave ${version ?? 'no working binary'}`);

@@ -23,7 +23,9 @@ export interface Sample {
 }
 
 export function prometheusUnavailable(): string | undefined {
-  return spawnSync('prometheus', ['--version'], { stdio: 'ignore' }).error ? 'prometheus is not installed (Debian: apt-get install -y prometheus; .ci/run installs it)' : undefined;
+  return spawnSync('prometheus', ['--version'], { stdio: 'ignore' }).error
+    ? 'prometheus is not installed (Debian: apt-get install -y prometheus; .ci/run installs it)'
+    : undefined;
 }
 
 export class Prometheus {
@@ -43,21 +45,38 @@ export class Prometheus {
       '  scrape_timeout: 900ms',
       '  evaluation_interval: 1s',
       'scrape_configs:',
-      ...jobs.flatMap((j) => [`  - job_name: ${JSON.stringify(j.job)}`, '    static_configs:', `      - targets: [${j.targets.map((t) => JSON.stringify(t)).join(', ')}]`]),
+      ...jobs.flatMap((j) => [
+        `  - job_name: ${JSON.stringify(j.job)}`,
+        '    static_configs:',
+        `      - targets: [${j.targets.map((t) => JSON.stringify(t)).join(', ')}]`,
+      ]),
       '',
     ].join('\n');
     writeFileSync(join(dir, 'prometheus.yml'), config);
     const log = openSync(join(dir, 'prometheus.log'), 'a');
     const child = killOnExit(
-      spawn('prometheus', [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`, '--log.level=warn'], { stdio: ['ignore', log, log] }),
+      spawn(
+        'prometheus',
+        [
+          `--config.file=${join(dir, 'prometheus.yml')}`,
+          `--storage.tsdb.path=${join(dir, 'data')}`,
+          `--web.listen-address=127.0.0.1:${port}`,
+          '--log.level=warn',
+        ],
+        { stdio: ['ignore', log, log] },
+      ),
     );
     closeSync(log);
     const prometheus = new Prometheus(child, dir, `http://127.0.0.1:${port}`);
     try {
-      await waitFor(`prometheus to be ready (log in ${dir})`, async () => {
-        if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
-        return (await fetch(`${prometheus.url}/-/ready`)).ok;
-      }, { timeoutMs: 30_000, intervalMs: 200 });
+      await waitFor(
+        `prometheus to be ready (log in ${dir})`,
+        async () => {
+          if (child.exitCode !== null) throw new Error(`prometheus exited with ${child.exitCode}`);
+          return (await fetch(`${prometheus.url}/-/ready`)).ok;
+        },
+        { timeoutMs: 30_000, intervalMs: 200 },
+      );
     } catch (err) {
       await prometheus.stop();
       throw err;
@@ -68,7 +87,11 @@ export class Prometheus {
   /** An instant PromQL query; its vector result. */
   async query(promql: string): Promise<Sample[]> {
     const res = await fetch(`${this.url}/api/v1/query?query=${encodeURIComponent(promql)}`);
-    const body = (await res.json()) as { status: string; error?: string; data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] } };
+    const body = (await res.json()) as {
+      status: string;
+      error?: string;
+      data?: { resultType: string; result: { metric: Record<string, string>; value: [number, string] }[] };
+    };
     if (body.status !== 'success' || !body.data) throw new Error(`query ${promql} failed: ${body.error ?? res.status}`);
     if (body.data.resultType !== 'vector') throw new Error(`query ${promql}: a ${body.data.resultType}, not a vector`);
     return body.data.result.map((r) => ({ metric: r.metric, value: Number(r.value[1]) }));

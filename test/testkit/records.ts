@@ -21,7 +21,13 @@ const bytes = (b: string | Uint8Array): Uint8Array => (typeof b === 'string' ? n
 export function signedRecord(fields: RecordFields, signer: SigningKey = SigningKey.generate()): KadRecord {
   const now = Date.now();
   return signRecord(
-    { key: bytes(fields.key), value: bytes(fields.value), createdMs: fields.createdMs ?? now, logical: fields.logical ?? 0, expiresMs: fields.expiresMs ?? now + 60_000 },
+    {
+      key: bytes(fields.key),
+      value: bytes(fields.value),
+      createdMs: fields.createdMs ?? now,
+      logical: fields.logical ?? 0,
+      expiresMs: fields.expiresMs ?? now + 60_000,
+    },
     signer,
   );
 }

@@ -35,7 +35,12 @@ export async function takeCensus(nodes: readonly ProcessNode[]): Promise<Census>
     async holds(address, key) {
       const peer = peers.get(address);
       if (!peer) throw new Error(`no node at ${address}`);
-      const reply = await unary<v1.FindValueRequest, v1.FindValueResponse__Output>(peer, peer.FindValue, { recordId: Buffer.from(recordIdOf(Buffer.from(key))) }, 5_000);
+      const reply = await unary<v1.FindValueRequest, v1.FindValueResponse__Output>(
+        peer,
+        peer.FindValue,
+        { recordId: Buffer.from(recordIdOf(Buffer.from(key))) },
+        5_000,
+      );
       return reply.record !== undefined && Buffer.from(reply.record.key).toString() === key;
     },
     closest(key, k) {
@@ -48,7 +53,13 @@ export async function takeCensus(nodes: readonly ProcessNode[]): Promise<Census>
 }
 
 /** Waits until the node at `address` holds every one of `keys`; a timeout names the missing. */
-export async function waitForHolding(census: Census, address: string, keys: readonly string[], what: string, options: { timeoutMs: number; intervalMs: number }): Promise<void> {
+export async function waitForHolding(
+  census: Census,
+  address: string,
+  keys: readonly string[],
+  what: string,
+  options: { timeoutMs: number; intervalMs: number },
+): Promise<void> {
   await waitFor(
     what,
     async () => {

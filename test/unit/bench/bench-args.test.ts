@@ -20,12 +20,18 @@ test('defaults: 8 and 32 nodes, split only at 8, a warm-up of 50 Gets per node',
 
 test('--warmup-per-node 0 turns the warm-up off; negative or fractional values are refused', () => {
   assert.equal(parseBenchArgs(['--warmup-per-node', '0']).warmupPerNode, 0);
-  assert.throws(() => parseBenchArgs(['--warmup-per-node=-1']), (err: unknown) => err instanceof BenchArgsError && /--warmup-per-node/.test(err.message));
+  assert.throws(
+    () => parseBenchArgs(['--warmup-per-node=-1']),
+    (err: unknown) => err instanceof BenchArgsError && /--warmup-per-node/.test(err.message),
+  );
   // node:util reads a bare -1 as a flag: that too is a BenchArgsError (usage), not a crash.
   assert.throws(() => parseBenchArgs(['--warmup-per-node', '-1']), BenchArgsError);
   assert.throws(() => parseBenchArgs(['--no-such-flag']), BenchArgsError);
   assert.throws(() => parseBenchArgs(['--warmup-per-node', '2.5']), BenchArgsError);
-  assert.throws(() => parseBenchArgs(['--ops', '0']), (err: unknown) => err instanceof BenchArgsError && /--ops/.test(err.message));
+  assert.throws(
+    () => parseBenchArgs(['--ops', '0']),
+    (err: unknown) => err instanceof BenchArgsError && /--ops/.test(err.message),
+  );
 });
 
 test('split mode with no size at or below 8 is refused unless --split-nodes names one', () => {
@@ -40,7 +46,10 @@ test('--peer: bittorrent-dht by default, none turns it off, anything else is ref
   assert.equal(parseBenchArgs([]).peer, 'bittorrent-dht');
   assert.equal(parseBenchArgs(['--peer', 'bittorrent-dht']).peer, 'bittorrent-dht');
   assert.equal(parseBenchArgs(['--peer', 'none']).peer, 'none');
-  assert.throws(() => parseBenchArgs(['--peer', 'libp2p']), (err: unknown) => err instanceof BenchArgsError && /--peer/.test(err.message));
+  assert.throws(
+    () => parseBenchArgs(['--peer', 'libp2p']),
+    (err: unknown) => err instanceof BenchArgsError && /--peer/.test(err.message),
+  );
   assert.throws(() => parseBenchArgs(['--peer']), BenchArgsError);
 });
 

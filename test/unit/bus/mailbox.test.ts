@@ -36,7 +36,10 @@ test('mailbox - a full mailbox refuses at once with resource-exhausted', async (
   const gate = deferred();
   const running = box.post(() => gate.promise);
   const queued = [box.post(() => 1), box.post(() => 2)];
-  await assert.rejects(box.post(() => 3), (err: KadError) => err.code === ErrorCode.ResourceExhausted && /full/.test(err.message));
+  await assert.rejects(
+    box.post(() => 3),
+    (err: KadError) => err.code === ErrorCode.ResourceExhausted && /full/.test(err.message),
+  );
   gate.resolve();
   await running;
   assert.deepEqual(await Promise.all(queued), [1, 2]);

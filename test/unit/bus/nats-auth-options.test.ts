@@ -15,7 +15,8 @@ test('nats url - user and password, a token, escapes, no credentials, no scheme'
   assert.deepEqual(parseNatsUrl('nats://u:@h:1'), { url: 'nats://h:1', user: 'u', pass: '' });
   assert.deepEqual(parseNatsUrl(' nats://h:4222 '), { url: 'nats://h:4222' });
   assert.deepEqual(parseNatsUrl('u:p@h:4222'), { url: 'h:4222', user: 'u', pass: 'p' });
-  for (const bad of ['nats://:p@h:1', 'nats://@h:1', 'nats://u:p@', 'nats://u:%zz@h:1']) assert.throws(() => parseNatsUrl(bad), ConfigError, bad);
+  for (const bad of ['nats://:p@h:1', 'nats://@h:1', 'nats://u:p@', 'nats://u:%zz@h:1'])
+    assert.throws(() => parseNatsUrl(bad), ConfigError, bad);
 });
 
 test('nats url - redaction hides passwords and tokens, and only them', () => {
@@ -41,13 +42,19 @@ test('connect options - creds and CA files are read and checked up front', () =>
   const dir = mkdtempSync(join(tmpdir(), 'kad-nats-opts-'));
   try {
     const creds = join(dir, 'u.creds');
-    writeFileSync(creds, '-----BEGIN NATS USER JWT-----\neyJhbGc.e30.sig\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\nSUAEXAMPLE\n------END USER NKEY SEED------\n');
+    writeFileSync(
+      creds,
+      '-----BEGIN NATS USER JWT-----\neyJhbGc.e30.sig\n------END NATS USER JWT------\n\n-----BEGIN USER NKEY SEED-----\nSUAEXAMPLE\n------END USER NKEY SEED------\n',
+    );
     const ca = join(dir, 'ca.pem');
     writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
     const options = natsConnectOptions({ servers: 'nats://a:1', name: 'x', credsFile: creds, tlsCaFile: ca });
     assert.equal(typeof options.authenticator, 'function');
     assert.deepEqual(options.tls, { caFile: ca });
-    assert.throws(() => natsConnectOptions({ servers: 'nats://a:1', name: 'x', credsFile: join(dir, 'none') }), /--nats-creds: cannot read .* \(ENOENT\)/);
+    assert.throws(
+      () => natsConnectOptions({ servers: 'nats://a:1', name: 'x', credsFile: join(dir, 'none') }),
+      /--nats-creds: cannot read .* \(ENOENT\)/,
+    );
     assert.throws(() => natsConnectOptions({ servers: 'nats://a:1', name: 'x', credsFile: ca }), /is not a NATS \.creds file/);
     assert.throws(() => natsConnectOptions({ servers: 'nats://a:1', name: 'x', tlsCaFile: creds }), /holds no PEM certificate/);
     assert.throws(() => natsConnectOptions({ servers: 'nats://u:p@a:1', name: 'x', credsFile: creds }), /exclude each other/);
@@ -62,10 +69,20 @@ test('permission scheme - a node gets its own subjects and inboxes only; the blo
     subscribe: ['kad.node-1.>', '_INBOX_node-1.>', '$SRV.>'],
   });
   assert.throws(() => nodePermissions('a.b'), RangeError);
-  const block = authorizationBlock([{ node: 'n1', user: 'n1', password: 'p' }, { node: 'n2', user: 'n2', password: { env: 'PW' } }]);
+  const block = authorizationBlock([
+    { node: 'n1', user: 'n1', password: 'p' },
+    { node: 'n2', user: 'n2', password: { env: 'PW' } },
+  ]);
   assert.match(block, /user: "n1"\n\s+password: "p"/);
   assert.match(block, /user: "n2"\n\s+password: \$PW\n/);
   assert.doesNotMatch(block, /allow_responses/);
-  assert.throws(() => authorizationBlock([{ node: 'n1', user: 'u', password: 'p' }, { node: 'n2', user: 'u', password: 'q' }]), /listed twice/);
+  assert.throws(
+    () =>
+      authorizationBlock([
+        { node: 'n1', user: 'u', password: 'p' },
+        { node: 'n2', user: 'u', password: 'q' },
+      ]),
+    /listed twice/,
+  );
   assert.throws(() => authorizationBlock([{ node: 'n1', user: 'u', password: { env: 'bad name' } }]), RangeError);
 });

@@ -31,7 +31,11 @@ import { waitFor } from '../../../harness/wait-for.js';
 
 const unavailable = { fail: { code: grpc.status.UNAVAILABLE, details: 'the node cannot serve now' } };
 
-async function rejectsAs<E extends DhtError>(call: Promise<unknown>, type: new (...args: never[]) => E, check?: (err: E) => void): Promise<E> {
+async function rejectsAs<E extends DhtError>(
+  call: Promise<unknown>,
+  type: new (...args: never[]) => E,
+  check?: (err: E) => void,
+): Promise<E> {
   let caught: unknown;
   await assert.rejects(call, (err: unknown) => {
     caught = err;
@@ -93,15 +97,27 @@ describe('client - retry policy', () => {
     const limited = retryDecision(new ResourceExhaustedError('slow down', { metadata }), 1, DEFAULT_RETRY_POLICY, random);
     assert.equal(limited?.failover, false);
     assert.ok(limited!.delayMs >= 300, `waits at least retry-after-ms, got ${limited?.delayMs}`);
-    for (const err of [new ResourceExhaustedError('too big'), new InvalidArgumentError('bad'), new FailedPreconditionError('stale'), new DeadlineExceededError('late'), new CancelledError('aborted')]) {
+    for (const err of [
+      new ResourceExhaustedError('too big'),
+      new InvalidArgumentError('bad'),
+      new FailedPreconditionError('stale'),
+      new DeadlineExceededError('late'),
+      new CancelledError('aborted'),
+    ]) {
       assert.equal(retryDecision(err, 1, DEFAULT_RETRY_POLICY, random), undefined, err.name);
     }
   });
 
   test('backoff doubles per try up to the cap, with jitter in its upper half', () => {
     const policy = { maxAttempts: 10, initialBackoffMs: 100, maxBackoffMs: 1_000 };
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, policy, () => 0)), [50, 100, 200, 400, 500, 500]);
-    assert.deepEqual([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, policy, () => 0.999_999)), [100, 200, 400, 800, 1_000, 1_000]);
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, policy, () => 0)),
+      [50, 100, 200, 400, 500, 500],
+    );
+    assert.deepEqual(
+      [1, 2, 3, 4, 5, 6].map((n) => backoffMs(n, policy, () => 0.999_999)),
+      [100, 200, 400, 800, 1_000, 1_000],
+    );
   });
 });
 
@@ -126,14 +142,17 @@ describe('client - local checks', () => {
       await expect(client.put('k', bigValue), validateValue(bigValue, DEFAULT_RECORD_LIMITS)?.message);
       await expect(client.get(longKey), validateKey(longKey, DEFAULT_RECORD_LIMITS)?.message);
       await expect(client.get('k', { owner: new Uint8Array(5) }), validateOwnerKey(new Uint8Array(5))?.message);
-      assert.match(validateValue(bigValue, DEFAULT_RECORD_LIMITS)?.message ?? '', /value is 65537 bytes, more than the limit of 65536 bytes/);
+      assert.match(
+        validateValue(bigValue, DEFAULT_RECORD_LIMITS)?.message ?? '',
+        /value is 65537 bytes, more than the limit of 65536 bytes/,
+      );
       assert.equal(listener.connections, 0, 'nothing reached the wire');
     } finally {
       client.close();
     }
   });
 
-  test('the limits are the nodes\' defaults unless given; limits: false sends anything', async () => {
+  test("the limits are the nodes' defaults unless given; limits: false sends anything", async () => {
     const fake = await FakeDht.start({ put: () => STORED });
     const value = new Uint8Array(DEFAULT_RECORD_LIMITS.maxValueBytes + 1);
     const larger = new DhtClient(fake.address, { limits: { maxValueBytes: 1024 * 1024 } });
@@ -169,15 +188,21 @@ describe('client - calls, failover, retries, deadlines, cancellation', () => {
   };
 
   test('keys and values are bytes or strings; not found is found: false, not an error', async () => {
-    const node = await fake({ put: () => STORED, get: (n) => (n === 0 ? { reply: { found: false } } : { reply: { found: true, value: Buffer.from([0, 255, 1]) } }) });
+    const node = await fake({
+      put: () => STORED,
+      get: (n) => (n === 0 ? { reply: { found: false } } : { reply: { found: true, value: Buffer.from([0, 255, 1]) } }),
+    });
     const c = client(node.address);
     await c.put('text key', Uint8Array.from([0, 255, 1]));
     await c.put(Uint8Array.from([1, 2]), 'text value ✓');
     const requests = node.calls.map((call) => call.request as { key: Buffer; value: Buffer });
-    assert.deepEqual(requests.map((r) => [Buffer.from(r.key).toString('hex'), Buffer.from(r.value).toString('hex')]), [
-      [Buffer.from('text key').toString('hex'), '00ff01'],
-      ['0102', Buffer.from('text value ✓').toString('hex')],
-    ]);
+    assert.deepEqual(
+      requests.map((r) => [Buffer.from(r.key).toString('hex'), Buffer.from(r.value).toString('hex')]),
+      [
+        [Buffer.from('text key').toString('hex'), '00ff01'],
+        ['0102', Buffer.from('text value ✓').toString('hex')],
+      ],
+    );
     assert.equal((await c.get('absent')).found, false);
     assert.deepEqual([...(await c.get('present')).value], [0, 255, 1]);
   });
@@ -216,15 +241,24 @@ describe('client - calls, failover, retries, deadlines, cancellation', () => {
     assert.equal(flaky.calls.length, 3);
 
     const down = await fake({ put: () => unavailable });
-    await rejectsAs(client(down.address, { retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 20 } }).put('k', 'v'), UnavailableError, (err) => {
-      assert.equal(err.details, 'the node cannot serve now');
-      assert.equal(err.address, down.address);
-    });
+    await rejectsAs(
+      client(down.address, { retry: { maxAttempts: 3, initialBackoffMs: 10, maxBackoffMs: 20 } }).put('k', 'v'),
+      UnavailableError,
+      (err) => {
+        assert.equal(err.details, 'the node cannot serve now');
+        assert.equal(err.address, down.address);
+      },
+    );
     assert.equal(down.calls.length, 3);
   });
 
   test("RESOURCE_EXHAUSTED is retried after the limiter's retry-after-ms, on the same node, and only with it", async () => {
-    const limited = await fake({ put: (n) => (n === 0 ? { fail: { code: grpc.status.RESOURCE_EXHAUSTED, details: 'over its rate limit', trailers: { [RETRY_AFTER_TRAILER]: '250' } } } : STORED) });
+    const limited = await fake({
+      put: (n) =>
+        n === 0
+          ? { fail: { code: grpc.status.RESOURCE_EXHAUSTED, details: 'over its rate limit', trailers: { [RETRY_AFTER_TRAILER]: '250' } } }
+          : STORED,
+    });
     const other = await fake({ put: () => STORED });
     const started = Date.now();
     assert.equal((await client([limited.address, other.address]).put('k', 'v')).acknowledged, 3);
@@ -237,8 +271,10 @@ describe('client - calls, failover, retries, deadlines, cancellation', () => {
     assert.equal(full.calls.length, 1);
   });
 
-  test('INVALID_ARGUMENT and FAILED_PRECONDITION are the caller\'s at once', async () => {
-    const node = await fake({ put: (n) => ({ fail: { code: n === 0 ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION, details: `refusal ${n}` } }) });
+  test("INVALID_ARGUMENT and FAILED_PRECONDITION are the caller's at once", async () => {
+    const node = await fake({
+      put: (n) => ({ fail: { code: n === 0 ? grpc.status.INVALID_ARGUMENT : grpc.status.FAILED_PRECONDITION, details: `refusal ${n}` } }),
+    });
     const c = client([node.address, await deadAddress()]);
     await rejectsAs(c.put('k', 'v'), InvalidArgumentError, (err) => assert.equal(err.details, 'refusal 0'));
     await rejectsAs(c.put('k', 'v'), FailedPreconditionError, (err) => assert.equal(err.details, 'refusal 1'));
@@ -284,7 +320,9 @@ describe('client - calls, failover, retries, deadlines, cancellation', () => {
   });
 
   test('an abort during a backoff ends the wait', async () => {
-    const node = await fake({ put: () => ({ fail: { code: grpc.status.RESOURCE_EXHAUSTED, details: 'slow down', trailers: { [RETRY_AFTER_TRAILER]: '60000' } } }) });
+    const node = await fake({
+      put: () => ({ fail: { code: grpc.status.RESOURCE_EXHAUSTED, details: 'slow down', trailers: { [RETRY_AFTER_TRAILER]: '60000' } } }),
+    });
     const controller = new AbortController();
     const call = client(node.address).put('k', 'v', { signal: controller.signal, timeoutMs: 120_000 });
     await waitFor('the first try', () => node.calls.length === 1);
@@ -294,9 +332,13 @@ describe('client - calls, failover, retries, deadlines, cancellation', () => {
   });
 
   test('a wait for retry-after-ms past the deadline gives up at once with the last error', async () => {
-    const node = await fake({ put: () => ({ fail: { code: grpc.status.RESOURCE_EXHAUSTED, details: 'slow down', trailers: { [RETRY_AFTER_TRAILER]: '60000' } } }) });
+    const node = await fake({
+      put: () => ({ fail: { code: grpc.status.RESOURCE_EXHAUSTED, details: 'slow down', trailers: { [RETRY_AFTER_TRAILER]: '60000' } } }),
+    });
     const started = Date.now();
-    await rejectsAs(client(node.address).put('k', 'v', { timeoutMs: 1_000 }), ResourceExhaustedError, (err) => assert.equal(err.retryAfterMs, 60_000));
+    await rejectsAs(client(node.address).put('k', 'v', { timeoutMs: 1_000 }), ResourceExhaustedError, (err) =>
+      assert.equal(err.retryAfterMs, 60_000),
+    );
     assert.ok(Date.now() - started < 1_000);
   });
 });

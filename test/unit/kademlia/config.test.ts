@@ -24,7 +24,10 @@ describe('config', () => {
     const problems = validateConfig(bad);
     assert.equal(problems.length, 6, problems.join('\n'));
     for (const word of ['k ', 'alpha', 'rpcTimeoutMs', 'expireMs', 'maxKeyBytes', 'maxValueBytes']) {
-      assert.ok(problems.some((p) => p.includes(word)), word);
+      assert.ok(
+        problems.some((p) => p.includes(word)),
+        word,
+      );
     }
   });
 

@@ -30,7 +30,10 @@ describe('XOR metric laws', () => {
   });
 
   test('symmetry: d(a, b) = d(b, a)', () => {
-    fc.assert(fc.property(anyId, anyId, (a, b) => idEquals(xorDistance(a, b), xorDistance(b, a))), fcOptions(300));
+    fc.assert(
+      fc.property(anyId, anyId, (a, b) => idEquals(xorDistance(a, b), xorDistance(b, a))),
+      fcOptions(300),
+    );
   });
 
   test('d(a, b) xor d(b, c) = d(a, c), hence the triangle inequality', () => {
@@ -83,7 +86,10 @@ describe('XOR metric laws', () => {
   });
 
   test('hex round trip', () => {
-    fc.assert(fc.property(anyId, (a) => idEquals(idFromHex(idToHex(a)), a)), fcOptions(200));
+    fc.assert(
+      fc.property(anyId, (a) => idEquals(idFromHex(idToHex(a)), a)),
+      fcOptions(200),
+    );
   });
 
   test('randomIdWithPrefix keeps the prefix', () => {

@@ -75,7 +75,8 @@ describe('Lookup properties', () => {
             assert.ok(calls <= bound, `next() called more than ${bound} times`);
             step = lookup.next(now);
             assert.ok(lookup.inFlight().length <= Math.max(alpha, k), 'at most max(alpha, k) in flight');
-            if (step.kind === 'query') assert.ok(lookup.inFlight().length <= lookup.parallelism, 'a query never exceeds the parallelism of the moment');
+            if (step.kind === 'query')
+              assert.ok(lookup.inFlight().length <= lookup.parallelism, 'a query never exceeds the parallelism of the moment');
             assert.ok(lookup.parallelism === alpha || lookup.parallelism === Math.max(alpha, k));
             if (step.kind === 'finished') break;
             if (step.kind === 'query') {
@@ -180,7 +181,11 @@ describe('Lookup on an ideal network', () => {
         if (step.kind !== 'finished') return;
         assert.equal(step.reason, 'converged');
         const others = contacts.filter((c) => !idEquals(c.id, from.id)).map((c) => c.id);
-        assert.deepEqual(step.closest.map((c) => idToHex(c.id)), bruteClosest(target, others, k).map(idToHex), `lookup ${i}`);
+        assert.deepEqual(
+          step.closest.map((c) => idToHex(c.id)),
+          bruteClosest(target, others, k).map(idToHex),
+          `lookup ${i}`,
+        );
       }
     });
   }

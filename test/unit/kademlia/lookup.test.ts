@@ -159,7 +159,10 @@ describe('Lookup', () => {
     lookup.onFailure(idOf(1), 1);
     const done = lookup.next(1);
     assert.ok(done.kind === 'finished' && done.reason === 'converged');
-    assert.deepEqual(done.closest.map((c) => idToHex(c.id)), [idToHex(idOf(1))]);
+    assert.deepEqual(
+      done.closest.map((c) => idToHex(c.id)),
+      [idToHex(idOf(1))],
+    );
     assert.deepEqual(lookup.stats, { queried: 1, succeeded: 1, failed: 0, rounds: 1 });
   });
 
@@ -178,7 +181,10 @@ describe('ValueLookup (FIND_VALUE, §2.3)', () => {
     session.onValue(at(2), 'v', 2);
     assert.deepEqual(session.next(2), { kind: 'found', values: 1 });
     session.onValue(at(3), 'late', 3);
-    assert.deepEqual(session.values.map((v) => v.value), ['v']);
+    assert.deepEqual(
+      session.values.map((v) => v.value),
+      ['v'],
+    );
     assert.deepEqual(firstBytes(session.answeredWithout), [1]);
   });
 

@@ -13,7 +13,8 @@ const at = (i: number): Contact => {
   id[31] = i;
   return { id, address: `127.0.0.1:${7000 + i}` };
 };
-const version = (createdMs: number, expiresMs = 100_000): KadRecord => unsignedRecord({ value: Uint8Array.of(createdMs & 0xff), createdMs, expiresMs });
+const version = (createdMs: number, expiresMs = 100_000): KadRecord =>
+  unsignedRecord({ value: Uint8Array.of(createdMs & 0xff), createdMs, expiresMs });
 
 test('record placement - read-repair gives the newest to stale and empty nodes among the k closest', () => {
   const answers = [
@@ -32,7 +33,10 @@ test('record placement - read-repair gives the newest to stale and empty nodes a
 test('record placement - the closest node beyond k that lacked it caches it, with its signed expiry', () => {
   const answers = [1, 2, 3, 4, 5, 6].map((i) => ({ from: at(i), record: i <= 2 ? version(5, 64_000) : undefined }));
   const plan = planGetRepairs({ target: TARGET, k: 2, answers, nowMs: 0, repair: true });
-  assert.deepEqual(plan.stores.filter((s) => s.kind === 'repair'), []);
+  assert.deepEqual(
+    plan.stores.filter((s) => s.kind === 'repair'),
+    [],
+  );
   const cache = plan.stores.filter((s) => s.kind === 'cache');
   assert.equal(cache.length, 1);
   assert.equal(cache[0]!.to.address, at(3).address);
@@ -57,15 +61,30 @@ test('record placement - a leaving node hands each record it holds as a replica 
   const known = [at(1), at(2), at(4), at(5), at(6)];
   // The k=3 closest are 1, 2, 3 (self); without self they are 1, 2, 4: node 4 takes over.
   assert.equal(successorOnLeave({ recordId: TARGET, self: at(3), known, k: 3 })?.address, at(4).address);
-  assert.equal(successorOnLeave({ recordId: TARGET, self: at(3), known: [...known, at(3)], k: 3 })?.address, at(4).address, 'self in its own list');
+  assert.equal(
+    successorOnLeave({ recordId: TARGET, self: at(3), known: [...known, at(3)], k: 3 })?.address,
+    at(4).address,
+    'self in its own list',
+  );
   assert.equal(successorOnLeave({ recordId: TARGET, self: at(7), known, k: 3 }), undefined, 'not among the k closest: nothing to hand');
-  assert.equal(successorOnLeave({ recordId: TARGET, self: at(3), known: [at(1), at(2)], k: 3 }), undefined, 'every other node holds it already');
+  assert.equal(
+    successorOnLeave({ recordId: TARGET, self: at(3), known: [at(1), at(2)], k: 3 }),
+    undefined,
+    'every other node holds it already',
+  );
 });
 
 test('record placement - a first-value Get only caches, at the closest node that lacked it', () => {
-  const answers = [{ from: at(5), record: version(5, 80_000) }, { from: at(2), record: undefined }, { from: at(7), record: undefined }];
+  const answers = [
+    { from: at(5), record: version(5, 80_000) },
+    { from: at(2), record: undefined },
+    { from: at(7), record: undefined },
+  ];
   const plan = planGetRepairs({ target: TARGET, k: 20, answers, nowMs: 0, repair: false });
-  assert.deepEqual(plan.stores.map((s) => [s.kind, s.to.address, s.record.expiresMs]), [['cache', at(2).address, 80_000]]);
+  assert.deepEqual(
+    plan.stores.map((s) => [s.kind, s.to.address, s.record.expiresMs]),
+    [['cache', at(2).address, 80_000]],
+  );
 });
 
 test('record placement - the reader replaces its own stale copy, even far from the key', () => {
@@ -75,16 +94,28 @@ test('record placement - the reader replaces its own stale copy, even far from t
     { from: at(9), record: version(10) },
   ];
   const plan = planGetRepairs({ target: TARGET, k: 2, answers, nowMs: 0, repair: true, reader: at(9) });
-  assert.deepEqual(plan.stores.map((s) => [s.kind, s.to.address, s.record.createdMs, s.record.expiresMs]), [['repair', at(9).address, 20, 100_000]]);
+  assert.deepEqual(
+    plan.stores.map((s) => [s.kind, s.to.address, s.record.createdMs, s.record.expiresMs]),
+    [['repair', at(9).address, 20, 100_000]],
+  );
 });
 
 test('record placement - a Put goes to the k closest of the lookup and the publisher; a publisher outside them keeps its own copy', () => {
   const among = planPublish(TARGET, [at(1), at(3), at(4)], at(2), 3);
-  assert.deepEqual(among.replicas.map((c) => c.id[31]), [1, 2, 3]);
+  assert.deepEqual(
+    among.replicas.map((c) => c.id[31]),
+    [1, 2, 3],
+  );
   assert.equal(among.ownCopy, false);
   const outside = planPublish(TARGET, [at(1), at(3), at(4)], at(9), 3);
-  assert.deepEqual(outside.replicas.map((c) => c.id[31]), [1, 3, 4]);
+  assert.deepEqual(
+    outside.replicas.map((c) => c.id[31]),
+    [1, 3, 4],
+  );
   assert.equal(outside.ownCopy, true);
   // A lookup that (wrongly) returned the publisher itself does not count it twice.
-  assert.deepEqual(planPublish(TARGET, [at(2), at(1)], at(2), 3).replicas.map((c) => c.id[31]), [1, 2]);
+  assert.deepEqual(
+    planPublish(TARGET, [at(2), at(1)], at(2), 3).replicas.map((c) => c.id[31]),
+    [1, 2],
+  );
 });

@@ -29,7 +29,10 @@ function plain(value: string, createdMs = NOW, logical = 0, signer = node): KadR
 function owned(value: string, seq: number, owner = alice, signedBy = owner): KadRecord {
   const expiresMs = NOW + 60_000;
   const signature = signedBy.sign(ownerSigningBytes({ key: bytes('k'), value: bytes(value), seq, expiresMs }));
-  return signRecord({ key: bytes('k'), value: bytes(value), createdMs: NOW, logical: 0, expiresMs, owner: { publicKey: owner.publicKey, seq, signature } }, node);
+  return signRecord(
+    { key: bytes('k'), value: bytes(value), createdMs: NOW, logical: 0, expiresMs, owner: { publicKey: owner.publicKey, seq, signature } },
+    node,
+  );
 }
 
 describe('hybrid logical clock', () => {
@@ -56,20 +59,29 @@ describe('hybrid logical clock', () => {
 
   test('property: ticks strictly increase whatever the physical clock and the versions observed', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.record({ tick: fc.integer({ min: 0, max: 50 }) }), fc.record({ wallMs: fc.integer({ min: 0, max: 50 }), logical: fc.integer({ min: 0, max: 3 }) })), { maxLength: 60 }), (steps) => {
-        const clock = new HybridClock();
-        let last: Version = { wallMs: -1, logical: 0 };
-        for (const step of steps) {
-          if ('tick' in step) {
-            const next = clock.tick(step.tick);
-            assert.ok(compareVersions(next, last) > 0);
-            last = next;
-          } else {
-            clock.observe(step);
-            if (compareVersions(step, last) > 0) last = step;
+      fc.property(
+        fc.array(
+          fc.oneof(
+            fc.record({ tick: fc.integer({ min: 0, max: 50 }) }),
+            fc.record({ wallMs: fc.integer({ min: 0, max: 50 }), logical: fc.integer({ min: 0, max: 3 }) }),
+          ),
+          { maxLength: 60 },
+        ),
+        (steps) => {
+          const clock = new HybridClock();
+          let last: Version = { wallMs: -1, logical: 0 };
+          for (const step of steps) {
+            if ('tick' in step) {
+              const next = clock.tick(step.tick);
+              assert.ok(compareVersions(next, last) > 0);
+              last = next;
+            } else {
+              clock.observe(step);
+              if (compareVersions(step, last) > 0) last = step;
+            }
           }
-        }
-      }),
+        },
+      ),
       fcOptions(300),
     );
   });
@@ -105,10 +117,19 @@ describe('signed records', () => {
   });
 
   test('far-future versions and expiries are refused; the bound holds exactly', () => {
-    assert.match(checkRecord(plain('v', NOW + 10 * 365 * 86_400_000), rules, NOW, verifyEd25519)?.message ?? '', /createdMs .* past this node's clock/);
-    assert.match(checkRecord(plain('v', NOW + MAX_CLOCK_SKEW_MS + 1), rules, NOW, verifyEd25519)?.message ?? '', /createdMs .* past this node's clock/);
+    assert.match(
+      checkRecord(plain('v', NOW + 10 * 365 * 86_400_000), rules, NOW, verifyEd25519)?.message ?? '',
+      /createdMs .* past this node's clock/,
+    );
+    assert.match(
+      checkRecord(plain('v', NOW + MAX_CLOCK_SKEW_MS + 1), rules, NOW, verifyEd25519)?.message ?? '',
+      /createdMs .* past this node's clock/,
+    );
     assert.equal(checkRecord(plain('v', NOW + MAX_CLOCK_SKEW_MS - 60_000), rules, NOW, verifyEd25519), undefined);
-    const longLived = signRecord({ key: bytes('k'), value: bytes('v'), createdMs: NOW, logical: 0, expiresMs: NOW + rules.expireMs + MAX_CLOCK_SKEW_MS + 1 }, node);
+    const longLived = signRecord(
+      { key: bytes('k'), value: bytes('v'), createdMs: NOW, logical: 0, expiresMs: NOW + rules.expireMs + MAX_CLOCK_SKEW_MS + 1 },
+      node,
+    );
     assert.match(checkRecord(longLived, rules, NOW, verifyEd25519)?.message ?? '', /expiresMs .* record lifetime/);
   });
 });
@@ -122,7 +143,7 @@ describe('owned records (BEP 44 mutable items)', () => {
     assert.equal(checkRecord(record, rules, NOW, verifyEd25519), undefined);
   });
 
-  test("a signature by anyone but the owner does not verify", () => {
+  test('a signature by anyone but the owner does not verify', () => {
     assert.match(verifyRecord(owned('v', 9, alice, mallory), verifyEd25519)?.message ?? '', /owner's signature does not verify/);
   });
 
@@ -148,7 +169,11 @@ describe('owned records (BEP 44 mutable items)', () => {
     const outcome = store.put(owned('one', 1), NOW);
     assert.equal(outcome.kind, 'refused');
     assert.equal(outcome.kind === 'refused' && outcome.held.owner?.seq, 2);
-    assert.deepEqual(store.put(owned('three', 3), NOW, 1), { kind: 'refused', reason: 'cas', held: store.get(idOfRecord(owned('x', 1)), NOW) });
+    assert.deepEqual(store.put(owned('three', 3), NOW, 1), {
+      kind: 'refused',
+      reason: 'cas',
+      held: store.get(idOfRecord(owned('x', 1)), NOW),
+    });
     assert.equal(store.put(owned('three', 3), NOW, 2).kind, 'stored');
   });
 });

@@ -23,7 +23,10 @@ const versionArb: fc.Arbitrary<KadRecord> = fc.record({
 
 const sign = (n: number): number => Math.sign(n);
 const sameFields = (a: KadRecord, b: KadRecord): boolean =>
-  a.createdMs === b.createdMs && a.logical === b.logical && Buffer.compare(a.publisher, b.publisher) === 0 && Buffer.compare(a.value, b.value) === 0;
+  a.createdMs === b.createdMs &&
+  a.logical === b.logical &&
+  Buffer.compare(a.publisher, b.publisher) === 0 &&
+  Buffer.compare(a.value, b.value) === 0;
 
 describe('compareRecords is a total order', () => {
   test('reflexive zero only on equal fields; antisymmetric', () => {

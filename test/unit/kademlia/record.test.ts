@@ -88,7 +88,10 @@ describe('record rules', () => {
   });
 
   test('validateRecord: the bounds themselves are accepted', () => {
-    assert.equal(validateRecord(record({ createdMs: 2000 + MAX_CLOCK_SKEW_MS, expiresMs: 2000 + 10_000 + MAX_CLOCK_SKEW_MS }), rules, 2000), undefined);
+    assert.equal(
+      validateRecord(record({ createdMs: 2000 + MAX_CLOCK_SKEW_MS, expiresMs: 2000 + 10_000 + MAX_CLOCK_SKEW_MS }), rules, 2000),
+      undefined,
+    );
   });
 
   test('compareRecords: owned over plain, then seq, then createdMs, logical, publisher, value', () => {

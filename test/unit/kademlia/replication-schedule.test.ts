@@ -30,7 +30,10 @@ test('replication schedule - a STORE within the interval skips this holder (§4.
 
 test('replication schedule - only the publisher republishes, once per republish interval', () => {
   const schedule = new ReplicationSchedule();
-  const records: [string, KadRecord][] = [['own', record(SELF)], ['theirs', record(OTHER)]];
+  const records: [string, KadRecord][] = [
+    ['own', record(SELF)],
+    ['theirs', record(OTHER)],
+  ];
   schedule.noteStored('own', 0);
   schedule.noteStored('theirs', 0);
   assert.deepEqual(schedule.due(records, options(4_999)).republish, []);
@@ -41,7 +44,10 @@ test('replication schedule - only the publisher republishes, once per republish 
 
 test('replication schedule - expired records are never due; limit bounds each list', () => {
   const schedule = new ReplicationSchedule();
-  const records: [string, KadRecord][] = [['old', record(SELF, 10)], ...Array.from({ length: 5 }, (_, i): [string, KadRecord] => [`r${i}`, record(SELF)])];
+  const records: [string, KadRecord][] = [
+    ['old', record(SELF, 10)],
+    ...Array.from({ length: 5 }, (_, i): [string, KadRecord] => [`r${i}`, record(SELF)]),
+  ];
   for (const [id] of records) schedule.noteStored(id, 0);
   const due = schedule.due(records, { ...options(20_000), limit: 3 });
   assert.equal(due.replicate.length, 3);

@@ -147,23 +147,19 @@ describe('RoutingTable properties', () => {
 
   test('§2.3: the join refresh ranges are every distance from the far half out to the closest contact', () => {
     fc.assert(
-      fc.property(
-        anyId,
-        fc.array(fc.tuple(fc.integer({ min: 0, max: 24 }), anyId), { maxLength: 40 }),
-        (self, pool) => {
-          const ids = pool.map(([shared, noise]) => nearId(self, shared, noise)).filter((id) => !idEquals(id, self));
-          const table = new RoutingTable(self, { k: 3 });
-          ids.forEach((id, i) => table.observe({ id, address: `h:${i + 1}` }, i));
-          const ranges = table.joinRefreshRanges();
-          const nearest = Math.max(-1, ...table.contacts().map((c) => commonPrefixLength(c.id, self)));
-          assert.equal(ranges.length, nearest + 1, 'one range per distance, none while the table is empty');
-          ranges.forEach((range, shared) => {
-            assert.equal(range.depth, shared + 1);
-            assert.equal(commonPrefixLength(range.prefix, self), shared, 'the range is the ids at exactly this distance');
-            assert.equal(idBigInt(range.prefix) % (1n << BigInt(ID_BITS - range.depth)), 0n, 'prefix bits past depth are zero');
-          });
-        },
-      ),
+      fc.property(anyId, fc.array(fc.tuple(fc.integer({ min: 0, max: 24 }), anyId), { maxLength: 40 }), (self, pool) => {
+        const ids = pool.map(([shared, noise]) => nearId(self, shared, noise)).filter((id) => !idEquals(id, self));
+        const table = new RoutingTable(self, { k: 3 });
+        ids.forEach((id, i) => table.observe({ id, address: `h:${i + 1}` }, i));
+        const ranges = table.joinRefreshRanges();
+        const nearest = Math.max(-1, ...table.contacts().map((c) => commonPrefixLength(c.id, self)));
+        assert.equal(ranges.length, nearest + 1, 'one range per distance, none while the table is empty');
+        ranges.forEach((range, shared) => {
+          assert.equal(range.depth, shared + 1);
+          assert.equal(commonPrefixLength(range.prefix, self), shared, 'the range is the ids at exactly this distance');
+          assert.equal(idBigInt(range.prefix) % (1n << BigInt(ID_BITS - range.depth)), 0n, 'prefix bits past depth are zero');
+        });
+      }),
       fcOptions(200),
     );
   });

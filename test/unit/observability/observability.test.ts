@@ -17,13 +17,27 @@ describe('trace context', () => {
   test('a valid traceparent round-trips; anything else is ignored', () => {
     assert.deepEqual(parseTraceparent(`00-${TRACE}-${SPAN}-01`), { traceId: TRACE, spanId: SPAN });
     assert.equal(formatTraceparent({ traceId: TRACE, spanId: SPAN }), `00-${TRACE}-${SPAN}-01`);
-    for (const bad of [undefined, 42, '', `00-${TRACE}-${SPAN}`, `00-${TRACE.toUpperCase()}-${SPAN}-01`, `00-${'0'.repeat(32)}-${SPAN}-01`, `00-${TRACE}-${'0'.repeat(16)}-01`, `ff-${TRACE}-${SPAN}-01`, `00-${TRACE}-${SPAN}-01-extra`, `00_${TRACE}_${SPAN}_01`]) {
+    for (const bad of [
+      undefined,
+      42,
+      '',
+      `00-${TRACE}-${SPAN}`,
+      `00-${TRACE.toUpperCase()}-${SPAN}-01`,
+      `00-${'0'.repeat(32)}-${SPAN}-01`,
+      `00-${TRACE}-${'0'.repeat(16)}-01`,
+      `ff-${TRACE}-${SPAN}-01`,
+      `00-${TRACE}-${SPAN}-01-extra`,
+      `00_${TRACE}_${SPAN}_01`,
+    ]) {
       assert.equal(parseTraceparent(bad), undefined, String(bad));
     }
     const random = seededRandom(1).bytes;
     assert.match(newTraceId(random), /^[0-9a-f]{32}$/);
     assert.match(newSpanId(random), /^[0-9a-f]{16}$/);
-    assert.notEqual(newTraceId(() => new Uint8Array(16).fill(0).map((_, i, a) => (a === undefined ? 0 : i === 15 ? 1 : 0))), '0'.repeat(32));
+    assert.notEqual(
+      newTraceId(() => new Uint8Array(16).fill(0).map((_, i, a) => (a === undefined ? 0 : i === 15 ? 1 : 0))),
+      '0'.repeat(32),
+    );
   });
 
   test('a span is recorded only inside a trace; children share its trace id', async () => {
@@ -39,9 +53,15 @@ describe('trace context', () => {
     });
     const [traceId] = log.recentTraces(10);
     const spans = log.trace(traceId!);
-    assert.deepEqual(spans.map((s) => s.name), ['child', 'root']);
+    assert.deepEqual(
+      spans.map((s) => s.name),
+      ['child', 'root'],
+    );
     assert.equal(spans[0]!.parentSpanId, spans[1]!.spanId);
-    await assert.rejects(tracer.span('fails', { kind: 'internal', root: true }, async () => Promise.reject(new Error('boom'))), /boom/);
+    await assert.rejects(
+      tracer.span('fails', { kind: 'internal', root: true }, async () => Promise.reject(new Error('boom'))),
+      /boom/,
+    );
     assert.equal(log.trace(log.recentTraces(1)[0]!)[0]!.error, 'boom');
   });
 });
@@ -59,7 +79,11 @@ describe('readiness', () => {
     assert.deepEqual(verdict({ storage: new Error('no actor answers') }), { ready: false, failed: ['storage'] });
     assert.deepEqual(verdict({ table: new Error('down') }), { ready: false, failed: ['routing-table', 'joined'] });
     assert.deepEqual(verdict({ canary: new Error('timeout') }), { ready: false, failed: ['lookup-coordinator', 'joined'] });
-    assert.deepEqual(verdict({ table: 0, canary: 0 }), { ready: false, failed: ['joined'] }, 'an empty table with bootstrap nodes to reach');
+    assert.deepEqual(
+      verdict({ table: 0, canary: 0 }),
+      { ready: false, failed: ['joined'] },
+      'an empty table with bootstrap nodes to reach',
+    );
     assert.deepEqual(verdict({ table: 0, canary: 0, bootstrapConfigured: false }), { ready: true, failed: [] }, 'the only node');
     assert.deepEqual(verdict({ table: 4, canary: 0 }), { ready: false, failed: ['joined'] }, 'a table whose contacts a lookup cannot find');
   });
@@ -78,12 +102,27 @@ describe('readiness', () => {
 });
 
 describe('span log and OTLP', () => {
-  const span = (i: number): Span => ({ traceId: i.toString(16).padStart(32, '0'), spanId: SPAN, parentSpanId: undefined, name: 'Dht/Get', kind: 'server', node: 'n1', actor: 'node', startMs: 1_700_000_000_000, durationMs: 1.5, error: i % 2 ? 'boom' : undefined, attributes: { remote: 'x', n: i } });
+  const span = (i: number): Span => ({
+    traceId: i.toString(16).padStart(32, '0'),
+    spanId: SPAN,
+    parentSpanId: undefined,
+    name: 'Dht/Get',
+    kind: 'server',
+    node: 'n1',
+    actor: 'node',
+    startMs: 1_700_000_000_000,
+    durationMs: 1.5,
+    error: i % 2 ? 'boom' : undefined,
+    attributes: { remote: 'x', n: i },
+  });
 
   test('the log keeps the newest spans up to its capacity', () => {
     const log = new SpanLog(3);
     for (let i = 1; i <= 5; i++) log.add(span(i));
-    assert.deepEqual(log.recentTraces(10), [5, 4, 3].map((i) => i.toString(16).padStart(32, '0')));
+    assert.deepEqual(
+      log.recentTraces(10),
+      [5, 4, 3].map((i) => i.toString(16).padStart(32, '0')),
+    );
     assert.deepEqual(log.trace(span(1).traceId), []);
   });
 
@@ -109,7 +148,12 @@ describe('metrics', () => {
     metrics.peerRpc('outbound', 'FindNode', 'OK', 0.002);
     metrics.clientRequest('put', 'OK', 0.01);
     metrics.lookup('node', 'converged', 0.01, 2, 6);
-    metrics.watchRoutingTable(() => ({ buckets: [{ depth: 0, contacts: 3, replacements: 1 }, { depth: 1, contacts: 2, replacements: 0 }] }));
+    metrics.watchRoutingTable(() => ({
+      buckets: [
+        { depth: 0, contacts: 3, replacements: 1 },
+        { depth: 1, contacts: 2, replacements: 0 },
+      ],
+    }));
     metrics.watchStorage(() => ({ records: 7, bytes: 700 }));
     const text = await metrics.registry.metrics();
     for (const line of [
@@ -120,7 +164,8 @@ describe('metrics', () => {
       'kad_routing_table_bucket_contacts{bucket="1",depth="1",node="n1",actor="node"} 2',
       'kad_routing_table_replacements{node="n1",actor="node"} 1',
       'kad_records{node="n1",actor="node"} 7',
-    ]) assert.ok(text.includes(line), line);
+    ])
+      assert.ok(text.includes(line), line);
     assert.match(text, /^process_cpu_user_seconds_total\{node="n1",actor="node"\} /m);
     assert.equal(NO_METRICS.registry, undefined);
   });

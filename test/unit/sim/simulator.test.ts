@@ -66,7 +66,12 @@ test('with ideal tables every lookup returns exactly the true k closest', () => 
 test('30% dead entries add RPCs and timeouts but every lookup still finds the closest live node', () => {
   const world = createWorld(N, 5, K, N);
   const ideal = runDeadEntryScenario(world, { deadFraction: 0, lookups: 40, params: PARAMS, latency: DEFAULT_LATENCY });
-  const dead = runDeadEntryScenario(world, { deadFraction: 0.3, lookups: 40, params: { ...PARAMS, lookupTimeoutMs: 1e9 }, latency: DEFAULT_LATENCY });
+  const dead = runDeadEntryScenario(world, {
+    deadFraction: 0.3,
+    lookups: 40,
+    params: { ...PARAMS, lookupTimeoutMs: 1e9 },
+    latency: DEFAULT_LATENCY,
+  });
   assert.equal(ideal.successRate, 1);
   assert.equal(ideal.exactRate, 1);
   assert.equal(dead.successRate, 1);
@@ -86,7 +91,11 @@ test('a run is a function of its seed', () => {
 test('a table evicted from the cache is rebuilt identically', () => {
   const world = createWorld(N, 9, K, N);
   const tables = new TableCache(world.network, world.initial, K, 9, 1);
-  const contactsOf = (node: number): string[] => tables.get(node).contacts().map((c) => idToHex(c.id));
+  const contactsOf = (node: number): string[] =>
+    tables
+      .get(node)
+      .contacts()
+      .map((c) => idToHex(c.id));
   const first = contactsOf(4);
   contactsOf(5);
   assert.deepEqual(contactsOf(4), first);

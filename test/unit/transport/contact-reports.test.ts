@@ -48,6 +48,16 @@ test('contact reports - one seen per contact per interval; proven news and every
   reports.failed(b, true);
   reports.failed(b, true); // a drop always goes
   await waitFor('every report to arrive', () => heard.length === 9);
-  assert.deepEqual(heard, ['seen 1', 'seen 2', 'seen 1 proven', 'failed 1', 'failed 1', 'seen 1 proven', 'seen 1 proven', 'failed 2 drop', 'failed 2 drop']);
+  assert.deepEqual(heard, [
+    'seen 1',
+    'seen 2',
+    'seen 1 proven',
+    'failed 1',
+    'failed 1',
+    'seen 1 proven',
+    'seen 1 proven',
+    'failed 2 drop',
+    'failed 2 drop',
+  ]);
   await bus.close();
 });

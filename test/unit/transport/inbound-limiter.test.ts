@@ -7,7 +7,10 @@ test('inbound limiter - bounds calls in flight per host, not per connection', ()
   const limiter = new InboundLimiter(2);
   const a = limiter.acquire('ipv4:10.0.0.1:5000');
   limiter.acquire('ipv4:10.0.0.1:5001');
-  assert.throws(() => limiter.acquire('ipv4:10.0.0.1:5002'), (err: KadError) => err.code === ErrorCode.ResourceExhausted);
+  assert.throws(
+    () => limiter.acquire('ipv4:10.0.0.1:5002'),
+    (err: KadError) => err.code === ErrorCode.ResourceExhausted,
+  );
   limiter.acquire('ipv6:[::1]:5000');
   a();
   a();

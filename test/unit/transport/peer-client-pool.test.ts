@@ -13,7 +13,9 @@ import { freePorts } from '../../../harness/free-port.js';
 
 const ping = (client: PeerClient): Promise<v1.PingResponse__Output> =>
   new Promise((resolve, reject) => {
-    client.Ping({ sender: null, network: '', challenge: Buffer.alloc(0) }, { deadline: Date.now() + 2_000 }, (err, reply) => (err || !reply ? reject(err) : resolve(reply)));
+    client.Ping({ sender: null, network: '', challenge: Buffer.alloc(0) }, { deadline: Date.now() + 2_000 }, (err, reply) =>
+      err || !reply ? reject(err) : resolve(reply),
+    );
   });
 
 test('a channel backing off from a peer that was down dials again once that peer calls', async () => {
