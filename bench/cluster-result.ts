@@ -7,7 +7,7 @@ import type { BusPerOp } from './bus-messages.js';
 
 /** `co-located-tls`: co-located nodes with mutual TLS between them and to the clients.
  * `co-located-observed`: co-located nodes with their HTTP port on (metrics counted), every
- * node's /metrics scraped every second as a Prometheus would. */
+ * node's /metrics scraped every 5 s as a Prometheus would. */
 export type ClusterMode = 'co-located' | 'co-located-tls' | 'co-located-observed' | 'split';
 export const CLUSTER_MODES: readonly ClusterMode[] = ['co-located', 'co-located-tls', 'co-located-observed', 'split'];
 

@@ -72,7 +72,11 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
       http: observed,
       ...tls,
     });
-    if (observed) scraper = scrapeEverySecond(cluster.nodes.flatMap((n) => n.httpAddresses));
+    if (observed)
+      scraper = scrapeEvery(
+        SCRAPE_EVERY_MS,
+        cluster.nodes.flatMap((n) => n.httpAddresses),
+      );
     const startupMs = round(performance.now() - started, 0);
     // An unsettled cluster is measured anyway, and the report says so.
     const settled = await cluster.waitForTables(Math.min(nodes - 1, options.k), cluster.nodes, TABLES_TIMEOUT_MS).then(
@@ -181,8 +185,12 @@ export async function measureCluster(options: MeasureClusterOptions): Promise<Cl
   }
 }
 
-/** Fetches every /metrics every second, as a Prometheus with a 1 s scrape interval would. */
-function scrapeEverySecond(addresses: readonly string[]): { stop(): Promise<number> } {
+/** The scrape interval of co-located-observed: 5 s, three times as often as Prometheus' usual
+ * 15 s (its default is 1 min). */
+const SCRAPE_EVERY_MS = 5_000;
+
+/** Fetches every /metrics every `intervalMs`, as a Prometheus would. */
+function scrapeEvery(intervalMs: number, addresses: readonly string[]): { stop(): Promise<number> } {
   let scrapes = 0;
   let running: Promise<unknown> = Promise.resolve();
   const timer = setInterval(() => {
@@ -193,7 +201,7 @@ function scrapeEverySecond(addresses: readonly string[]): { stop(): Promise<numb
         if (res.ok) scrapes++;
       }),
     ).catch(() => undefined);
-  }, 1_000);
+  }, intervalMs);
   return {
     stop: async () => {
       clearInterval(timer);

@@ -30,7 +30,7 @@ export const BENCH_USAGE = `usage: npm run bench -- [flags]
   --nodes 8,32                cluster sizes (default 8,32)
   --modes co-located,split    node layouts (default both); co-located-tls: co-located with mutual
                               TLS between nodes and to clients (what TLS costs); co-located-observed:
-                              co-located with every node's HTTP port on and scraped each second
+                              co-located with every node's HTTP port on and scraped every 5 s
                               (what metrics cost)
   --split-nodes 8             sizes that also run split (default: the --nodes sizes <= ${DEFAULT_SPLIT_MAX_NODES};
                               N=32 split is 128 processes: pass --split-nodes 8,32 to run it)

@@ -240,7 +240,7 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
       observedRows.push([r.build, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
   }
   if (observedRows.length > 0) {
-    out.push('## What metrics cost (co-located -> co-located-observed: HTTP port on, /metrics scraped every second)', '');
+    out.push('## What metrics cost (co-located -> co-located-observed: HTTP port on, every /metrics scraped every 5 s)', '');
     out.push(table(['build', 'N', 'metric', 'off', 'on', 'change'], observedRows), '');
   }
 

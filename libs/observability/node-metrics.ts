@@ -87,7 +87,9 @@ export class PromNodeMetrics implements NodeMetrics {
   constructor(labels: { node: string; actor: string }) {
     const registers = [this.registry];
     this.registry.setDefaultLabels(labels);
-    collectDefaultMetrics({ register: this.registry });
+    // The event-loop delay histogram samples every 100 ms, not prom-client's default 10 ms: a
+    // timer per process ten times a second is what a node pays for it, scraped or not.
+    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
     this.peerRpcs = new Counter({
       name: 'kad_peer_rpcs_total',
       help: 'Kademlia peer RPCs, by direction, method and gRPC status',
