@@ -6,9 +6,10 @@
  * when nobody can scrape them.
  *
  * Names follow Prometheus conventions (`kad_` prefix, `_total` counters, `_seconds` durations);
- * the Node process metrics are prom-client's defaults (`process_*`, `nodejs_*`).
+ * the Node process metrics (`process_*`, `nodejs_*`) are read at scrape time (process-metrics.ts).
  */
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { registerProcessMetrics } from './process-metrics.js';
 
 export type RpcDirection = 'inbound' | 'outbound';
 export type ClientMethod = 'put' | 'get';
@@ -87,9 +88,7 @@ export class PromNodeMetrics implements NodeMetrics {
   constructor(labels: { node: string; actor: string }) {
     const registers = [this.registry];
     this.registry.setDefaultLabels(labels);
-    // The event-loop delay histogram samples every 100 ms, not prom-client's default 10 ms: a
-    // timer per process ten times a second is what a node pays for it, scraped or not.
-    collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: 100 });
+    registerProcessMetrics(this.registry);
     this.peerRpcs = new Counter({
       name: 'kad_peer_rpcs_total',
       help: 'Kademlia peer RPCs, by direction, method and gRPC status',
