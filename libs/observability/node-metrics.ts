@@ -9,7 +9,7 @@
  * the Node process metrics (`process_*`, `nodejs_*`) are read at scrape time (process-metrics.ts).
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { registerProcessMetrics } from './process-metrics.js';
+import { registerProcessMetrics, scrapedGauge } from './process-metrics.js';
 
 export type RpcDirection = 'inbound' | 'outbound';
 export type ClientMethod = 'put' | 'get';
@@ -218,43 +218,29 @@ export class PromNodeMetrics implements NodeMetrics {
     const first = this.routingTable === undefined;
     this.routingTable = view;
     if (!first) return;
-    const registers = [this.registry];
-    const table = () => this.routingTable?.();
-    new Gauge({
-      name: 'kad_routing_table_contacts',
-      help: 'Contacts in the routing table',
-      registers,
-      collect() {
-        const view = table();
-        if (view) this.set(view.buckets.reduce((sum, b) => sum + b.contacts, 0));
-      },
-    });
-    new Gauge({
-      name: 'kad_routing_table_buckets',
-      help: 'Buckets in the routing table',
-      registers,
-      collect() {
-        const view = table();
-        if (view) this.set(view.buckets.length);
-      },
-    });
+    const buckets = (): readonly BucketOccupancy[] | undefined => this.routingTable?.().buckets;
+    const sum = (of: (b: BucketOccupancy) => number) => () => buckets()?.reduce((n, b) => n + of(b), 0);
+    scrapedGauge(
+      this.registry,
+      'kad_routing_table_contacts',
+      'Contacts in the routing table',
+      sum((b) => b.contacts),
+    );
+    scrapedGauge(this.registry, 'kad_routing_table_buckets', 'Buckets in the routing table', () => buckets()?.length);
+    scrapedGauge(
+      this.registry,
+      'kad_routing_table_replacements',
+      'Contacts waiting in the replacement caches',
+      sum((b) => b.replacements),
+    );
     new Gauge({
       name: 'kad_routing_table_bucket_contacts',
       help: 'Contacts per bucket (its index in id order), with its depth (prefix bits its ids share)',
       labelNames: ['bucket', 'depth'],
-      registers,
+      registers: [this.registry],
       collect() {
         this.reset();
-        for (const [i, b] of (table()?.buckets ?? []).entries()) this.set({ bucket: String(i), depth: String(b.depth) }, b.contacts);
-      },
-    });
-    new Gauge({
-      name: 'kad_routing_table_replacements',
-      help: 'Contacts waiting in the replacement caches',
-      registers,
-      collect() {
-        const view = table();
-        if (view) this.set(view.buckets.reduce((sum, b) => sum + b.replacements, 0));
+        for (const [i, b] of (buckets() ?? []).entries()) this.set({ bucket: String(i), depth: String(b.depth) }, b.contacts);
       },
     });
   }
@@ -264,25 +250,7 @@ export class PromNodeMetrics implements NodeMetrics {
     const first = this.storage === undefined;
     this.storage = view;
     if (!first) return;
-    const registers = [this.registry];
-    const storage = () => this.storage?.();
-    new Gauge({
-      name: 'kad_records',
-      help: 'Records held',
-      registers,
-      collect() {
-        const view = storage();
-        if (view) this.set(view.records);
-      },
-    });
-    new Gauge({
-      name: 'kad_record_bytes',
-      help: 'Bytes of record values held',
-      registers,
-      collect() {
-        const view = storage();
-        if (view) this.set(view.bytes);
-      },
-    });
+    scrapedGauge(this.registry, 'kad_records', 'Records held', () => this.storage?.().records);
+    scrapedGauge(this.registry, 'kad_record_bytes', 'Bytes of record values held', () => this.storage?.().bytes);
   }
 }

@@ -18,6 +18,19 @@ function openFds(): number | undefined {
   }
 }
 
+/** A gauge whose value is read when scraped (left unset while `read` has none). */
+export function scrapedGauge(registry: Registry, name: string, help: string, read: () => number | undefined): void {
+  new Gauge({
+    name,
+    help,
+    registers: [registry],
+    collect() {
+      const value = read();
+      if (value !== undefined) this.set(value);
+    },
+  });
+}
+
 export function registerProcessMetrics(registry: Registry): void {
   const registers = [registry];
   const counterOf = (name: string, help: string, read: () => number): void => {
@@ -31,17 +44,7 @@ export function registerProcessMetrics(registry: Registry): void {
       },
     });
   };
-  const gaugeOf = (name: string, help: string, read: () => number | undefined): void => {
-    new Gauge({
-      name,
-      help,
-      registers,
-      collect() {
-        const value = read();
-        if (value !== undefined) this.set(value);
-      },
-    });
-  };
+  const gaugeOf = (name: string, help: string, read: () => number | undefined): void => scrapedGauge(registry, name, help, read);
   counterOf('process_cpu_user_seconds_total', 'User CPU time spent, in seconds', () => process.cpuUsage().user / 1e6);
   counterOf('process_cpu_system_seconds_total', 'System CPU time spent, in seconds', () => process.cpuUsage().system / 1e6);
   counterOf('process_cpu_seconds_total', 'User and system CPU time spent, in seconds', () => {
