@@ -562,7 +562,9 @@ function operatorSecrets(sts: StatefulSetObject, replicas: number, ca: Certifica
       apiVersion: 'v1',
       kind: 'Secret',
       metadata: { name: 'kad-nats-auth', namespace },
-      stringData: { password: randomBytes(16).toString('hex'), 'monitor-password': randomBytes(16).toString('hex') },
+      // As docs/DEPLOYMENT.md makes them: a letter first, or nats-server may read the variable as
+      // a number (2e5..., 7k...) and not start.
+      stringData: { password: `p${randomBytes(16).toString('hex')}`, 'monitor-password': `p${randomBytes(16).toString('hex')}` },
     },
     { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'kad-tls', namespace }, stringData: tls },
   ];
