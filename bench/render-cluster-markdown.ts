@@ -3,7 +3,7 @@
  * latency, hops against the floor (with the 2x goal at 32 nodes), throughput, memory and, when a
  * baseline build was measured, before/after.
  */
-import type { BenchReport, ClusterResult, LatencyStats, ThroughputResult } from './cluster-result.js';
+import type { BenchReport, ClusterMode, ClusterResult, LatencyStats, ThroughputResult } from './cluster-result.js';
 import { renderPeerMarkdown } from './render-peer-markdown.js';
 
 export const RATIO_GOAL = 2;
@@ -218,31 +218,26 @@ export function renderClusterMarkdown(report: BenchReport, command: string): str
     out.push(table(['mode', 'N', 'metric', before, after, 'change'], rows), '');
   }
 
-  // What mutual TLS costs: the same build and N, co-located with and without it.
-  const tlsRows: string[][] = [];
-  for (const r of results.filter((x) => x.mode === 'co-located-tls')) {
-    const plain = results.find((x) => x.build === r.build && x.mode === 'co-located' && x.nodes === r.nodes);
-    if (!plain) continue;
-    for (const [name, was, now] of comparedMetrics(plain, r, p.inFlight))
-      tlsRows.push([r.build, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
-  }
-  if (tlsRows.length > 0) {
-    out.push('## What mutual TLS costs (co-located -> co-located-tls)', '');
-    out.push(table(['build', 'N', 'metric', 'plaintext', 'mutual TLS', 'change'], tlsRows), '');
-  }
-
-  // What metrics cost: the same build and N, co-located with the HTTP port off and on (scraped).
-  const observedRows: string[][] = [];
-  for (const r of results.filter((x) => x.mode === 'co-located-observed')) {
-    const plain = results.find((x) => x.build === r.build && x.mode === 'co-located' && x.nodes === r.nodes);
-    if (!plain) continue;
-    for (const [name, was, now] of comparedMetrics(plain, r, p.inFlight))
-      observedRows.push([r.build, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
-  }
-  if (observedRows.length > 0) {
-    out.push('## What metrics cost (co-located -> co-located-observed: HTTP port on, every /metrics scraped every 5 s)', '');
-    out.push(table(['build', 'N', 'metric', 'off', 'on', 'change'], observedRows), '');
-  }
+  // What a mode costs against plain co-located: the same build and N, with and without it.
+  const costOf = (mode: ClusterMode, title: string, without: string, withIt: string): void => {
+    const rows: string[][] = [];
+    for (const r of results.filter((x) => x.mode === mode)) {
+      const plain = results.find((x) => x.build === r.build && x.mode === 'co-located' && x.nodes === r.nodes);
+      if (!plain) continue;
+      for (const [name, was, now] of comparedMetrics(plain, r, p.inFlight))
+        rows.push([r.build, String(r.nodes), name, fixed(was), fixed(now), change(was, now)]);
+    }
+    if (rows.length === 0) return;
+    out.push(`## ${title}`, '');
+    out.push(table(['build', 'N', 'metric', without, withIt, 'change'], rows), '');
+  };
+  costOf('co-located-tls', 'What mutual TLS costs (co-located -> co-located-tls)', 'plaintext', 'mutual TLS');
+  costOf(
+    'co-located-observed',
+    'What metrics cost (co-located -> co-located-observed: HTTP port on, every /metrics scraped every 5 s)',
+    'off',
+    'on',
+  );
 
   out.push(...renderPeerMarkdown(report));
 

@@ -92,6 +92,12 @@ export function commonPrefixLength(a: NodeId, b: NodeId): number {
   return ID_BITS;
 }
 
+/** The XOR distance of a and b as a bit count: 256 - the leading bits they share, which is
+ * floor(log2(a XOR b)) + 1 (0: the same id; 256: opposite halves of the keyspace). */
+export function distanceBits(a: NodeId, b: NodeId): number {
+  return ID_BITS - commonPrefixLength(a, b);
+}
+
 /** Bit i of id, counting from the most significant bit (i = 0). */
 export function bitAt(id: NodeId, i: number): 0 | 1 {
   if (!Number.isInteger(i) || i < 0 || i >= ID_BITS) throw new RangeError(`bit index ${i} outside 0..${ID_BITS - 1}`);

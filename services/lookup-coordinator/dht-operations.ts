@@ -7,7 +7,7 @@
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
 import type { Contact } from '../../libs/kademlia/contact.js';
-import { ID_BITS, commonPrefixLength, idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
+import { distanceBits, idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
 import { Lookup } from '../../libs/kademlia/lookup.js';
 import { HybridClock } from '../../libs/kademlia/hybrid-clock.js';
 import {
@@ -67,11 +67,6 @@ export interface DhtOperationsDeps {
  * moment it is sent: an RPC still in flight when the operation ends is a hop too. */
 type Hop = v1.LookupHop & { readonly sentAt: number; done: boolean };
 type Hops = Hop[];
-
-/** A hop's XOR distance to the target as a bit count: 256 - shared prefix bits (0: the target). */
-function distanceBits(id: NodeId, target: NodeId): number {
-  return ID_BITS - commonPrefixLength(id, target);
-}
 
 export class DhtOperations {
   /** Versions every Put of this node (paper §2.5 publisher; hybrid-clock.ts). */

@@ -7,7 +7,7 @@
  */
 import type { ActorClient } from '../../libs/bus/actor-runtime.js';
 import type { KademliaConfig } from '../../libs/kademlia/config.js';
-import { ID_BITS, commonPrefixLength, idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
+import { distanceBits, idEquals, idToHex } from '../../libs/kademlia/id.js';
 import { recordIdFor, validateKey } from '../../libs/kademlia/record.js';
 import { invalidArgument } from '../../libs/errors/kad-error.js';
 import { bytesOf, contactToWire, contactsFromWire } from '../../libs/proto/convert.js';
@@ -49,7 +49,6 @@ export interface KeyView {
 const RECENT_LOOKUPS = 10;
 
 const view = (c: { id: Uint8Array; address: string }): ContactView => ({ id: idToHex(c.id), address: c.address });
-const distanceBits = (id: NodeId, target: NodeId): number => ID_BITS - commonPrefixLength(id, target);
 
 export class KeyspaceApi {
   private readonly recent: KeyView[] = [];
