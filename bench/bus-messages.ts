@@ -4,7 +4,7 @@
  * delivered in process (Admin Stats `bus_messages`; a build from before the in-process path
  * reports none, and sends every message through nats-server).
  */
-import type { DhtClient } from '../libs/client/dht-client.js';
+import type { DhtClient } from '../libs/client/index.js';
 
 export interface BusCount {
   readonly overNats: number;

@@ -10,8 +10,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_CONFIG } from '../libs/kademlia/config.js';
-import { natsServerInstalled } from '../libs/runtime/nats-server.js';
+import { DEFAULT_CONFIG } from '../libs/kademlia/index.js';
+import { natsServerInstalled } from '../libs/runtime/index.js';
 import { baselineLabel, buildInfo } from './build-info.js';
 import type {
   BenchParameters,

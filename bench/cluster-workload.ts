@@ -4,7 +4,7 @@
  * call goes through a node picked by a seeded PRNG, so two builds see the same sequence of
  * nodes, keys and values. Gets read preloaded keys and check the value they get back.
  */
-import type { DhtClient } from '../libs/client/dht-client.js';
+import type { DhtClient } from '../libs/client/index.js';
 import { pick } from '../harness/workload.js';
 import { CALL_TIMEOUT_MS, oneByOne, preloadJobs, SeededWorkload, timedThroughput } from './cell-common.js';
 import type { LatencyStats, ThroughputResult } from './cluster-result.js';

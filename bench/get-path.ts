@@ -10,7 +10,7 @@
  * cores costs (caches, wake-ups), not the Get path itself. Prints a markdown table.
  */
 import { parseArgs } from 'node:util';
-import { startNatsServer } from '../libs/runtime/nats-server.js';
+import { startNatsServer } from '../libs/runtime/index.js';
 import { ProcessCluster } from '../harness/process-cluster.js';
 import type { LatencyStats } from './cluster-result.js';
 import { loadAverage, machineInfo } from './machine-info.js';

@@ -4,7 +4,7 @@
  * in-flight level and node RSS, then everything stopped. Returns one `ClusterResult`.
  */
 import { rmSync } from 'node:fs';
-import { startNatsServer, type NatsServerProcess } from '../libs/runtime/nats-server.js';
+import { startNatsServer, type NatsServerProcess } from '../libs/runtime/index.js';
 import { ProcessCluster } from '../harness/process-cluster.js';
 import { cellEnd, throughputPhases } from './cell-common.js';
 import type { BuildInfo, ClusterMode, ClusterResult, WorkloadParameters } from './cluster-result.js';
@@ -12,7 +12,7 @@ import { busPerOp, countBusMessages } from './bus-messages.js';
 import { ClusterWorkload } from './cluster-workload.js';
 import { round } from './latency-stats.js';
 import { loadAverage } from './machine-info.js';
-import type { ClientTlsOptions } from '../libs/client/dht-client.js';
+import type { ClientTlsOptions } from '../libs/client/index.js';
 import {
   clientCertificate,
   makeCa,

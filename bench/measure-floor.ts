@@ -5,8 +5,8 @@
  * cluster's nats-server), one call at a time, after a warm-up, with 100-byte NATS payloads.
  */
 import { connect } from '@nats-io/transport-node';
-import { unary } from '../libs/proto/grpc-package.js';
-import type { ClientTlsOptions } from '../libs/client/dht-client.js';
+import { unary } from '../libs/proto/index.js';
+import type { ClientTlsOptions } from '../libs/client/index.js';
 import { rawPeerClient } from '../harness/grpc-probe.js';
 import type { FloorResult, LatencyStats } from './cluster-result.js';
 import { CallTimes } from './latency-stats.js';

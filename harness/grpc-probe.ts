@@ -1,8 +1,7 @@
 /** gRPC checks from the outside: health, and raw peer-protocol clients for hostile input. */
 import * as grpc from '@grpc/grpc-js';
-import { clientTlsCredentials, type ClientTlsOptions } from '../libs/client/dht-client.js';
-import { channelOptions, kademliaPackage, unary } from '../libs/proto/grpc-package.js';
-import type { PeerClient } from '../libs/proto/v1.js';
+import { clientTlsCredentials, type ClientTlsOptions } from '../libs/client/index.js';
+import { channelOptions, kademliaPackage, unary, type PeerClient } from '../libs/proto/index.js';
 
 interface HealthReply {
   status: string;

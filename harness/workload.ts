@@ -1,7 +1,7 @@
 /** Shared workload helpers: a seeded choice of nodes, bounded parallelism, reading records
  * back, latency summaries. */
-import type { DhtClient } from '../libs/client/dht-client.js';
-import { runBounded } from '../libs/runtime/run-bounded.js';
+import type { DhtClient } from '../libs/client/index.js';
+import { runBounded } from '../libs/runtime/index.js';
 import { percentile, type SeededRandom } from '../libs/sampling/index.js';
 
 export { runBounded };

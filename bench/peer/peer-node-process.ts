@@ -8,7 +8,7 @@
 import { fork, type ChildProcess, type Serializable } from 'node:child_process';
 import { closeSync, openSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
+import { killOnExit, stopChild } from '../../libs/runtime/index.js';
 import { parseChildMessage, type PeerReply, type PeerRequest } from './peer-protocol.js';
 
 export const PEER_NODE_ENTRY = fileURLToPath(new URL('./bittorrent-dht-node.js', import.meta.url));

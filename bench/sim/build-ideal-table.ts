@@ -7,7 +7,7 @@
  * buckets exactly as it would on its own. No subtree contributes more than k contacts, so every
  * one of them is accepted: `offered` equals table.size() (the unit test checks it).
  */
-import { RoutingTable } from '../../libs/kademlia/routing-table.js';
+import { RoutingTable } from '../../libs/kademlia/index.js';
 import type { SeededRandom } from '../../libs/sampling/index.js';
 import type { SimNetwork } from './sim-network.js';
 import type { SortedIndex } from './sorted-index.js';

@@ -1,5 +1,5 @@
 /** The share of a routing table's entries that point at dead simulated nodes. */
-import type { RoutingTable } from '../../libs/kademlia/routing-table.js';
+import type { RoutingTable } from '../../libs/kademlia/index.js';
 import type { SimNetwork } from './sim-network.js';
 
 export function deadEntryShare(network: SimNetwork, table: RoutingTable): number {

@@ -6,7 +6,7 @@
 import { buildIdealTable } from './build-ideal-table.js';
 import type { SimWorld } from './create-world.js';
 import { SeededRandom } from '../../libs/sampling/index.js';
-import type { RoutingTable } from '../../libs/kademlia/routing-table.js';
+import type { RoutingTable } from '../../libs/kademlia/index.js';
 
 export interface TableBytes {
   readonly sample: number;

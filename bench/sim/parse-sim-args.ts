@@ -12,7 +12,7 @@
  *   --records 20                records published before churn
  *   --table-budget-mib 5500     heap for routing tables; sets how many stay built at once
  */
-import { DEFAULT_CONFIG } from '../../libs/kademlia/config.js';
+import { DEFAULT_CONFIG } from '../../libs/kademlia/index.js';
 
 export interface SimArgs {
   readonly nodes: number[];

@@ -4,9 +4,7 @@
  * and on the way out (MemoryRecordStore.get never serves an expired record). Signatures are not
  * modelled: the simulated records carry well-formed but unsigned key and signature fields.
  */
-import type { NodeId } from '../../libs/kademlia/id.js';
-import { validateRecord, type KadRecord, type RecordRules } from '../../libs/kademlia/record.js';
-import { MemoryRecordStore } from '../../libs/kademlia/record-store.js';
+import { type NodeId, validateRecord, type KadRecord, type RecordRules, MemoryRecordStore } from '../../libs/kademlia/index.js';
 
 export class RecordHolders {
   private readonly stores = new Map<number, MemoryRecordStore>();

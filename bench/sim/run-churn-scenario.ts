@@ -16,12 +16,15 @@
  *      random targets, scored against the true k closest live nodes;
  *    - one FIND_VALUE Get of every record from a random live node (no republish, no hand-off).
  */
-import type { KademliaConfig } from '../../libs/kademlia/config.js';
-import { closestContacts } from '../../libs/kademlia/contact.js';
-import { recordIdOf } from '../../libs/kademlia/id.js';
-import { PUBLIC_KEY_BYTES, SIGNATURE_BYTES } from '../../libs/kademlia/record-signature.js';
-import type { KadRecord } from '../../libs/kademlia/record.js';
-import { RoutingTable } from '../../libs/kademlia/routing-table.js';
+import {
+  type KademliaConfig,
+  closestContacts,
+  recordIdOf,
+  PUBLIC_KEY_BYTES,
+  SIGNATURE_BYTES,
+  type KadRecord,
+  RoutingTable,
+} from '../../libs/kademlia/index.js';
 import type { SimWorld } from './create-world.js';
 import { deadEntryShare } from './dead-entry-share.js';
 import { LatencyModel, type LatencyOptions } from './latency-model.js';

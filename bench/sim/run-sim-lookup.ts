@@ -17,11 +17,7 @@
  * deepest RPC sent). With equal latencies and no timeouts this is the lock-step round count of
  * research/sim/kad_hops_sim.py.
  */
-import type { KademliaConfig } from '../../libs/kademlia/config.js';
-import { findNodeAnswer } from '../../libs/kademlia/contact.js';
-import type { NodeId } from '../../libs/kademlia/id.js';
-import { Lookup } from '../../libs/kademlia/lookup.js';
-import { ValueLookup } from '../../libs/kademlia/value-lookup.js';
+import { type KademliaConfig, findNodeAnswer, type NodeId, Lookup, ValueLookup } from '../../libs/kademlia/index.js';
 import type { LatencyModel } from './latency-model.js';
 import type { ProtocolUpdates } from './protocol-updates.js';
 import type { SimNetwork } from './sim-network.js';

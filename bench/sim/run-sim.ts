@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { DEFAULT_CONFIG } from '../../libs/kademlia/config.js';
+import { DEFAULT_CONFIG } from '../../libs/kademlia/index.js';
 import { DEFAULT_LATENCY } from './latency-model.js';
 import { parseSimArgs } from './parse-sim-args.js';
 import { renderMarkdown } from './render-markdown.js';

@@ -4,7 +4,7 @@
  * ideal tables; 30% and 50% dead nodes, each with the default lookup deadline and unbounded;
  * light churn; heavy churn (skipped when its changed tables would not fit the table budget).
  */
-import { DEFAULT_CONFIG } from '../../libs/kademlia/config.js';
+import { DEFAULT_CONFIG } from '../../libs/kademlia/index.js';
 import { checkAgainst, findBaseline } from './baselines-1c.js';
 import { createWorld, type SimWorld } from './create-world.js';
 import type { LatencyOptions } from './latency-model.js';

@@ -7,8 +7,7 @@
  * Node ids are 256-bit, drawn from a seeded SeededRandom; the 48-bit prefix of each id is unique in the
  * network (a duplicate is redrawn), so it serves as a cheap key from a Contact back to its node.
  */
-import { ID_BYTES, idEquals, type NodeId } from '../../libs/kademlia/id.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
+import { ID_BYTES, idEquals, type NodeId, type Contact } from '../../libs/kademlia/index.js';
 import type { SeededRandom } from '../../libs/sampling/index.js';
 
 /** The first 48 bits of an id as a number. */

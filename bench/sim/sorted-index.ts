@@ -3,7 +3,7 @@
  * is a contiguous range found by binary search. Used to build ideal routing tables without
  * looking at all N nodes, and by the oracle to find the true k closest to a target.
  */
-import { bitAt, compareIds, ID_BITS, type NodeId } from '../../libs/kademlia/id.js';
+import { bitAt, compareIds, ID_BITS, type NodeId } from '../../libs/kademlia/index.js';
 import type { SimNetwork } from './sim-network.js';
 
 /** A half-open range [from, to) of positions in a SortedIndex. */

@@ -12,7 +12,7 @@
  * used first once more than `capacity` tables are held. Nodes that join later get their table
  * from `adopt` (pinned) and have no ideal table.
  */
-import type { RoutingTable } from '../../libs/kademlia/routing-table.js';
+import type { RoutingTable } from '../../libs/kademlia/index.js';
 import { buildIdealTable } from './build-ideal-table.js';
 import { SeededRandom } from '../../libs/sampling/index.js';
 import type { SimNetwork } from './sim-network.js';

@@ -4,7 +4,7 @@
  * not, so it is enough to sort the smallest such prefix range holding at least k live nodes.
  * The lookup's source is left out (`exclude`): a lookup never returns its own node.
  */
-import { compareDistance, type NodeId } from '../../libs/kademlia/id.js';
+import { compareDistance, type NodeId } from '../../libs/kademlia/index.js';
 import type { SimNetwork } from './sim-network.js';
 import type { SortedIndex } from './sorted-index.js';
 

@@ -4,10 +4,9 @@
  * any actor of a node. Both derive subjects and message types from PROTOCOL, so no subject
  * string or codec call is written anywhere else.
  */
-import { decode, encode, type MessageIn, type MessageOut } from '../proto/codec.js';
-import { asKadError, invalidArgument } from '../errors/kad-error.js';
-import { NO_TELEMETRY, type Telemetry } from '../observability/telemetry.js';
-import { formatTraceparent, parseTraceparent } from '../observability/trace-context.js';
+import { decode, encode, type MessageIn, type MessageOut } from '../proto/index.js';
+import { asKadError, invalidArgument } from '../errors/index.js';
+import { NO_TELEMETRY, type Telemetry, formatTraceparent, parseTraceparent } from '../observability/index.js';
 import type { Bus, ServiceHandle } from './bus.js';
 import type { Mailbox } from './mailbox.js';
 import {

@@ -5,7 +5,7 @@
  * two messages at once; actors whose handlers only start I/O (transport, lookup-coordinator)
  * use a larger concurrency as their bound on work in flight.
  */
-import { resourceExhausted } from '../errors/kad-error.js';
+import { resourceExhausted } from '../errors/index.js';
 
 export interface MailboxOptions {
   readonly capacity: number;

@@ -3,7 +3,7 @@
  * one process. The embedded default for a laptop (`kad node` with no NATS URL) and for many
  * nodes in one process. Requests and publishes are delivered asynchronously, like a network.
  */
-import { ErrorCode, KadError, asKadError } from '../errors/kad-error.js';
+import { ErrorCode, KadError, asKadError } from '../errors/index.js';
 import type { Bus, BusHandler, ServiceHandle, ServiceSpec } from './bus.js';
 
 export class MemoryBus implements Bus {

@@ -19,10 +19,9 @@ import {
   type MsgHdrs,
   type NatsConnection,
 } from '@nats-io/nats-core';
-import { TRACEPARENT } from '../observability/trace-context.js';
+import { TRACEPARENT } from '../observability/index.js';
 import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm, type ServiceMsg } from '@nats-io/services';
-import { ErrorCode, KadError, asKadError } from '../errors/kad-error.js';
-import { ConfigError, readSettingFile } from '../errors/config-error.js';
+import { ErrorCode, KadError, asKadError, ConfigError, readSettingFile } from '../errors/index.js';
 import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
 import { fromServiceError, serviceErrorCode } from './service-error.js';
 import { serviceNameFor } from './subjects.js';

@@ -4,7 +4,7 @@
  * Subjects, codecs and typed clients all derive from this table.
  */
 import type { ActorName } from './subjects.js';
-import type { MessageName } from '../proto/codec.js';
+import type { MessageName } from '../proto/index.js';
 
 export interface RequestVerb {
   readonly request: MessageName;

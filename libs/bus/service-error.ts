@@ -2,7 +2,7 @@
  * KadError <-> NATS micro service errors (the Nats-Service-Error-Code / Nats-Service-Error
  * headers). The numeric codes follow HTTP, as NATS micro's own examples do.
  */
-import { ErrorCode, KadError } from '../errors/kad-error.js';
+import { ErrorCode, KadError } from '../errors/index.js';
 
 const TO_NUMBER: Record<ErrorCode, number> = {
   [ErrorCode.InvalidArgument]: 400,

@@ -3,15 +3,10 @@
  * `kad.<node>.<actor>.<verb>`, so one NATS server can carry many nodes and a permission rule
  * `kad.<node>.>` covers one node.
  */
+import { isValidToken } from '../runtime/index.js';
+
 export const ACTORS = ['routing-table', 'storage', 'lookup-coordinator', 'transport'] as const;
 export type ActorName = (typeof ACTORS)[number];
-
-const TOKEN = /^[A-Za-z0-9_-]{1,64}$/;
-
-/** A node name or verb must be one NATS subject token: letters, digits, `-` and `_`. */
-export function isValidToken(token: string): boolean {
-  return TOKEN.test(token);
-}
 
 export function isActorName(name: string): name is ActorName {
   return (ACTORS as readonly string[]).includes(name);
@@ -35,7 +30,7 @@ export function serviceNameFor(actor: ActorName): string {
 }
 
 /** The reply-inbox prefix of a node's NATS connections: permissions grant each node
- * `_INBOX_<node>.>` (libs/runtime/nats-permissions.ts). */
+ * `_INBOX_<node>.>` (libs/bus/nats-permissions.ts). */
 export function inboxPrefixFor(node: string): string {
   return `_INBOX_${node}`;
 }

@@ -5,11 +5,10 @@
  * at startup; anything missing or inconsistent is a ConfigError naming the file.
  */
 import { X509Certificate } from 'node:crypto';
-import type { NodeId } from '../kademlia/id.js';
-import { publisherIdOf } from '../kademlia/record-signature.js';
-import { ConfigError, readSettingFile } from '../errors/config-error.js';
+import { type NodeId, publisherIdOf } from '../kademlia/index.js';
+import { ConfigError, readSettingFile } from '../errors/index.js';
 import { SigningKey, rawEd25519PublicKey } from './ed25519.js';
-import { ed25519KeyOfCertificate, type CertificateInput } from '../client/node-tls.js';
+import { ed25519KeyOfCertificate, type CertificateInput } from '../client/node.js';
 
 export {
   NODE_TLS_SERVER_NAME,
@@ -17,7 +16,7 @@ export {
   ed25519KeyOfCertificate,
   serverNameOptions,
   type CertificateInput,
-} from '../client/node-tls.js';
+} from '../client/node.js';
 
 /** The node id of an Ed25519 certificate (SHA-256 of its raw public key), or undefined. */
 export function peerIdOfCertificate(cert: CertificateInput): NodeId | undefined {

@@ -9,8 +9,7 @@
  * `<data dir>/node-key` is not used.
  */
 import { join } from 'node:path';
-import { publisherIdOf } from '../kademlia/record-signature.js';
-import type { NodeId } from '../kademlia/id.js';
+import { publisherIdOf, type NodeId } from '../kademlia/index.js';
 import { SigningKey } from './ed25519.js';
 import { loadOrCreateKeyFile } from './key-file.js';
 import { loadTlsMaterial, type TlsFiles } from './certificate.js';

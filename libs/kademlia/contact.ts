@@ -5,7 +5,7 @@
 import { compareDistance, idEquals, idToHex, type NodeId } from './id.js';
 
 /** "host:port" into host and port: the client package's, which sends a TLS server name by it. */
-export { splitAddress } from '../client/address.js';
+export { splitAddress } from '../client/rules.js';
 
 export interface Contact {
   readonly id: NodeId;

@@ -16,7 +16,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import type { NodeId } from './id.js';
 // The owner's layout and the byte helpers are the client package's (libs/client), which signs
 // owned Puts and checks owned Gets with them.
-import { OWNED_TAG, concat, u32, u64 } from '../client/owner-signature.js';
+import { OWNED_TAG, concat, u32, u64 } from '../client/rules.js';
 
 export {
   OWNED_TAG,
@@ -28,7 +28,7 @@ export {
   type OwnerSignedFields,
   type RecordSigner,
   type VerifySignature,
-} from '../client/owner-signature.js';
+} from '../client/rules.js';
 
 const RECORD_TAG = new TextEncoder().encode('kad-record-v1\0');
 

@@ -28,7 +28,7 @@ import {
   type VerifySignature,
 } from './record-signature.js';
 // The size rules are the client package's (libs/client), which checks them before sending.
-import { problem, validateKey, validateValue, type RecordLimits, type RecordProblem } from '../client/record-limits.js';
+import { problem, validateKey, validateValue, type RecordLimits, type RecordProblem } from '../client/rules.js';
 
 export {
   DEFAULT_RECORD_LIMITS,
@@ -37,7 +37,7 @@ export {
   validateValue,
   type RecordLimits,
   type RecordProblem,
-} from '../client/record-limits.js';
+} from '../client/rules.js';
 export type { RecordSigner } from './record-signature.js';
 
 /** The client key that owns a record, the sequence it signed and its signature. */

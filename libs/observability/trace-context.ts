@@ -3,7 +3,7 @@
  * operation carries between nodes (gRPC metadata) and between actors (NATS headers). Parsed
  * strictly: anything else from outside is ignored, never an error.
  */
-import type { RandomBytes } from '../kademlia/id.js';
+import type { RandomBytes } from '../kademlia/index.js';
 
 export const TRACEPARENT = 'traceparent';
 

@@ -6,7 +6,7 @@
  * traced peer or actor called; untraced work pays one store lookup per span site.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
-import type { RandomBytes } from '../kademlia/id.js';
+import type { RandomBytes } from '../kademlia/index.js';
 import type { Span, SpanLog } from './span-log.js';
 import { newSpanId, newTraceId, type TraceContext } from './trace-context.js';
 

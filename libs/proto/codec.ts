@@ -5,24 +5,21 @@
  * message name. A sender may leave fields out (MessageIn); a decode returns every field
  * (MessageOut), an absent message field as undefined.
  */
-import type { MessageFns, WireInput } from '../client/grpc-service.js';
-import { Contact, Record } from '../client/gen/kademlia/v1/types.js';
-import { GetResponse, PutResponse } from '../client/gen/kademlia/v1/dht.js';
-import { RoutingTableResponse } from '../client/gen/kademlia/v1/admin.js';
+import { admin, dht, types, type MessageFns, type WireInput } from '../client/node.js';
 import { FindNodeResponse, FindValueResponse, PingResponse, StoreResponse } from './gen/kademlia/v1/peer.js';
 import * as bus from './gen/kademlia/bus/v1/bus.js';
 
 /** Every message the bus carries, by name. */
 const MESSAGES = {
-  Contact,
-  Record,
+  Contact: types.Contact,
+  Record: types.Record,
   PingResponse,
   FindNodeResponse,
   FindValueResponse,
   StoreResponse,
-  PutResponse,
-  GetResponse,
-  RoutingTableResponse,
+  PutResponse: dht.PutResponse,
+  GetResponse: dht.GetResponse,
+  RoutingTableResponse: admin.RoutingTableResponse,
   SelfRequest: bus.SelfRequest,
   SelfResponse: bus.SelfResponse,
   ClosestRequest: bus.ClosestRequest,

@@ -3,10 +3,8 @@
  * KadRecord, validating lengths and formats on the way in. Anything that fails is rejected here,
  * before it can reach a routing table or a store.
  */
-import { ID_BYTES, isNodeId, type NodeId } from '../kademlia/id.js';
-import { isValidAddress, type Contact } from '../kademlia/contact.js';
-import type { KadRecord } from '../kademlia/record.js';
-import { invalidArgument } from '../errors/kad-error.js';
+import { ID_BYTES, isNodeId, type NodeId, isValidAddress, type Contact, type KadRecord } from '../kademlia/index.js';
+import { invalidArgument } from '../errors/index.js';
 import type * as v1 from './v1.js';
 
 /** Wire bytes as a plain Uint8Array view (the generated code hands out Buffers). */

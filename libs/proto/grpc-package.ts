@@ -5,18 +5,16 @@
  * around a unary call. Nothing here reads a .proto file at run time.
  */
 import * as grpc from '@grpc/grpc-js';
-import { serviceClientConstructor, type ServiceClientConstructor } from '../client/grpc-service.js';
-import { AdminDefinition } from '../client/gen/kademlia/v1/admin.js';
-import { DhtDefinition } from '../client/gen/kademlia/v1/dht.js';
+import { admin, dht, serviceClientConstructor, type ServiceClientConstructor } from '../client/node.js';
 import { PeerDefinition } from './gen/kademlia/v1/peer.js';
 
-export { channelOptions, serverOptions } from '../client/grpc-service.js';
+export { channelOptions, serverOptions } from '../client/node.js';
 
 /** The three services of package kademlia.v1, as grpc.loadPackageDefinition would give them:
  * `new pkg.Peer(address, credentials)` is a client, `pkg.Peer.service` the server's definition. */
 export interface KademliaPackage {
-  readonly Dht: ServiceClientConstructor<typeof DhtDefinition>;
-  readonly Admin: ServiceClientConstructor<typeof AdminDefinition>;
+  readonly Dht: ServiceClientConstructor<typeof dht.DhtDefinition>;
+  readonly Admin: ServiceClientConstructor<typeof admin.AdminDefinition>;
   readonly Peer: ServiceClientConstructor<typeof PeerDefinition>;
 }
 
@@ -24,8 +22,8 @@ let loaded: KademliaPackage | undefined;
 
 export function kademliaPackage(): KademliaPackage {
   loaded ??= {
-    Dht: serviceClientConstructor(DhtDefinition),
-    Admin: serviceClientConstructor(AdminDefinition),
+    Dht: serviceClientConstructor(dht.DhtDefinition),
+    Admin: serviceClientConstructor(admin.AdminDefinition),
     Peer: serviceClientConstructor(PeerDefinition),
   };
   return loaded;

@@ -4,10 +4,9 @@
  * the CLI help, the container env and the code cannot drift apart.
  */
 import { hostname } from 'node:os';
-import { DEFAULT_CONFIG, validateConfig, type KademliaConfig } from '../kademlia/config.js';
-import { isValidAddress, splitAddress } from '../kademlia/contact.js';
-import { isValidToken } from '../bus/subjects.js';
-import { ConfigError } from '../errors/config-error.js';
+import { DEFAULT_CONFIG, validateConfig, type KademliaConfig, isValidAddress, splitAddress } from '../kademlia/index.js';
+import { isValidToken } from './subject-token.js';
+import { ConfigError } from '../errors/index.js';
 
 export interface NodeConfig {
   /** Subject namespace on NATS and `node` on every log line. */

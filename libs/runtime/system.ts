@@ -3,7 +3,7 @@
  * reads the clock or draws random numbers).
  */
 import { randomBytes as cryptoRandomBytes } from 'node:crypto';
-import type { RandomBytes } from '../kademlia/id.js';
+import type { RandomBytes } from '../kademlia/index.js';
 
 export const systemClock = (): number => Date.now();
 export const systemRandom: RandomBytes = (n) => new Uint8Array(cryptoRandomBytes(n));

@@ -5,12 +5,10 @@
  */
 import { Option, type Command } from 'commander';
 import type { Readable, Writable } from 'node:stream';
-import type { DhtClient } from '../../libs/client/dht-client.js';
-import { ConfigError } from '../../libs/errors/config-error.js';
-import type { SigningKey } from '../../libs/identity/ed25519.js';
-import { readKeyFile, writeNewKeyFile } from '../../libs/identity/key-file.js';
-import { bytesOf } from '../../libs/proto/convert.js';
-import type * as v1 from '../../libs/proto/v1.js';
+import type { DhtClient } from '../../libs/client/index.js';
+import { ConfigError } from '../../libs/errors/index.js';
+import { type SigningKey, readKeyFile, writeNewKeyFile } from '../../libs/identity/index.js';
+import { bytesOf, type v1 } from '../../libs/proto/index.js';
 import { addClientFlags, addValueLimitFlag, callOptions, openClient, type ClientFlags } from './client-flags.js';
 import { EXIT, type ExitCode } from './exit-codes.js';
 import { UINT32_MAX, integerIn, nonNegativeInteger, publicKeyHex } from './option-values.js';

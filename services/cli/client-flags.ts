@@ -3,9 +3,9 @@
  * DhtClient they make. Each flag also has a KAD_* variable; a flag wins over its variable.
  */
 import { Option, type Command } from 'commander';
-import { DhtClient, type ClientTlsOptions } from '../../libs/client/dht-client.js';
-import { ConfigError, readSettingFile } from '../../libs/errors/config-error.js';
-import { DEFAULT_RECORD_LIMITS } from '../../libs/kademlia/record.js';
+import { DhtClient, type ClientTlsOptions } from '../../libs/client/index.js';
+import { ConfigError, readSettingFile } from '../../libs/errors/index.js';
+import { DEFAULT_RECORD_LIMITS } from '../../libs/kademlia/index.js';
 import { MAX_TIMEOUT_MS, addressList, integerIn, optionalPath, positiveInteger } from './option-values.js';
 
 export const DEFAULT_TARGET = '127.0.0.1:7400';

@@ -7,13 +7,17 @@
  * --http-listen, else base-port + 2000. Ctrl-C stops every node, then the nats-server.
  */
 import { join } from 'node:path';
-import { splitAddress } from '../../libs/kademlia/contact.js';
-import { MemoryBus } from '../../libs/bus/memory-bus.js';
-import { redactNatsUrls } from '../../libs/bus/nats-bus.js';
-import { createRootLogger } from '../../libs/runtime/logger.js';
-import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
-import { ConfigError } from '../../libs/errors/config-error.js';
-import { resolveNodeConfig, type SettingValues } from '../../libs/runtime/node-config.js';
+import { splitAddress } from '../../libs/kademlia/index.js';
+import { MemoryBus, redactNatsUrls } from '../../libs/bus/index.js';
+import {
+  createRootLogger,
+  natsServerInstalled,
+  startNatsServer,
+  type NatsServerProcess,
+  resolveNodeConfig,
+  type SettingValues,
+} from '../../libs/runtime/index.js';
+import { ConfigError } from '../../libs/errors/index.js';
 import { startNode, type RunningNode } from '../node/kad-node.js';
 import { untilSignal } from './signals.js';
 

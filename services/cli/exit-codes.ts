@@ -3,8 +3,8 @@
  */
 import { CommanderError } from 'commander';
 import { status } from '@grpc/grpc-js';
-import { DhtError } from '../../libs/client/dht-client.js';
-import { ConfigError } from '../../libs/errors/config-error.js';
+import { DhtError } from '../../libs/client/index.js';
+import { ConfigError } from '../../libs/errors/index.js';
 
 export const EXIT = {
   /** Found, stored, or the command ran. */

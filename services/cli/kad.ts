@@ -14,7 +14,7 @@
  * Exit codes: 0 ok, 1 other failure, 2 usage, 3 not found, 4 unreachable or deadline.
  */
 import { CommanderError } from 'commander';
-import { DhtError } from '../../libs/client/dht-client.js';
+import { DhtError } from '../../libs/client/index.js';
 import { EXIT, exitCodeOf } from './exit-codes.js';
 import { buildProgram } from './program.js';
 import type { Outcome } from './client-commands.js';

@@ -6,10 +6,9 @@
  */
 import { Option, type Command } from 'commander';
 import { fileURLToPath } from 'node:url';
-import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
-import { ConfigError } from '../../libs/errors/config-error.js';
-import { createRootLogger } from '../../libs/runtime/logger.js';
-import { SETTINGS, resolveNodeConfig, settingValues, type SettingValues } from '../../libs/runtime/node-config.js';
+import { ACTORS, type ActorName } from '../../libs/bus/index.js';
+import { ConfigError } from '../../libs/errors/index.js';
+import { createRootLogger, SETTINGS, resolveNodeConfig, settingValues, type SettingValues } from '../../libs/runtime/index.js';
 import { startNode } from '../node/kad-node.js';
 import { SUPERVISED_CHILD_ENV, exitWithSupervisor, superviseNode } from '../node/supervisor.js';
 import type { Outcome } from './client-commands.js';

@@ -4,7 +4,7 @@
  * the variable it came from) and `kad` turns into exit code 2 before anything is sent.
  */
 import { InvalidArgumentError } from 'commander';
-import { isValidAddress } from '../../libs/kademlia/contact.js';
+import { isValidAddress } from '../../libs/kademlia/index.js';
 
 /** An integer from `min` to `max`, in decimal digits only ("1e3", "0x10", "5.0" are refused). */
 export function integerIn(min: number, max: number): (raw: string) => number {

@@ -4,11 +4,10 @@
  * extra arguments and bad flag values (exit 2) before any action runs.
  */
 import { Command } from 'commander';
-import { SETTINGS } from '../../libs/runtime/node-config.js';
+import { SETTINGS, packageVersion } from '../../libs/runtime/index.js';
 import { addClientCommands, type CliIo, type Outcome } from './client-commands.js';
 import { EXIT_CODES_HELP } from './exit-codes.js';
 import { addNodeCommands } from './node-commands.js';
-import { packageVersion } from '../../libs/runtime/package-version.js';
 
 const CLIENT_HELP = `client commands (put, get, routing-table, stats):
   --target host:port[,host:port...]  KAD_TARGET   the nodes to call, in turn on failure (default 127.0.0.1:7400)

@@ -5,7 +5,7 @@
  * base64 (or UTF-8 text with `--encoding utf8`).
  */
 import type { Readable, Writable } from 'node:stream';
-import { readSettingFile } from '../../libs/errors/config-error.js';
+import { readSettingFile } from '../../libs/errors/index.js';
 
 export const VALUE_ENCODINGS = ['base64', 'utf8'] as const;
 export type ValueEncoding = (typeof VALUE_ENCODINGS)[number];

@@ -4,13 +4,17 @@
  * replicas. The rules (which lookup step, which version wins, where copies go) come from the
  * pure core; this module only turns its decisions into bus requests.
  */
-import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
-import { distanceBits, idEquals, idToHex, type NodeId } from '../../libs/kademlia/id.js';
-import { Lookup } from '../../libs/kademlia/lookup.js';
-import { HybridClock } from '../../libs/kademlia/hybrid-clock.js';
+import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
 import {
+  maxOperationMs,
+  type KademliaConfig,
+  type Contact,
+  distanceBits,
+  idEquals,
+  idToHex,
+  type NodeId,
+  Lookup,
+  HybridClock,
   checkRecord,
   compareRecords,
   idOfRecord,
@@ -22,16 +26,14 @@ import {
   validateValue,
   type KadRecord,
   type RecordOwner,
-} from '../../libs/kademlia/record.js';
-import { planGetRepairs, planPublish } from '../../libs/kademlia/record-placement.js';
-import { verifyEd25519, type SigningKey } from '../../libs/identity/ed25519.js';
-import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
-import type { Logger } from '../../libs/runtime/logger.js';
-import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
-import type { Tracer } from '../../libs/observability/tracer.js';
+  planGetRepairs,
+  planPublish,
+} from '../../libs/kademlia/index.js';
+import { verifyEd25519, type SigningKey } from '../../libs/identity/index.js';
+import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
+import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/index.js';
+import type { Logger } from '../../libs/runtime/index.js';
+import type { NodeMetrics, Tracer } from '../../libs/observability/index.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
 
 /** Store rounds of one plain Put at most: the first, and again above a newer version a replica

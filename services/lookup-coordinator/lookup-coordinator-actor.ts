@@ -4,12 +4,17 @@
  * alive (maintenance.ts). Each operation is its own session; the actor holds no state shared
  * between them beyond its id, so operations run concurrently up to the mailbox bound.
  */
-import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
-import type { ServiceHandle } from '../../libs/bus/bus.js';
-import { Mailbox } from '../../libs/bus/mailbox.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
-import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
-import { waitForRoutingTable, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
+import {
+  ActorClient,
+  serveActor,
+  type ServiceHandle,
+  Mailbox,
+  waitForRoutingTable,
+  type ActorContext,
+  type RunningActor,
+} from '../../libs/bus/index.js';
+import type { Contact } from '../../libs/kademlia/index.js';
+import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/index.js';
 import { DhtOperations } from './dht-operations.js';
 import { Maintenance } from './maintenance.js';
 

@@ -4,9 +4,7 @@
  * wakes it for per-RPC timeouts and the whole-operation deadline. One runner per operation: the
  * "session" that owns its own timers.
  */
-import type { Contact } from '../../libs/kademlia/contact.js';
-import type { Lookup } from '../../libs/kademlia/lookup.js';
-import { ValueLookup } from '../../libs/kademlia/value-lookup.js';
+import { type Contact, type Lookup, ValueLookup } from '../../libs/kademlia/index.js';
 
 export type QueryOutcome<V> =
   { readonly kind: 'closer'; readonly contacts: readonly Contact[] } | { readonly kind: 'value'; readonly value: V };

@@ -14,18 +14,20 @@
  *   the work per newcomer and per pass bounded whatever the store holds; and when this node leaves (SIGTERM), each record it is
  *   among the k closest for goes to the node that takes its place, within LEAVE_BUDGET_MS.
  */
-import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
-import { idEquals, idToHex } from '../../libs/kademlia/id.js';
-import { Membership, type MembershipAction } from '../../libs/kademlia/membership.js';
-import { isResponsible, shouldHandOff, successorOnLeave } from '../../libs/kademlia/record-placement.js';
-import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
-import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import type { Logger } from '../../libs/runtime/logger.js';
-import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
-import type { NodeConfig } from '../../libs/runtime/node-config.js';
-import { runBounded } from '../../libs/runtime/run-bounded.js';
-import { delay } from '../../libs/runtime/system.js';
+import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
+import {
+  type Contact,
+  idEquals,
+  idToHex,
+  Membership,
+  type MembershipAction,
+  isResponsible,
+  shouldHandOff,
+  successorOnLeave,
+} from '../../libs/kademlia/index.js';
+import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/index.js';
+import { type Logger, type NodeConfig, runBounded, delay } from '../../libs/runtime/index.js';
+import type { NodeMetrics } from '../../libs/observability/index.js';
 import type { DhtOperations } from './dht-operations.js';
 
 /** How often a node with an empty routing table tries to join again. */

@@ -7,12 +7,10 @@
  * requests are small and bounded in time.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { splitAddress } from '../../libs/kademlia/contact.js';
-import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
-import type { Readiness } from '../../libs/observability/readiness.js';
-import type { SpanLog } from '../../libs/observability/span-log.js';
-import type { Logger } from '../../libs/runtime/logger.js';
-import { ErrorCode, asKadError } from '../../libs/errors/kad-error.js';
+import { splitAddress } from '../../libs/kademlia/index.js';
+import type { NodeMetrics, Readiness, SpanLog } from '../../libs/observability/index.js';
+import type { Logger } from '../../libs/runtime/index.js';
+import { ErrorCode, asKadError } from '../../libs/errors/index.js';
 import type { KeyspaceApi } from './keyspace-api.js';
 import { KEYSPACE_PAGE } from './keyspace-page.js';
 

@@ -4,24 +4,22 @@
  * and talk to each other in process where they share it (LocalFirstBus); without, they share an
  * in-process MemoryBus (given, so many nodes can share one in a process).
  */
-import type { Bus } from '../../libs/bus/bus.js';
-import { LocalFirstBus } from '../../libs/bus/local-first-bus.js';
-import { MemoryBus } from '../../libs/bus/memory-bus.js';
-import { NatsBus, inboxPrefixFor } from '../../libs/bus/nats-bus.js';
-import { ACTORS, type ActorName } from '../../libs/bus/subjects.js';
-import type { ActorContext, RunningActor } from '../../libs/runtime/actor-context.js';
-import { actorLogger, type Logger } from '../../libs/runtime/logger.js';
-import { ConfigError } from '../../libs/errors/config-error.js';
-import type { NodeConfig } from '../../libs/runtime/node-config.js';
-import { loadNodeIdentity } from '../../libs/identity/node-identity.js';
-import { systemClock, systemRandom } from '../../libs/runtime/system.js';
-import { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { NO_METRICS, PromNodeMetrics, type NodeMetrics } from '../../libs/observability/node-metrics.js';
-import { Readiness } from '../../libs/observability/readiness.js';
-import { SpanLog } from '../../libs/observability/span-log.js';
-import { Tracer } from '../../libs/observability/tracer.js';
-import { OtlpExporter } from '../../libs/observability/otlp-exporter.js';
-import { packageVersion } from '../../libs/runtime/package-version.js';
+import {
+  type Bus,
+  LocalFirstBus,
+  MemoryBus,
+  NatsBus,
+  inboxPrefixFor,
+  ACTORS,
+  type ActorName,
+  type ActorContext,
+  type RunningActor,
+  ActorClient,
+} from '../../libs/bus/index.js';
+import { actorLogger, type Logger, type NodeConfig, systemClock, systemRandom, packageVersion } from '../../libs/runtime/index.js';
+import { ConfigError } from '../../libs/errors/index.js';
+import { loadNodeIdentity } from '../../libs/identity/index.js';
+import { NO_METRICS, PromNodeMetrics, type NodeMetrics, Readiness, SpanLog, Tracer, OtlpExporter } from '../../libs/observability/index.js';
 import { startHttpServer, type RunningHttpServer } from './http-server.js';
 import { ReadinessAudit } from './readiness-audit.js';
 import { KeyspaceApi } from './keyspace-api.js';

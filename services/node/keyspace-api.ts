@@ -5,14 +5,18 @@
  * the path a Get of it takes, hop by hop (a traced Get, first value only: nothing is repaired or
  * cached for a page view). The last lookups it ran are kept for the page.
  */
-import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import type { KademliaConfig } from '../../libs/kademlia/config.js';
-import { distanceBits, idEquals, idToHex } from '../../libs/kademlia/id.js';
-import { recordIdFor, validateKey } from '../../libs/kademlia/record.js';
-import { invalidArgument } from '../../libs/errors/kad-error.js';
-import { bytesOf, contactToWire, contactsFromWire } from '../../libs/proto/convert.js';
-import { sortByDistance } from '../../libs/kademlia/contact.js';
-import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
+import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
+import {
+  type KademliaConfig,
+  distanceBits,
+  idEquals,
+  idToHex,
+  recordIdFor,
+  validateKey,
+  sortByDistance,
+} from '../../libs/kademlia/index.js';
+import { invalidArgument } from '../../libs/errors/index.js';
+import { bytesOf, contactToWire, contactsFromWire } from '../../libs/proto/index.js';
 
 export interface ContactView {
   readonly id: string;

@@ -5,13 +5,10 @@
  * the table holds. It re-checks every second while not ready, and every few seconds once ready;
  * the canary lookup, which costs peer RPCs, runs at most every CANARY_EVERY_MS while ready.
  */
-import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import type { Bus } from '../../libs/bus/bus.js';
-import type { NodeId } from '../../libs/kademlia/id.js';
-import { assessReadiness, type Readiness } from '../../libs/observability/readiness.js';
-import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import type { Logger } from '../../libs/runtime/logger.js';
-import type { NodeConfig } from '../../libs/runtime/node-config.js';
+import { type ActorClient, type Bus, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
+import type { NodeId } from '../../libs/kademlia/index.js';
+import { assessReadiness, type Readiness } from '../../libs/observability/index.js';
+import type { Logger, NodeConfig } from '../../libs/runtime/index.js';
 
 const NOT_READY_EVERY_MS = 1_000;
 const READY_EVERY_MS = 5_000;

@@ -7,9 +7,7 @@
  * the supervisor (even with SIGKILL) never leaves an orphaned node behind.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { Logger } from '../../libs/runtime/logger.js';
-import { stopChild } from '../../libs/runtime/stop-child.js';
-import { NODE_PROCESS_FLAGS } from '../../libs/runtime/node-flags.js';
+import { type Logger, stopChild, NODE_PROCESS_FLAGS } from '../../libs/runtime/index.js';
 
 export const SUPERVISED_CHILD_ENV = 'KAD_SUPERVISED_CHILD';
 const MAX_RESTARTS = 5;

@@ -5,8 +5,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isValidAddress, type Contact } from '../../libs/kademlia/contact.js';
-import { idFromHex, idToHex } from '../../libs/kademlia/id.js';
+import { isValidAddress, type Contact, idFromHex, idToHex } from '../../libs/kademlia/index.js';
 
 const FILE = 'routing-table.json';
 /** More than any table holds in practice; a larger file is not trusted. */

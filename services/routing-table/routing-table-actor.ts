@@ -9,17 +9,18 @@
  * checked their answer to a challenge Ping this node sent). Any other contact is a candidate the
  * actor has challenged, within the bounds of libs/kademlia Admission.
  */
-import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
-import type { ServiceHandle } from '../../libs/bus/bus.js';
-import { Mailbox } from '../../libs/bus/mailbox.js';
-import { idToHex, randomIdWithPrefix, type NodeId } from '../../libs/kademlia/id.js';
-import { contactKey, type Contact } from '../../libs/kademlia/contact.js';
-import { Admission } from '../../libs/kademlia/admission.js';
-import { RoutingTable } from '../../libs/kademlia/routing-table.js';
-import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/convert.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import { BUS_SLACK_MS, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
-import { ErrorCode, asKadError, invalidArgument } from '../../libs/errors/kad-error.js';
+import {
+  ActorClient,
+  serveActor,
+  type ServiceHandle,
+  Mailbox,
+  BUS_SLACK_MS,
+  type ActorContext,
+  type RunningActor,
+} from '../../libs/bus/index.js';
+import { idToHex, randomIdWithPrefix, type NodeId, contactKey, type Contact, Admission, RoutingTable } from '../../libs/kademlia/index.js';
+import { contactFromWire, contactToWire, idFromWire, type v1 } from '../../libs/proto/index.js';
+import { ErrorCode, asKadError, invalidArgument } from '../../libs/errors/index.js';
 import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;

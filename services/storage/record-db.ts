@@ -8,9 +8,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import type { KadRecord } from '../../libs/kademlia/record.js';
-import { decode, encode } from '../../libs/proto/codec.js';
-import { recordFromWire, recordToWire } from '../../libs/proto/convert.js';
+import type { KadRecord } from '../../libs/kademlia/index.js';
+import { decode, encode, recordFromWire, recordToWire } from '../../libs/proto/index.js';
 
 export type LoadedEntry = { readonly idHex: string; readonly record: KadRecord } | { readonly idHex: string; readonly error: string };
 

@@ -7,19 +7,19 @@
  * stores (`quota_key` set by the transport) counts against that peer's quota (StoreQuota), and
  * the store as a whole is bounded by KAD_MAX_RECORDS and KAD_MAX_STORE_BYTES.
  */
-import { serveActor } from '../../libs/bus/actor-runtime.js';
-import type { ServiceHandle } from '../../libs/bus/bus.js';
-import { Mailbox } from '../../libs/bus/mailbox.js';
-import { idToHex } from '../../libs/kademlia/id.js';
-import { checkRecord, idOfRecord, recordSize } from '../../libs/kademlia/record.js';
-import { verifyEd25519 } from '../../libs/identity/ed25519.js';
-import { MemoryRecordStore } from '../../libs/kademlia/record-store.js';
-import { StoreQuota } from '../../libs/kademlia/store-quota.js';
-import { ReplicationSchedule } from '../../libs/kademlia/replication-schedule.js';
-import { bytesOf, idFromWire, recordFromWire, recordToWire } from '../../libs/proto/convert.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import type { ActorContext, RunningActor } from '../../libs/runtime/actor-context.js';
-import { invalidArgument, resourceExhausted } from '../../libs/errors/kad-error.js';
+import { serveActor, type ServiceHandle, Mailbox, type ActorContext, type RunningActor } from '../../libs/bus/index.js';
+import {
+  idToHex,
+  checkRecord,
+  idOfRecord,
+  recordSize,
+  MemoryRecordStore,
+  StoreQuota,
+  ReplicationSchedule,
+} from '../../libs/kademlia/index.js';
+import { verifyEd25519 } from '../../libs/identity/index.js';
+import { bytesOf, idFromWire, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
+import { invalidArgument, resourceExhausted } from '../../libs/errors/index.js';
 import { RecordDb } from './record-db.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;

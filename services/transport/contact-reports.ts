@@ -7,10 +7,9 @@
  * rare, and the table counts them (§4.1: a contact that fails 5 RPCs in a row goes), so
  * coalescing them would leave a dead contact in lookups for seconds longer.
  */
-import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
-import { contactKey, type Contact } from '../../libs/kademlia/contact.js';
-import { contactToWire } from '../../libs/proto/convert.js';
+import type { ActorClient } from '../../libs/bus/index.js';
+import { BoundedMap, contactKey, type Contact } from '../../libs/kademlia/index.js';
+import { contactToWire } from '../../libs/proto/index.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
 type News = 'seen' | 'seen-proven';

@@ -7,10 +7,9 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { createServer, type Server as NetServer, type Socket } from 'node:net';
-import { splitAddress } from '../../libs/kademlia/contact.js';
-import { serverOptions } from '../../libs/proto/grpc-package.js';
-import type { Logger } from '../../libs/runtime/logger.js';
-import type { PeerLimits } from '../../libs/runtime/node-config.js';
+import { splitAddress } from '../../libs/kademlia/index.js';
+import { serverOptions } from '../../libs/proto/index.js';
+import type { Logger, PeerLimits } from '../../libs/runtime/index.js';
 import { InboundLimiter } from './inbound-limiter.js';
 
 /** A connection's answer to a keepalive ping may take this long. */

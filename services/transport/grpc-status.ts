@@ -5,8 +5,8 @@
  */
 
 import { Metadata, status, type ServiceError, type StatusObject } from '@grpc/grpc-js';
-import { ErrorCode, KadError, asKadError } from '../../libs/errors/kad-error.js';
-import { RETRY_AFTER_TRAILER, parseRetryAfterMs } from '../../libs/client/retry-after.js';
+import { ErrorCode, KadError, asKadError } from '../../libs/errors/index.js';
+import { RETRY_AFTER_TRAILER, parseRetryAfterMs } from '../../libs/client/node.js';
 
 const TO_STATUS: Record<ErrorCode, status> = {
   [ErrorCode.InvalidArgument]: status.INVALID_ARGUMENT,

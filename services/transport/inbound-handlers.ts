@@ -8,26 +8,42 @@
  * is answered with this node's proof of its own id (libs/kademlia/peer-proof.ts).
  */
 import type * as grpc from '@grpc/grpc-js';
-import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { idEquals, idToHex } from '../../libs/kademlia/id.js';
-import { CHALLENGE_BYTES, pingProofBytes } from '../../libs/kademlia/peer-proof.js';
-import type { SigningKey } from '../../libs/identity/ed25519.js';
-import { recordIdFor, validateKey, validateOwnerKey, validateRecord, validateValue } from '../../libs/kademlia/record.js';
-import { closestContacts, findNodeAnswer, type Contact } from '../../libs/kademlia/contact.js';
-import { contactFromWire, contactToWire, contactsFromWire, foundRecord, idFromWire, recordFromWire } from '../../libs/proto/convert.js';
-import type { AdminHandlers, DhtHandlers, PeerHandlers } from '../../libs/proto/v1.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import { BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/runtime/actor-context.js';
-import { failedPrecondition, invalidArgument, resourceExhausted } from '../../libs/errors/kad-error.js';
-import { maxOperationMs, type KademliaConfig } from '../../libs/kademlia/config.js';
-import type { Logger } from '../../libs/runtime/logger.js';
-import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
-import { TRACEPARENT, parseTraceparent } from '../../libs/observability/trace-context.js';
-import type { Tracer } from '../../libs/observability/tracer.js';
+import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS, type BusTally } from '../../libs/bus/index.js';
+import {
+  idEquals,
+  idToHex,
+  CHALLENGE_BYTES,
+  pingProofBytes,
+  recordIdFor,
+  validateKey,
+  validateOwnerKey,
+  validateRecord,
+  validateValue,
+  closestContacts,
+  findNodeAnswer,
+  type Contact,
+  maxOperationMs,
+  type KademliaConfig,
+} from '../../libs/kademlia/index.js';
+import type { SigningKey } from '../../libs/identity/index.js';
+import {
+  contactFromWire,
+  contactToWire,
+  contactsFromWire,
+  foundRecord,
+  idFromWire,
+  recordFromWire,
+  type AdminHandlers,
+  type DhtHandlers,
+  type PeerHandlers,
+  type v1,
+} from '../../libs/proto/index.js';
+import { failedPrecondition, invalidArgument, resourceExhausted } from '../../libs/errors/index.js';
+import type { Logger } from '../../libs/runtime/index.js';
+import { type NodeMetrics, TRACEPARENT, parseTraceparent, type Tracer } from '../../libs/observability/index.js';
 import { statusName, toGrpcStatus } from './grpc-status.js';
 import { hostOf, type InboundLimiter } from './inbound-limiter.js';
 import type { RateLimiter } from './rate-limiter.js';
-import type { BusTally } from '../../libs/bus/bus-tally.js';
 import type { ContactReports } from './contact-reports.js';
 import type { VerifiedPeers } from './verified-peers.js';
 

@@ -4,7 +4,7 @@
  * instead of piling work onto the node's actors), and, in grpc-server.ts, its open connections. Keyed by the remote IP, not the port, so one host cannot
  * sidestep it with many connections.
  */
-import { resourceExhausted } from '../../libs/errors/kad-error.js';
+import { resourceExhausted } from '../../libs/errors/index.js';
 
 export class InboundLimiter {
   private readonly inFlight = new Map<string, number>();

@@ -8,22 +8,35 @@
  */
 import { randomBytes } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
-import type { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { MAX_K, type KademliaConfig } from '../../libs/kademlia/config.js';
-import { idEquals, idToHex, isNodeId, type NodeId } from '../../libs/kademlia/id.js';
-import { isValidAddress, type Contact } from '../../libs/kademlia/contact.js';
-import { checkRecord, idOfRecord } from '../../libs/kademlia/record.js';
-import { CHALLENGE_BYTES, checkPingProof } from '../../libs/kademlia/peer-proof.js';
-import { verifyEd25519 } from '../../libs/identity/ed25519.js';
-import { bytesOf, contactFromWire, contactToWire, contactsFromWire, recordFromWire } from '../../libs/proto/convert.js';
-import { unary } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/v1.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/kad-error.js';
-import type { Logger } from '../../libs/runtime/logger.js';
-import type { NodeMetrics } from '../../libs/observability/node-metrics.js';
-import { TRACEPARENT, formatTraceparent } from '../../libs/observability/trace-context.js';
-import type { Tracer } from '../../libs/observability/tracer.js';
+import type { ActorClient } from '../../libs/bus/index.js';
+import {
+  MAX_K,
+  type KademliaConfig,
+  idEquals,
+  idToHex,
+  isNodeId,
+  type NodeId,
+  isValidAddress,
+  type Contact,
+  checkRecord,
+  idOfRecord,
+  CHALLENGE_BYTES,
+  checkPingProof,
+} from '../../libs/kademlia/index.js';
+import { verifyEd25519 } from '../../libs/identity/index.js';
+import {
+  bytesOf,
+  contactFromWire,
+  contactToWire,
+  contactsFromWire,
+  recordFromWire,
+  unary,
+  type PeerClient,
+  type v1,
+} from '../../libs/proto/index.js';
+import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/index.js';
+import type { Logger } from '../../libs/runtime/index.js';
+import { type NodeMetrics, TRACEPARENT, formatTraceparent, type Tracer } from '../../libs/observability/index.js';
 import { fromGrpcError, statusName } from './grpc-status.js';
 import type { PeerClientPool } from './peer-client-pool.js';
 import type { ContactReports } from './contact-reports.js';

@@ -6,9 +6,8 @@
  * real peers. Past either bound the least recently used channel is closed.
  */
 import * as grpc from '@grpc/grpc-js';
-import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
-import { channelOptions, kademliaPackage } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/v1.js';
+import { BoundedMap } from '../../libs/kademlia/index.js';
+import { channelOptions, kademliaPackage, type PeerClient } from '../../libs/proto/index.js';
 
 export class PeerClientPool {
   private readonly clients: BoundedMap<string, PeerClient>;

@@ -14,7 +14,7 @@
  * host holds at most KAD_MAX_CONNECTIONS_PER_HOST connections (grpc-server.ts). Bounded memory:
  * past `maxRemotes` the least recently used entry goes.
  */
-import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
+import { BoundedMap } from '../../libs/kademlia/index.js';
 import { hostOf } from './inbound-limiter.js';
 
 export type RateVerdict = { readonly ok: true } | { readonly ok: false; readonly retryAfterMs: number; readonly abusive: boolean };

@@ -16,10 +16,9 @@
  */
 import { checkServerIdentity as checkHostName, type PeerCertificate } from 'node:tls';
 import * as grpc from '@grpc/grpc-js';
-import { checkNodeCertificate, loadTlsMaterial, peerIdOfCertificate, serverNameOptions } from '../../libs/identity/certificate.js';
-import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
-import type { NodeId } from '../../libs/kademlia/id.js';
-import type { NodeConfig } from '../../libs/runtime/node-config.js';
+import { checkNodeCertificate, loadTlsMaterial, peerIdOfCertificate, serverNameOptions } from '../../libs/identity/index.js';
+import { BoundedMap, type NodeId } from '../../libs/kademlia/index.js';
+import type { NodeConfig } from '../../libs/runtime/index.js';
 
 export { peerIdOfCertificate };
 

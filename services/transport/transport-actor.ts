@@ -5,16 +5,17 @@
  * the other actors become gRPC calls (outbound-rpcs.ts).
  */
 import { HealthImplementation } from 'grpc-health-check';
-import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
-import type { ServiceHandle } from '../../libs/bus/bus.js';
-import { Mailbox } from '../../libs/bus/mailbox.js';
-import { MAX_K, type KademliaConfig } from '../../libs/kademlia/config.js';
-import { idToHex } from '../../libs/kademlia/id.js';
-import type { Contact } from '../../libs/kademlia/contact.js';
-import { kademliaPackage } from '../../libs/proto/grpc-package.js';
-import { reflectionService } from '../../libs/proto/reflection.js';
-import { waitForRoutingTable, type ActorContext, type RunningActor } from '../../libs/runtime/actor-context.js';
-import { contactsFromWire } from '../../libs/proto/convert.js';
+import {
+  ActorClient,
+  serveActor,
+  type ServiceHandle,
+  Mailbox,
+  waitForRoutingTable,
+  type ActorContext,
+  type RunningActor,
+} from '../../libs/bus/index.js';
+import { MAX_K, type KademliaConfig, idToHex, type Contact } from '../../libs/kademlia/index.js';
+import { kademliaPackage, reflectionService, contactsFromWire } from '../../libs/proto/index.js';
 import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './inbound-handlers.js';
 import { OutboundRpcs } from './outbound-rpcs.js';
 import { PeerClientPool } from './peer-client-pool.js';

@@ -3,8 +3,7 @@
  * peer-proof.ts), with the address they proved it at: what the transport consults to tell the
  * routing table whether a contact it heard from is proven. Bounded, least recently proven out.
  */
-import { BoundedMap } from '../../libs/kademlia/bounded-map.js';
-import { idToHex, type NodeId } from '../../libs/kademlia/id.js';
+import { BoundedMap, idToHex, type NodeId } from '../../libs/kademlia/index.js';
 
 export class VerifiedPeers {
   /** Hex id -> address. */

@@ -10,7 +10,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DhtClient } from '../../libs/client/dht-client.js';
+import { DhtClient } from '../../libs/client/index.js';
 import { DockerEngine, dockerEngineUnavailable } from '../testkit/docker-engine.js';
 import { waitFor } from '../../harness/wait-for.js';
 import {

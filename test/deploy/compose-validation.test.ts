@@ -17,10 +17,8 @@ import { dirname, join, posix, resolve } from 'node:path';
 import { describe, test } from 'node:test';
 import { Ajv2019 } from 'ajv/dist/2019.js';
 import { stringify } from 'yaml';
-import { parseNatsUrl } from '../../libs/bus/nats-bus.js';
-import { ACTORS } from '../../libs/bus/subjects.js';
-import { authorizationBlock, type NodeUser } from '../../libs/runtime/nats-permissions.js';
-import { SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
+import { parseNatsUrl, ACTORS, authorizationBlock, type NodeUser } from '../../libs/bus/index.js';
+import { SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/index.js';
 import {
   COMPOSE_FILE,
   commandOf,

@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import { describe, test } from 'node:test';
 import dockerignoreModule from '@balena/dockerignore';
 import { DOCKERFILE, REPO_ROOT, execForm, finalStage, loadDockerfile, stageEnv, stageHealthcheck } from './deploy-files.js';
-import { NODE_PROCESS_FLAGS } from '../../libs/runtime/node-flags.js';
+import { NODE_PROCESS_FLAGS } from '../../libs/runtime/index.js';
 
 const dockerfile = loadDockerfile();
 const runtime = finalStage(dockerfile);

@@ -24,9 +24,8 @@ import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { StatefulSet } from 'kubernetes-models/apps/v1';
 import { PodDisruptionBudget } from 'kubernetes-models/policy/v1';
 import { NetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1';
-import { parseNatsUrl } from '../../libs/bus/nats-bus.js';
-import { authorizationBlock } from '../../libs/runtime/nats-permissions.js';
-import { SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/node-config.js';
+import { parseNatsUrl, authorizationBlock } from '../../libs/bus/index.js';
+import { SETTINGS, resolveNodeConfig, settingValues } from '../../libs/runtime/index.js';
 import {
   K8S_BASE_DIR,
   K8S_DIR,

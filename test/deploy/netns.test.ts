@@ -24,9 +24,8 @@ import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { DhtClient } from '../../libs/client/dht-client.js';
-import { natsServerInstalled } from '../../libs/runtime/nats-server.js';
-import { stopChild } from '../../libs/runtime/stop-child.js';
+import { DhtClient } from '../../libs/client/index.js';
+import { natsServerInstalled, stopChild } from '../../libs/runtime/index.js';
 import { healthStatus } from '../../harness/grpc-probe.js';
 import { NetnsLab, netnsUnavailable, removeStaleNetns, type LabHost } from '../testkit/netns-lab.js';
 import { KAD_CLI } from '../../harness/process-cluster.js';

@@ -13,7 +13,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { GenericContainer, Network, Wait, type StartedNetwork, type StartedTestContainer } from 'testcontainers';
-import { DhtClient } from '../../libs/client/dht-client.js';
+import { DhtClient } from '../../libs/client/index.js';
 import { DockerEngine, dockerEngineUnavailable } from '../testkit/docker-engine.js';
 import { waitFor } from '../../harness/wait-for.js';
 import {

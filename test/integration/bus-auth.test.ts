@@ -20,13 +20,18 @@ import { after, before, describe, test } from 'node:test';
 import { createAccount, createOperator, createUser, encodeAccount, encodeOperator, encodeUser, fmtCreds } from '@nats-io/jwt';
 import { connect } from '@nats-io/transport-node';
 import type { NatsConnection } from '@nats-io/nats-core';
-import { ActorClient } from '../../libs/bus/actor-runtime.js';
-import { NatsBus, inboxPrefixFor } from '../../libs/bus/nats-bus.js';
-import { recordIdFor } from '../../libs/kademlia/record.js';
-import { recordToWire } from '../../libs/proto/convert.js';
-import { encode } from '../../libs/proto/codec.js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
-import { MONITOR_INBOX_PREFIX, authorizationBlock, nodePermissions, type NodeUser } from '../../libs/runtime/nats-permissions.js';
+import {
+  ActorClient,
+  NatsBus,
+  inboxPrefixFor,
+  MONITOR_INBOX_PREFIX,
+  authorizationBlock,
+  nodePermissions,
+  type NodeUser,
+} from '../../libs/bus/index.js';
+import { recordIdFor } from '../../libs/kademlia/index.js';
+import { recordToWire, encode } from '../../libs/proto/index.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { makeCa, nodeCertificate } from '../../harness/certificates.js';
 import { KAD_CLI, ProcessCluster } from '../../harness/process-cluster.js';
 import { signedRecord } from '../testkit/records.js';

@@ -8,15 +8,20 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ActorClient, serveActor, type ActorHandlers } from '../../libs/bus/actor-runtime.js';
-import type { Bus, ServiceHandle } from '../../libs/bus/bus.js';
-import { LocalFirstBus } from '../../libs/bus/local-first-bus.js';
-import { Mailbox } from '../../libs/bus/mailbox.js';
-import { MemoryBus } from '../../libs/bus/memory-bus.js';
-import { NatsBus } from '../../libs/bus/nats-bus.js';
-import { subjectFor } from '../../libs/bus/subjects.js';
-import { ErrorCode, invalidArgument, resourceExhausted, type KadError } from '../../libs/errors/kad-error.js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import {
+  ActorClient,
+  serveActor,
+  type ActorHandlers,
+  type Bus,
+  type ServiceHandle,
+  LocalFirstBus,
+  Mailbox,
+  MemoryBus,
+  NatsBus,
+  subjectFor,
+} from '../../libs/bus/index.js';
+import { ErrorCode, invalidArgument, resourceExhausted, type KadError } from '../../libs/errors/index.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { storageHandlers } from '../testkit/actor-stubs.js';
 import { waitFor } from '../../harness/wait-for.js';
 

@@ -7,10 +7,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { compareDistance, idToHex } from '../../libs/kademlia/id.js';
-import { unary } from '../../libs/proto/grpc-package.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { compareDistance, idToHex } from '../../libs/kademlia/index.js';
+import { unary, type v1 } from '../../libs/proto/index.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { rawPeerClient } from '../../harness/grpc-probe.js';
 import { ProcessCluster, tableEntries, type ProcessNode } from '../../harness/process-cluster.js';
 

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { DhtClient, InvalidArgumentError } from '../../libs/client/dht-client.js';
+import { DhtClient, InvalidArgumentError } from '../../libs/client/index.js';
 import { freePorts } from '../../harness/free-port.js';
 import { runKad, runKadOnTerminal, terminalUnavailable, type KadRun } from '../testkit/kad-cli.js';
 import { KAD_CLI, ProcessCluster } from '../../harness/process-cluster.js';

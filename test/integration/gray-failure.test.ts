@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { after, before, describe, test } from 'node:test';
-import { idToHex } from '../../libs/kademlia/id.js';
+import { idToHex } from '../../libs/kademlia/index.js';
 import { ProcessCluster, tableIdsHex } from '../../harness/process-cluster.js';
 import { isAmong, takeCensus, waitForHolding } from '../testkit/replica-census.js';
 import { waitFor } from '../../harness/wait-for.js';

@@ -10,10 +10,8 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { ID_BITS, commonPrefixLength, idToHex, type NodeId } from '../../libs/kademlia/id.js';
-import { sortByDistance } from '../../libs/kademlia/contact.js';
-import { recordIdFor } from '../../libs/kademlia/record.js';
-import { bytesOf } from '../../libs/proto/convert.js';
+import { ID_BITS, commonPrefixLength, idToHex, type NodeId, sortByDistance, recordIdFor } from '../../libs/kademlia/index.js';
+import { bytesOf } from '../../libs/proto/index.js';
 import { ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
 
 const CHROMIUM = '/usr/bin/chromium';

@@ -5,9 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { compareDistance, recordIdOf } from '../../libs/kademlia/id.js';
-import { bytesOf } from '../../libs/proto/convert.js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { compareDistance, recordIdOf } from '../../libs/kademlia/index.js';
+import { bytesOf } from '../../libs/proto/index.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { loadSnapshot } from '../../services/routing-table/routing-snapshot.js';
 import { nodeIdHex, ProcessCluster } from '../../harness/process-cluster.js';
 import { isAmong, takeCensus } from '../testkit/replica-census.js';

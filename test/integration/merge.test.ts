@@ -8,7 +8,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { nodeIdHex, ProcessCluster, tableIdsHex, type ProcessNode } from '../../harness/process-cluster.js';
 import { waitFor } from '../../harness/wait-for.js';
 import { readBack } from '../../harness/workload.js';

@@ -14,11 +14,11 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { DhtClient, type ClientTlsOptions } from '../../libs/client/dht-client.js';
-import { loadTlsMaterial, peerIdOfCertificate } from '../../libs/identity/certificate.js';
-import { idToHex } from '../../libs/kademlia/id.js';
-import { ConfigError } from '../../libs/errors/config-error.js';
-import { resolveNodeConfig } from '../../libs/runtime/node-config.js';
+import { DhtClient, type ClientTlsOptions } from '../../libs/client/index.js';
+import { loadTlsMaterial, peerIdOfCertificate } from '../../libs/identity/index.js';
+import { idToHex } from '../../libs/kademlia/index.js';
+import { ConfigError } from '../../libs/errors/index.js';
+import { resolveNodeConfig } from '../../libs/runtime/index.js';
 import { peerChannelCredentials, peerIdOfCall, serverCredentials } from '../../services/transport/tls-credentials.js';
 import {
   clientCertificate,

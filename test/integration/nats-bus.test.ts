@@ -6,12 +6,9 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { connect } from '@nats-io/transport-node';
-import { ActorClient, serveActor } from '../../libs/bus/actor-runtime.js';
-import { LocalFirstBus } from '../../libs/bus/local-first-bus.js';
-import { Mailbox } from '../../libs/bus/mailbox.js';
-import { NatsBus } from '../../libs/bus/nats-bus.js';
-import { ErrorCode, KadError, resourceExhausted } from '../../libs/errors/kad-error.js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { ActorClient, serveActor, LocalFirstBus, Mailbox, NatsBus } from '../../libs/bus/index.js';
+import { ErrorCode, KadError, resourceExhausted } from '../../libs/errors/index.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { storageHandlers } from '../testkit/actor-stubs.js';
 
 let nats: NatsServerProcess;

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import * as grpc from '@grpc/grpc-js';
-import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { freePorts } from '../../harness/free-port.js';
 import { ProcessCluster } from '../../harness/process-cluster.js';
 import { waitFor } from '../../harness/wait-for.js';

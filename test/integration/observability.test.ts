@@ -11,8 +11,8 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { after, before, describe, test } from 'node:test';
-import { ACTORS } from '../../libs/bus/subjects.js';
-import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
+import { ACTORS } from '../../libs/bus/index.js';
+import { killOnExit, stopChild } from '../../libs/runtime/index.js';
 import { freePorts } from '../../harness/free-port.js';
 import { healthStatus } from '../../harness/grpc-probe.js';
 import { KAD_CLI, ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';

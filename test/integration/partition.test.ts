@@ -12,7 +12,7 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '../../libs/runtime/nats-server.js';
+import { natsServerInstalled, startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { BRIDGE_IP, NetnsLab, netnsUnavailable, removeStaleNetns } from '../testkit/netns-lab.js';
 import { nodeIdHex, ProcessCluster, tableIdsHex, type ProcessNode } from '../../harness/process-cluster.js';
 import { waitFor } from '../../harness/wait-for.js';

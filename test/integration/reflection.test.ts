@@ -17,7 +17,7 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import protobuf from 'protobufjs';
 import descriptor from 'protobufjs/ext/descriptor/index.js';
-import { PROTO_FILES, protoRoot } from '../../libs/proto/proto-files.js';
+import { PROTO_FILES, protoRoot } from '../../libs/proto/index.js';
 import { ProcessCluster } from '../../harness/process-cluster.js';
 
 const require = createRequire(import.meta.url);

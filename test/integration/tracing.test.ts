@@ -14,9 +14,8 @@ import { createServer, type Server } from 'node:http';
 import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { after, before, describe, test } from 'node:test';
-import { kademliaPackage, unary } from '../../libs/proto/grpc-package.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import type { Span } from '../../libs/observability/span-log.js';
+import { kademliaPackage, unary, type v1 } from '../../libs/proto/index.js';
+import type { Span } from '../../libs/observability/index.js';
 import { KAD_CLI, ProcessCluster, type ProcessNode } from '../../harness/process-cluster.js';
 import { waitFor } from '../../harness/wait-for.js';
 

@@ -1,5 +1,5 @@
 /** Handler sets for serving a stand-in actor in bus tests; each test overrides what it checks. */
-import type { ActorHandlers } from '../../libs/bus/actor-runtime.js';
+import type { ActorHandlers } from '../../libs/bus/index.js';
 
 export function storageHandlers(overrides: Partial<ActorHandlers<'storage'>> = {}): ActorHandlers<'storage'> {
   return {

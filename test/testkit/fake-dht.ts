@@ -4,8 +4,7 @@
  * all), recording every call it gets and the deadline each one carried.
  */
 import * as grpc from '@grpc/grpc-js';
-import { kademliaPackage } from '../../libs/proto/grpc-package.js';
-import type * as v1 from '../../libs/proto/v1.js';
+import { kademliaPackage, type v1 } from '../../libs/proto/index.js';
 
 /** What one call is answered with: a reply, a failure, or nothing until the caller gives up. */
 export type Scripted<Res> = { reply: Res } | { fail: { code: grpc.status; details: string; trailers?: Record<string, string> } } | 'hang';

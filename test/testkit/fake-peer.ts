@@ -4,14 +4,10 @@
  * id, fail to. Serves the Peer service on a real gRPC port.
  */
 import * as grpc from '@grpc/grpc-js';
-import { SigningKey } from '../../libs/identity/ed25519.js';
-import { commonPrefixLength } from '../../libs/kademlia/id.js';
-import { pingProofBytes } from '../../libs/kademlia/peer-proof.js';
-import { publisherIdOf } from '../../libs/kademlia/record-signature.js';
-import { kademliaPackage } from '../../libs/proto/grpc-package.js';
-import type { PeerHandlers } from '../../libs/proto/v1.js';
-import type * as v1 from '../../libs/proto/v1.js';
-import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
+import { SigningKey } from '../../libs/identity/index.js';
+import { commonPrefixLength, pingProofBytes, publisherIdOf } from '../../libs/kademlia/index.js';
+import { kademliaPackage, type PeerHandlers, type v1 } from '../../libs/proto/index.js';
+import { DEFAULT_NETWORK } from '../../libs/runtime/index.js';
 
 export class FakePeerIdentity {
   readonly key = SigningKey.generate();

@@ -11,8 +11,8 @@
  */
 import * as grpc from '@grpc/grpc-js';
 import { randomBytes } from 'node:crypto';
-import { unary } from '../../libs/proto/grpc-package.js';
-import { DEFAULT_NETWORK } from '../../libs/runtime/node-config.js';
+import { unary } from '../../libs/proto/index.js';
+import { DEFAULT_NETWORK } from '../../libs/runtime/index.js';
 import { rawPeerClient } from '../../harness/grpc-probe.js';
 import { runBounded } from '../../harness/workload.js';
 

@@ -2,10 +2,9 @@
  * N nodes in this process sharing one in-process bus (the embedded mode), each with its own
  * real gRPC server on loopback. Node 0 starts first; the others join through it.
  */
-import { DhtClient } from '../../libs/client/dht-client.js';
-import { MemoryBus } from '../../libs/bus/memory-bus.js';
-import { createRootLogger } from '../../libs/runtime/logger.js';
-import { resolveNodeConfig, type SettingValues } from '../../libs/runtime/node-config.js';
+import { DhtClient } from '../../libs/client/index.js';
+import { MemoryBus } from '../../libs/bus/index.js';
+import { createRootLogger, resolveNodeConfig, type SettingValues } from '../../libs/runtime/index.js';
 import { startNode, type RunningNode } from '../../services/node/kad-node.js';
 import { freePorts } from '../../harness/free-port.js';
 import { waitFor } from '../../harness/wait-for.js';

@@ -5,7 +5,7 @@
  * (util-linux `script`), where `kad get` prints text.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { killOnExit } from '../../libs/runtime/stop-child.js';
+import { killOnExit } from '../../libs/runtime/index.js';
 import { KAD_CLI } from '../../harness/process-cluster.js';
 
 export interface KadRun {

@@ -13,7 +13,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { killOnExit } from '../../libs/runtime/stop-child.js';
+import { killOnExit } from '../../libs/runtime/index.js';
 import type { NodePlacement } from '../../harness/process-cluster.js';
 
 const SUBNET = '198.18.0';

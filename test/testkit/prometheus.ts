@@ -7,7 +7,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { killOnExit, stopChild } from '../../libs/runtime/stop-child.js';
+import { killOnExit, stopChild } from '../../libs/runtime/index.js';
 import { freePorts } from '../../harness/free-port.js';
 import { waitFor } from '../../harness/wait-for.js';
 

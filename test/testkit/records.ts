@@ -2,10 +2,9 @@
  * Records as a peer would send them: signed with a key of the test's own (a node identity the
  * test holds), in wire form, or deliberately broken one field at a time.
  */
-import { SigningKey } from '../../libs/identity/ed25519.js';
-import { signRecord, type KadRecord } from '../../libs/kademlia/record.js';
-import { recordToWire } from '../../libs/proto/convert.js';
-import type * as v1 from '../../libs/proto/v1.js';
+import { SigningKey } from '../../libs/identity/index.js';
+import { signRecord, type KadRecord } from '../../libs/kademlia/index.js';
+import { recordToWire, type v1 } from '../../libs/proto/index.js';
 
 export interface RecordFields {
   readonly key: string | Uint8Array;

@@ -2,12 +2,8 @@
  * Who holds which record, asked from outside: each node's id from Admin.Stats, and a
  * FIND_VALUE with no sender (a client call: it never enters the node's routing table).
  */
-import { closestContacts, type Contact } from '../../libs/kademlia/contact.js';
-import { idEquals, recordIdOf } from '../../libs/kademlia/id.js';
-import { bytesOf } from '../../libs/proto/convert.js';
-import { unary } from '../../libs/proto/grpc-package.js';
-import type { PeerClient } from '../../libs/proto/v1.js';
-import type * as v1 from '../../libs/proto/v1.js';
+import { closestContacts, type Contact, idEquals, recordIdOf } from '../../libs/kademlia/index.js';
+import { bytesOf, unary, type PeerClient, type v1 } from '../../libs/proto/index.js';
 import { rawPeerClient } from '../../harness/grpc-probe.js';
 import { waitFor } from '../../harness/wait-for.js';
 import type { ProcessNode } from '../../harness/process-cluster.js';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { inboxPrefixFor, natsConnectOptions, parseNatsUrl, redactNatsUrl, redactNatsUrls } from '../../../libs/bus/nats-bus.js';
-import { authorizationBlock, nodePermissions } from '../../../libs/runtime/nats-permissions.js';
+import { authorizationBlock, nodePermissions } from '../../../libs/bus/nats-permissions.js';
 import { ConfigError } from '../../../libs/errors/config-error.js';
 
 test('nats url - user and password, a token, escapes, no credentials, no scheme', () => {

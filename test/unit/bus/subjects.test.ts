@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isValidToken, serviceNameFor, subjectFor } from '../../../libs/bus/subjects.js';
+import { isValidToken } from '../../../libs/runtime/subject-token.js';
+import { serviceNameFor, subjectFor } from '../../../libs/bus/subjects.js';
 
 test('subjects - kad.<node>.<actor>.<verb>', () => {
   assert.equal(subjectFor('node-1', 'routing-table', 'closest'), 'kad.node-1.routing-table.closest');

@@ -3,17 +3,13 @@
  * identity (the key it signs with and the id bound to it), a logger bound to node and actor, the
  * clock and randomness it passes to the core, what it counts (metrics) and the node's readiness.
  */
-import type { ActorClient } from '../bus/actor-runtime.js';
-import type { Bus } from '../bus/bus.js';
-import { idEquals, idToHex, type NodeId, type RandomBytes } from '../kademlia/id.js';
-import { bytesOf } from '../proto/convert.js';
-import { delay } from './system.js';
-import type { Logger } from './logger.js';
-import type { NodeConfig } from './node-config.js';
-import type { NodeIdentity } from '../identity/node-identity.js';
-import type { NodeMetrics } from '../observability/node-metrics.js';
-import type { Readiness } from '../observability/readiness.js';
-import type { Tracer } from '../observability/tracer.js';
+import type { ActorClient } from './actor-runtime.js';
+import type { Bus } from './bus.js';
+import { idEquals, idToHex, type NodeId, type RandomBytes } from '../kademlia/index.js';
+import { bytesOf } from '../proto/index.js';
+import { delay, type Logger, type NodeConfig } from '../runtime/index.js';
+import type { NodeIdentity } from '../identity/index.js';
+import type { NodeMetrics, Readiness, Tracer } from '../observability/index.js';
 
 export interface ActorContext {
   readonly bus: Bus;

@@ -15,7 +15,8 @@
  * `kad.<other>.storage.put`, receive that message and "reply" into the other node
  * (bus-auth.test.ts tries it). Every reply a node sends goes to an inbox it may publish to anyway.
  */
-import { inboxPrefixFor, isValidToken } from '../bus/subjects.js';
+import { isValidToken } from '../runtime/index.js';
+import { inboxPrefixFor } from './subjects.js';
 
 export interface Permissions {
   readonly publish: readonly string[];

@@ -1,0 +1,12 @@
+/**
+ * The wire: generated peer and bus messages (the `v1` index), the bus codec, wire <-> domain
+ * conversion, the gRPC service classes and reflection.
+ */
+
+export * from './codec.js';
+export * from './convert.js';
+export * from './grpc-package.js';
+export * from './proto-files.js';
+export * from './reflection.js';
+export type * as v1 from './v1.js';
+export type * from './v1.js';
