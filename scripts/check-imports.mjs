@@ -79,7 +79,7 @@ const LAYERS = [
   ['services/cli'],
   ['harness'],
   ['bench'],
-  ['test/unit', 'test/integration', 'test/deploy', 'test/testkit', 'scripts'],
+  ['test/unit', 'test/actor', 'test/integration', 'test/deploy', 'test/testkit', 'scripts'],
 ];
 const layerOf = (unit) => LAYERS.findIndex((layer) => layer.includes(unit));
 const TOP = LAYERS.length - 1;
