@@ -10,3 +10,19 @@ export const systemRandom: RandomBytes = (n) => new Uint8Array(cryptoRandomBytes
 
 /** Resolves after `ms`; for retry back-off only (never to wait for a condition in tests). */
 export const delay = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * Timers as a seam: the actors and the lookup runner arm them through this, so an actor test or
+ * the simulator can run them on a manual or virtual clock. `systemTimers` are the real ones.
+ */
+export interface Timers {
+  set(callback: () => void, ms: number): TimerHandle;
+  clear(handle: TimerHandle | undefined): void;
+}
+/** Whatever `Timers.set` returns; only `Timers.clear` looks at it. */
+export type TimerHandle = { readonly __timer?: never } | object | number;
+
+export const systemTimers: Timers = {
+  set: (callback, ms) => setTimeout(callback, ms),
+  clear: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
+};
