@@ -16,11 +16,10 @@ export const delay = (ms: number): Promise<void> => new Promise((resolve) => set
  * the simulator can run them on a manual or virtual clock. `systemTimers` are the real ones.
  */
 export interface Timers {
-  set(callback: () => void, ms: number): TimerHandle;
-  clear(handle: TimerHandle | undefined): void;
+  /** Arms a timer; the handle it returns means something only to `clear`. */
+  set(callback: () => void, ms: number): unknown;
+  clear(handle: unknown): void;
 }
-/** Whatever `Timers.set` returns; only `Timers.clear` looks at it. */
-export type TimerHandle = { readonly __timer?: never } | object | number;
 
 export const systemTimers: Timers = {
   set: (callback, ms) => setTimeout(callback, ms),
