@@ -1,13 +1,13 @@
 /**
  * What every actor is built from (the "components"): the bus, the node's configuration, its
  * identity (the key it signs with and the id bound to it), a logger bound to node and actor, the
- * clock and randomness it passes to the core, what it counts (metrics) and the node's readiness.
+ * clock, timers and randomness it passes to the core, what it counts (metrics) and the node's readiness.
  */
 import type { ActorClient } from './actor-runtime.js';
 import type { Bus } from './bus.js';
 import { idEquals, idToHex, type NodeId, type RandomBytes } from '../kademlia/index.js';
 import { bytesOf } from '../proto/index.js';
-import { delay, type Logger, type NodeConfig } from '../runtime/index.js';
+import { delay, type Logger, type NodeConfig, type Timers } from '../runtime/index.js';
 import type { NodeIdentity } from '../identity/index.js';
 import type { NodeMetrics, Readiness, Tracer } from '../observability/index.js';
 
@@ -17,6 +17,8 @@ export interface ActorContext {
   readonly identity: NodeIdentity;
   readonly log: Logger;
   readonly clock: () => number;
+  /** Every timer an actor arms (systemTimers; a manual clock's in actor tests). */
+  readonly timers: Timers;
   readonly random: RandomBytes;
   /** NO_METRICS when the HTTP port is off. */
   readonly metrics: NodeMetrics;

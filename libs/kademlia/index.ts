@@ -25,3 +25,4 @@ export * from './membership.js';
 export * from './peer-proof.js';
 export * from './store-quota.js';
 export * from './value-lookup.js';
+export * from './maintenance-schedule.js';

@@ -18,6 +18,11 @@
  *   (its routing table: contacts that proved their ids, never a lookup's unproven answers).
  * - `shouldHandOff` when a node learns of a newcomer (paper §2.5): a holder that is itself among
  *   the k closest to a record stores it on the newcomer if the newcomer is among them too.
+ * - `keepAfterReplicate` after a holder re-replicated a record (§2.5): a holder no longer among
+ *   the k closest (a former replica, a cached copy) hands the record on and forgets it; the
+ *   publisher keeps its own, to republish. Judged by the routing table alone, and only once a
+ *   contact that proved its id acknowledged the copy: a lookup's answers need not have proved
+ *   their ids, and a sybil that claims to be closer must never make an honest holder drop its copy.
  * - `successorOnLeave` when a node leaves gracefully (OpenDHT does this; in the paper nodes just
  *   vanish and re-replication covers it within the hour): for a record it is among the k closest
  *   for, the node that becomes one of the k closest once it is gone.
@@ -136,4 +141,24 @@ export function successorOnLeave(options: {
   const { recordId, self, k } = options;
   const others = options.known.filter((c) => !idEquals(c.id, self.id));
   return isResponsible(recordId, self, others, k) ? closestContacts(recordId, others, k)[k - 1] : undefined;
+}
+
+/**
+ * After re-replicating a record it holds: whether this holder keeps its copy. It drops it only
+ * when it is not the publisher, is no longer among the k closest of the contacts its routing
+ * table knows (`proven`: contacts that proved their ids), and at least one of those acknowledged
+ * the copy it just stored (`storedOn`), so the record is not lost and no unproven answer decided.
+ */
+export function keepAfterReplicate(options: {
+  readonly recordId: NodeId;
+  readonly self: Contact;
+  readonly publisher: NodeId;
+  readonly storedOn: readonly Contact[];
+  readonly proven: readonly Contact[];
+  readonly k: number;
+}): boolean {
+  const { recordId, self, storedOn, proven, k } = options;
+  if (idEquals(options.publisher, self.id)) return true;
+  const handedToProven = storedOn.some((c) => proven.some((p) => idEquals(p.id, c.id)));
+  return !handedToProven || isResponsible(recordId, self, proven, k);
 }

@@ -21,7 +21,8 @@ export interface Timers {
   clear(handle: unknown): void;
 }
 
+/** Unref'd: a timer never keeps a process alive on its own (its servers do, until it stops). */
 export const systemTimers: Timers = {
-  set: (callback, ms) => setTimeout(callback, ms),
+  set: (callback, ms) => setTimeout(callback, ms).unref(),
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
 };

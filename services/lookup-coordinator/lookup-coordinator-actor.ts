@@ -42,7 +42,16 @@ export class LookupCoordinatorActor implements RunningActor {
       metrics: ctx.metrics,
       tracer: ctx.tracer,
     });
-    const maintenance = new Maintenance({ actors, ops, self, config: ctx.config, log: ctx.log, clock: ctx.clock, metrics: ctx.metrics });
+    const maintenance = new Maintenance({
+      actors,
+      ops,
+      self,
+      config: ctx.config,
+      log: ctx.log,
+      clock: ctx.clock,
+      timers: ctx.timers,
+      metrics: ctx.metrics,
+    });
     const actor = new LookupCoordinatorActor(maintenance);
     actor.service = await serveActor(
       ctx.bus,

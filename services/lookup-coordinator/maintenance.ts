@@ -1,5 +1,8 @@
 /**
- * The lookup-coordinator's timers: what keeps tables fresh and records alive (paper §2.3-§2.5).
+ * The lookup-coordinator's maintenance: what keeps tables fresh and records alive (paper
+ * §2.3-§2.5). libs/kademlia decides everything (MaintenanceSchedule what is due when, Membership
+ * the join, record-placement.ts where copies go and which to keep); this module holds the one
+ * timer, through the actor's Timers, and carries the decisions out over the bus:
  *
  * - membership: join, rejoin when the table runs empty, and re-bootstrap every KAD_REFRESH_MS,
  *   as libs/kademlia Membership decides at each tick (this module only carries its actions out:
@@ -11,44 +14,36 @@
  *   fresh expiry, signed again (an owned record as its owner signed it);
  * - hand-off: when the table gains a contact (one that proved its id), records for which it is
  *   now among the k closest (and this node too) are stored on it, of the records nearest it, with
- *   the work per newcomer and per pass bounded whatever the store holds; and when this node leaves (SIGTERM), each record it is
- *   among the k closest for goes to the node that takes its place, within LEAVE_BUDGET_MS.
+ *   the work per newcomer and per pass bounded whatever the store holds; and when this node
+ *   leaves (SIGTERM), each record it is among the k closest for goes to the node that takes its
+ *   place, within LEAVE_BUDGET_MS.
  */
 import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
 import {
   type Contact,
   idEquals,
-  idToHex,
+  keepAfterReplicate,
+  MaintenanceSchedule,
+  type MaintenanceTask,
   Membership,
   type MembershipAction,
-  isResponsible,
   shouldHandOff,
   successorOnLeave,
 } from '../../libs/kademlia/index.js';
 import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/index.js';
-import { type Logger, type NodeConfig, runBounded, delay } from '../../libs/runtime/index.js';
+import { type Logger, type NodeConfig, runBounded, type Timers } from '../../libs/runtime/index.js';
 import type { NodeMetrics } from '../../libs/observability/index.js';
 import type { DhtOperations } from './dht-operations.js';
 
-/** How often a node with an empty routing table tries to join again. */
-const REJOIN_CHECK_MS = 2_000;
-/** Newcomers seen within this window are handed records in one pass. */
-const HAND_OFF_BATCH_MS = 250;
-/** The work one pass may do, whatever the store holds: the newcomers it serves (later ones wait
- * for the next pass, or for re-replication) and the records nearest each it considers. */
-const HAND_OFF_NEWCOMERS_PER_PASS = 16;
-const HAND_OFF_RECORDS_PER_NEWCOMER = 256;
-/** Newcomers waiting for a pass at most; past it they are left to re-replication. */
-const MAX_WAITING_NEWCOMERS = 1_024;
 /** Records replicated, republished or handed off in parallel at most. */
 const MAINTENANCE_PARALLELISM = 8;
 const MAX_RECORDS_PER_PASS = 4_096;
+/** The records nearest each newcomer that one hand-off pass considers, whatever the store holds
+ * (a newcomer with more gets the rest from re-replication). */
+const HAND_OFF_RECORDS_PER_NEWCOMER = 256;
 /** How long a leaving node spends handing its records on: well inside a platform's stop grace
  * period (Docker 10 s, Kubernetes 30 s), since the process is killed after it. */
 const LEAVE_BUDGET_MS = 2_000;
-
-/** Timers wake four times per interval, within [100 ms, 60 s]. */
-const tickOf = (intervalMs: number): number => Math.max(100, Math.min(60_000, Math.floor(intervalMs / 4)));
 
 export interface MaintenanceDeps {
   readonly actors: ActorClient;
@@ -57,13 +52,14 @@ export interface MaintenanceDeps {
   readonly config: NodeConfig;
   readonly log: Logger;
   readonly clock: () => number;
+  readonly timers: Timers;
   readonly metrics: NodeMetrics;
 }
 
 export class Maintenance {
-  private readonly stopping = new AbortController();
-  private readonly newcomers = new Map<string, Contact>();
-  private handOffTimer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private timer: unknown;
+  private readonly schedule: MaintenanceSchedule;
   private readonly members: Membership;
   /** The last join's figures, for its log line. */
   private bootstrapReached = 0;
@@ -71,52 +67,51 @@ export class Maintenance {
 
   constructor(private readonly deps: MaintenanceDeps) {
     this.members = new Membership({ refreshMs: deps.config.kad.refreshMs });
+    this.schedule = new MaintenanceSchedule(deps.config.kad, deps.clock());
   }
 
   start(): void {
-    const kad = this.deps.config.kad;
-    this.loop('membership', REJOIN_CHECK_MS, () => this.membership());
-    this.loop('refresh', tickOf(kad.refreshMs), () => this.refresh(false));
-    this.loop('records', tickOf(Math.min(kad.replicateMs, kad.republishMs)), () => this.records());
+    this.wake();
   }
 
   stop(): void {
-    this.stopping.abort();
-    clearTimeout(this.handOffTimer);
+    this.stopped = true;
+    this.deps.timers.clear(this.timer);
   }
 
   /** A contact new to the routing table: hand it the records it should now hold. */
   contactAdded(contact: Contact): void {
-    if (this.stopping.signal.aborted) return;
-    if (this.newcomers.size >= MAX_WAITING_NEWCOMERS) return;
-    this.newcomers.set(idToHex(contact.id), contact);
-    this.scheduleHandOff();
+    if (!this.stopped && this.schedule.newcomer(contact, this.deps.clock())) this.wake();
   }
 
-  private scheduleHandOff(): void {
-    this.handOffTimer ??= setTimeout(() => {
-      const batch = [...this.newcomers.values()].slice(0, HAND_OFF_NEWCOMERS_PER_PASS);
-      for (const newcomer of batch) this.newcomers.delete(idToHex(newcomer.id));
-      this.handOff(batch)
-        .catch((err: unknown) => this.deps.log.warn({ err: (err as Error).message }, 'hand-off failed'))
-        .finally(() => {
-          this.handOffTimer = undefined;
-          if (this.newcomers.size > 0 && !this.stopping.signal.aborted) this.scheduleHandOff();
-        });
-    }, HAND_OFF_BATCH_MS);
+  /** Starts what the schedule says is due, and sleeps until the next task is. */
+  private wake(): void {
+    if (this.stopped) return;
+    const { timers, clock } = this.deps;
+    timers.clear(this.timer);
+    for (const task of this.schedule.due(clock())) void this.run(task);
+    const next = this.schedule.nextDueMs();
+    this.timer = next === undefined ? undefined : timers.set(() => this.wake(), Math.max(0, next - clock()));
   }
 
-  private loop(name: string, everyMs: number, body: () => Promise<void>): void {
-    void (async () => {
-      while (!this.stopping.signal.aborted) {
-        try {
-          await body();
-        } catch (err) {
-          this.deps.log.debug({ task: name, err: (err as Error).message }, 'maintenance task failed; will retry');
-        }
-        await delay(everyMs);
+  private async run(task: MaintenanceTask): Promise<void> {
+    try {
+      switch (task.kind) {
+        case 'membership':
+          return await this.membership();
+        case 'refresh':
+          return await this.refresh(false);
+        case 'records':
+          return await this.records();
+        case 'hand-off':
+          return await this.handOff(task.newcomers);
       }
-    })();
+    } catch (err) {
+      this.deps.log.debug({ task: task.kind, err: (err as Error).message }, 'maintenance task failed; will retry');
+    } finally {
+      this.schedule.done(task.kind, this.deps.clock());
+      this.wake();
+    }
   }
 
   /** One tick of membership (libs/kademlia Membership decides; this carries it out). */
@@ -172,7 +167,7 @@ export class Maintenance {
     const { actors, ops, clock, config } = this.deps;
     const reply = await actors.ask('routing-table', 'refresh-targets', { idleMs: config.kad.refreshMs, all }, LOCAL_REQUEST_TIMEOUT_MS);
     for (const target of reply.targets) {
-      if (this.stopping.signal.aborted) return;
+      if (this.stopped) return;
       await ops.findNode(Uint8Array.from(bytesOf(target)), clock() + config.kad.lookupTimeoutMs);
     }
   }
@@ -192,15 +187,11 @@ export class Maintenance {
       const recordId = Uint8Array.from(bytesOf(due.replicate[i]));
       const closest = await ops.findNode(recordId, clock() + kad.lookupTimeoutMs);
       const { storedOn } = await ops.storeOn(closest.slice(0, kad.k), record, kad.rpcTimeoutMs);
-      // A holder that is no longer among the k closest (a former replica, a cached copy) hands
-      // the record on and forgets it; the publisher keeps its own to republish. Both judged by
-      // the routing table alone: a lookup's answers need not have proved their ids, and a sybil
-      // that claims to be closer must never make an honest holder drop its copy.
-      if (idEquals(record.publisher, self.id) || storedOn.length === 0) return;
+      // Keep or drop: record-placement.ts `keepAfterReplicate` decides, on the routing table's
+      // word alone (contacts that proved their ids).
       const reply = await actors.ask('routing-table', 'closest', { target: Buffer.from(recordId), count: kad.k }, LOCAL_REQUEST_TIMEOUT_MS);
       const proven = contactsFromWire(reply.contacts, reply.contacts.length).contacts;
-      const handedToProven = storedOn.some((c) => proven.some((p) => idEquals(p.id, c.id)));
-      if (handedToProven && !isResponsible(recordId, self, proven, kad.k)) {
+      if (!keepAfterReplicate({ recordId, self, publisher: record.publisher, storedOn, proven, k: kad.k })) {
         await actors.ask('storage', 'drop', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS);
       }
     });

@@ -16,7 +16,15 @@ import {
   type RunningActor,
   ActorClient,
 } from '../../libs/bus/index.js';
-import { actorLogger, type Logger, type NodeConfig, systemClock, systemRandom, packageVersion } from '../../libs/runtime/index.js';
+import {
+  actorLogger,
+  type Logger,
+  type NodeConfig,
+  systemClock,
+  systemRandom,
+  systemTimers,
+  packageVersion,
+} from '../../libs/runtime/index.js';
 import { ConfigError } from '../../libs/errors/index.js';
 import { loadNodeIdentity } from '../../libs/identity/index.js';
 import { NO_METRICS, PromNodeMetrics, type NodeMetrics, Readiness, SpanLog, Tracer, OtlpExporter } from '../../libs/observability/index.js';
@@ -107,6 +115,7 @@ export async function startNode(config: NodeConfig, root: Logger, options: Start
         identity,
         log: actorLogger(root, config.node, name),
         clock,
+        timers: systemTimers,
         random: systemRandom,
         metrics,
         tracer,

@@ -4,7 +4,13 @@ import type { Contact } from '../../../libs/kademlia/contact.js';
 import { compareDistance } from '../../../libs/kademlia/id.js';
 import type { KadRecord } from '../../../libs/kademlia/record.js';
 import { unsignedRecord } from './helpers.js';
-import { planGetRepairs, planPublish, shouldHandOff, successorOnLeave } from '../../../libs/kademlia/record-placement.js';
+import {
+  keepAfterReplicate,
+  planGetRepairs,
+  planPublish,
+  shouldHandOff,
+  successorOnLeave,
+} from '../../../libs/kademlia/record-placement.js';
 
 const TARGET = new Uint8Array(32);
 /** Contact i sits at XOR distance i from TARGET, so contact 1 is the closest. */
@@ -118,4 +124,18 @@ test('record placement - a Put goes to the k closest of the lookup and the publi
     planPublish(TARGET, [at(2), at(1)], at(2), 3).replicas.map((c) => c.id[31]),
     [1, 2],
   );
+});
+
+test('record placement - a holder drops its copy after replicating only on the word of proven contacts', () => {
+  const recordId = TARGET;
+  const self = at(5);
+  const publisher = at(9).id;
+  const proven = [at(1), at(2), at(3)];
+  const keep = (storedOn: Contact[], known: Contact[], owner = publisher): boolean =>
+    keepAfterReplicate({ recordId, self, publisher: owner, storedOn, proven: known, k: 3 });
+  assert.equal(keep([at(1)], proven), false, 'not among the k closest of proven contacts, and a proven one took it');
+  assert.equal(keep([at(1)], proven, self.id), true, 'the publisher keeps its own copy to republish');
+  assert.equal(keep([], proven), true, 'nobody acknowledged: keep it');
+  assert.equal(keep([at(4)], proven), true, 'only a contact the table does not know (a sybil) took it');
+  assert.equal(keep([at(1)], [at(1), at(2)]), true, 'still among the k closest of what the table knows');
 });
