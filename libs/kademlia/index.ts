@@ -26,3 +26,4 @@ export * from './peer-proof.js';
 export * from './store-quota.js';
 export * from './value-lookup.js';
 export * from './maintenance-schedule.js';
+export * from './record-publishing.js';

@@ -16,10 +16,17 @@ import {
   Lookup,
   HybridClock,
   checkRecord,
-  compareRecords,
   idOfRecord,
-  plainRecordExpiry,
+  lifetimeProblem,
+  newerHeld,
+  ownedPutRefusal,
+  ownedRecordFields,
+  plainRecordFields,
   recordIdFor,
+  republishFields,
+  reversioned,
+  storeAgain,
+  type RecordFields,
   signRecord,
   validateKey,
   validateOwnerKey,
@@ -35,10 +42,6 @@ import { failedPrecondition, invalidArgument, unavailable } from '../../libs/err
 import type { Logger } from '../../libs/runtime/index.js';
 import type { NodeMetrics, Tracer } from '../../libs/observability/index.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
-
-/** Store rounds of one plain Put at most: the first, and again above a newer version a replica
- * answered with (twice, in case two Puts race). */
-const MAX_STORE_ROUNDS = 3;
 
 /** What the replicas said to one STORE round. */
 export interface StoreOutcome {
@@ -276,22 +279,16 @@ export class DhtOperations {
         ownCopy ? this.storeOn([self], record, timeoutMs, options.expectedSeq) : undefined,
       ]);
       const refusals = [...outcome.refusals, ...(own?.refusals ?? [])];
-      const newer = refusals.filter((held) => compareRecords(held, record) > 0);
-      if (!options.versioned || newer.length === 0 || round === MAX_STORE_ROUNDS || clock() >= deadline) {
+      const newer = newerHeld(record, refusals);
+      if (!storeAgain({ versioned: options.versioned === true, newer: newer.length, round, timeLeft: clock() < deadline })) {
         return { acknowledged: outcome.acknowledged, attempted: replicas.length, refusals, errors: outcome.errors };
       }
       for (const held of newer) this.versions.observe({ wallMs: held.createdMs, logical: held.logical });
-      const version = this.versions.tick(clock());
-      record = this.sign({
-        ...record,
-        createdMs: version.wallMs,
-        logical: version.logical,
-        expiresMs: version.wallMs + (record.expiresMs - record.createdMs),
-      });
+      record = this.sign(reversioned(record, this.versions.tick(clock())));
     }
   }
 
-  private sign(fields: Omit<KadRecord, 'publisher' | 'publisherKey' | 'signature'>): KadRecord {
+  private sign(fields: RecordFields): KadRecord {
     const { key, value, createdMs, logical, expiresMs, owner } = fields;
     return signRecord({ key, value, createdMs, logical, expiresMs, owner }, this.deps.key);
   }
@@ -299,7 +296,8 @@ export class DhtOperations {
   /** The publisher's republish (§2.5): the same version with a fresh expiry, signed again; an
    * owned record as its owner signed it, since only the owner can extend it. */
   async republish(record: KadRecord): Promise<void> {
-    const fresh = record.owner ? record : this.sign({ ...record, expiresMs: this.deps.clock() + this.kad.expireMs });
+    const fields = republishFields(record, this.deps.clock(), this.kad.expireMs);
+    const fresh = fields ? this.sign(fields) : record;
     await this.publish(fresh, this.budgetMs(0));
   }
 
@@ -321,7 +319,7 @@ export class DhtOperations {
         seq: request.seq,
         signature: Uint8Array.from(bytesOf(request.signature)),
       };
-      record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs: request.expiresMs, owner });
+      record = this.sign(ownedRecordFields(key, value, version, request.expiresMs, owner));
       // The rules every receiver applies, the owner's signature among them: refused here, before
       // a lookup, rather than by every replica after it.
       const ownedProblem = checkRecord(record, this.kad, now, verifyEd25519);
@@ -329,8 +327,7 @@ export class DhtOperations {
       mustOutlive(request.expiresMs - now, budgetMs, 'expires_ms');
     } else {
       if (request.ttlMs > 0) mustOutlive(request.ttlMs, budgetMs, 'ttl_ms');
-      const expiresMs = plainRecordExpiry(version.wallMs, request.ttlMs, this.kad.expireMs);
-      record = this.sign({ key, value, createdMs: version.wallMs, logical: version.logical, expiresMs });
+      record = this.sign(plainRecordFields(key, value, version, request.ttlMs, this.kad.expireMs));
     }
     const recordId = idOfRecord(record);
     const expectedSeq = owned ? request.expectedSeq : undefined;
@@ -340,7 +337,8 @@ export class DhtOperations {
       ...(expectedSeq === undefined ? {} : { expectedSeq }),
       ...(hops ? { hops } : {}),
     });
-    if (owned) refuseStale(record, result.refusals, expectedSeq);
+    const refusal = owned ? ownedPutRefusal(record, result.refusals, expectedSeq) : undefined;
+    if (refusal) throw failedPrecondition(refusal);
     const { acknowledged, attempted, errors } = result;
     if (acknowledged === 0) {
       const why = errors[0] ?? (result.refusals.length > 0 ? 'replicas kept a newer version' : undefined);
@@ -430,30 +428,6 @@ export class DhtOperations {
 
 /** A Put whose record would expire before the Put may finish is refused (it could only fail). */
 function mustOutlive(lifetimeMs: number, budgetMs: number, field: string): void {
-  if (lifetimeMs < budgetMs) {
-    throw invalidArgument(
-      `${field} leaves the record ${lifetimeMs} ms to live, less than this Put may take (${budgetMs} ms: its deadline, at most KAD_LOOKUP_TIMEOUT_MS + 2 x KAD_RPC_TIMEOUT_MS)`,
-    );
-  }
-}
-
-/** An owned Put that a replica refused with a verified version of the same owner: a stale
- * sequence, or a failed compare-and-swap (BEP 44 errors 302 and 301). */
-function refuseStale(record: KadRecord, refusals: readonly KadRecord[], expectedSeq: number | undefined): void {
-  const seq = record.owner?.seq ?? 0;
-  for (const held of refusals) {
-    const heldSeq = held.owner?.seq;
-    if (expectedSeq !== undefined && heldSeq !== expectedSeq) {
-      throw failedPrecondition(
-        `compare-and-swap failed: expected sequence ${expectedSeq}, a replica holds ${heldSeq ?? 'a record that is not owned'}`,
-      );
-    }
-    if (heldSeq !== undefined) {
-      throw failedPrecondition(
-        heldSeq === seq
-          ? `sequence ${seq} is held already with another value: only a higher sequence replaces it`
-          : `sequence ${seq} is stale: a replica holds sequence ${heldSeq}`,
-      );
-    }
-  }
+  const problem = lifetimeProblem(lifetimeMs, budgetMs, field);
+  if (problem) throw invalidArgument(problem);
 }
