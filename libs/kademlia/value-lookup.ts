@@ -45,3 +45,17 @@ export class ValueLookup<V> {
     if (!this.found) this.lookup.onFailure(peer.id, nowMs);
   }
 }
+
+/** What a Get reads: a quorum of 1..k versions (the newest wins); the local copy counts as one,
+ * so with quorum 1 it answers at once, without a lookup, and otherwise the lookup wants the rest. */
+export interface ReadPlan {
+  readonly quorum: number;
+  readonly answerLocally: boolean;
+  /** Values the FIND_VALUE lookup stops at. */
+  readonly valuesWanted: number;
+}
+
+export function planRead(requestedQuorum: number, k: number, haveLocal: boolean): ReadPlan {
+  const quorum = Math.min(Math.max(requestedQuorum, 1), k);
+  return { quorum, answerLocally: haveLocal && quorum === 1, valuesWanted: quorum - (haveLocal ? 1 : 0) };
+}

@@ -35,6 +35,7 @@ import {
   type RecordOwner,
   planGetRepairs,
   planPublish,
+  planRead,
 } from '../../libs/kademlia/index.js';
 import { verifyEd25519, type SigningKey } from '../../libs/identity/index.js';
 import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
@@ -364,7 +365,6 @@ export class DhtOperations {
     if (!request) throw invalidArgument('request is missing');
     const problem = validateKey(request.key, this.kad.limits) ?? validateOwnerKey(request.owner);
     if (problem) throw invalidArgument(problem.message);
-    const quorum = Math.min(Math.max(request.quorum, 1), this.kad.k);
     const owner = bytesOf(request.owner);
     const recordId = recordIdFor(bytesOf(request.key), owner.length > 0 ? owner : undefined);
     // The local copy and the lookup's seeds are asked for at once (one bus round trip, not two).
@@ -375,14 +375,15 @@ export class DhtOperations {
       ? { record: null }
       : await this.deps.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS);
     const hops: Hops | undefined = request.trace ? [] : undefined;
-    if (local.record && quorum === 1) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
+    const read = planRead(request.quorum, this.kad.k, Boolean(local.record));
+    if (read.answerLocally && local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
 
     const deadlineMs = this.deps.clock() + this.budgetMs(message.timeoutMs);
     const result = await this.lookup<v1.Record__Output>(
       'value',
       recordId,
       deadlineMs,
-      quorum - (local.record ? 1 : 0),
+      read.valuesWanted,
       async (peer, timeoutMs) => {
         const reply = await this.deps.actors.ask(
           'transport',
@@ -406,7 +407,7 @@ export class DhtOperations {
       k: this.kad.k,
       answers,
       nowMs: this.deps.clock(),
-      repair: quorum > 1,
+      repair: read.quorum > 1,
       reader: this.deps.self,
     });
     const cost = { peerRpcs: result.queried, lookupRounds: result.rounds, ...this.traceOf(hops) };

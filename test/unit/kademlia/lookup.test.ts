@@ -2,7 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { Lookup, type LookupOptions } from '../../../libs/kademlia/lookup.js';
-import { ValueLookup } from '../../../libs/kademlia/value-lookup.js';
+import { ValueLookup, planRead } from '../../../libs/kademlia/value-lookup.js';
 import { idEquals, idToHex, type NodeId } from '../../../libs/kademlia/id.js';
 import type { Contact } from '../../../libs/kademlia/contact.js';
 import { idOf } from './helpers.js';
@@ -202,4 +202,11 @@ describe('ValueLookup (FIND_VALUE, §2.3)', () => {
     const done = findNode.next(1);
     assert.ok(done.kind === 'finished' && done.reason === 'converged');
   });
+});
+
+test('read plan - a quorum of 1..k, the local copy counting as one', () => {
+  assert.deepEqual(planRead(0, 20, true), { quorum: 1, answerLocally: true, valuesWanted: 0 });
+  assert.deepEqual(planRead(1, 20, false), { quorum: 1, answerLocally: false, valuesWanted: 1 });
+  assert.deepEqual(planRead(3, 20, true), { quorum: 3, answerLocally: false, valuesWanted: 2 });
+  assert.deepEqual(planRead(99, 20, false), { quorum: 20, answerLocally: false, valuesWanted: 20 });
 });
