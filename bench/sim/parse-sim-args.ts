@@ -12,6 +12,7 @@
  *   --records 20                records published before churn
  *   --table-budget-mib 5500     heap for routing tables; sets how many stay built at once
  */
+import { parseArgs } from 'node:util';
 import { DEFAULT_CONFIG } from '../../libs/kademlia/index.js';
 
 export interface SimArgs {
@@ -54,49 +55,60 @@ function fraction(flag: string, text: string): number {
   return x;
 }
 
+type MutableSimArgs = { -readonly [K in keyof SimArgs]: SimArgs[K] };
+
+/** Each flag's effect on the arguments, given its value. */
+const SETTERS: Readonly<Record<string, (args: MutableSimArgs, flag: string, value: string) => void>> = {
+  nodes: (args, flag, value) => {
+    args.nodes = value.split(',').map((n) => count(flag, n.replaceAll('_', ''), 2));
+  },
+  lookups: (args, flag, value) => {
+    args.lookups = count(flag, value, 1);
+  },
+  seed: (args, flag, value) => {
+    args.seed = count(flag, value, 0);
+  },
+  out: (args, _flag, value) => {
+    args.out = value;
+  },
+  k: (args, flag, value) => {
+    args.k = count(flag, value, 1);
+  },
+  alpha: (args, flag, value) => {
+    args.alpha = count(flag, value, 1);
+  },
+  'churn-rate': (args, flag, value) => {
+    args.churnRate = fraction(flag, value);
+  },
+  'heavy-churn-rate': (args, flag, value) => {
+    args.heavyChurnRate = fraction(flag, value);
+  },
+  'churn-epochs': (args, flag, value) => {
+    args.churnEpochs = count(flag, value, 1);
+  },
+  records: (args, flag, value) => {
+    args.records = count(flag, value, 0);
+  },
+  'table-budget-mib': (args, flag, value) => {
+    args.tableBudgetMib = count(flag, value, 1);
+  },
+};
+
+const OPTIONS = Object.fromEntries(Object.keys(SETTERS).map((name) => [name, { type: 'string' as const }]));
+
 export function parseSimArgs(argv: readonly string[]): SimArgs {
-  const args: { -readonly [K in keyof SimArgs]: SimArgs[K] } = { ...DEFAULT_SIM_ARGS, nodes: [...DEFAULT_SIM_ARGS.nodes] };
-  for (let i = 0; i < argv.length; i += 2) {
-    const flag = argv[i] ?? '';
-    const value = argv[i + 1];
-    if (value === undefined) throw new RangeError(`${flag} needs a value`);
-    switch (flag) {
-      case '--nodes':
-        args.nodes = value.split(',').map((n) => count(flag, n.replaceAll('_', ''), 2));
-        break;
-      case '--lookups':
-        args.lookups = count(flag, value, 1);
-        break;
-      case '--seed':
-        args.seed = count(flag, value, 0);
-        break;
-      case '--out':
-        args.out = value;
-        break;
-      case '--k':
-        args.k = count(flag, value, 1);
-        break;
-      case '--alpha':
-        args.alpha = count(flag, value, 1);
-        break;
-      case '--churn-rate':
-        args.churnRate = fraction(flag, value);
-        break;
-      case '--heavy-churn-rate':
-        args.heavyChurnRate = fraction(flag, value);
-        break;
-      case '--churn-epochs':
-        args.churnEpochs = count(flag, value, 1);
-        break;
-      case '--records':
-        args.records = count(flag, value, 0);
-        break;
-      case '--table-budget-mib':
-        args.tableBudgetMib = count(flag, value, 1);
-        break;
-      default:
-        throw new RangeError(`unknown flag ${JSON.stringify(flag)}`);
-    }
+  const args: MutableSimArgs = { ...DEFAULT_SIM_ARGS, nodes: [...DEFAULT_SIM_ARGS.nodes] };
+  // Not strict: node:util's own errors would name flags its way; these messages are the
+  // simulator's ("unknown flag", "needs a value"), read off the tokens in order (the last of a
+  // repeated flag wins).
+  const { tokens } = parseArgs({ args: [...argv], options: OPTIONS, strict: false, allowPositionals: true, tokens: true });
+  for (const token of tokens) {
+    if (token.kind === 'positional') throw new RangeError(`unknown flag ${JSON.stringify(token.value)}`);
+    if (token.kind === 'option-terminator') throw new RangeError('unknown flag "--"');
+    const set = Object.hasOwn(SETTERS, token.name) ? SETTERS[token.name] : undefined;
+    if (!set || !token.rawName.startsWith('--')) throw new RangeError(`unknown flag ${JSON.stringify(token.rawName)}`);
+    if (token.value === undefined) throw new RangeError(`${token.rawName} needs a value`);
+    set(args, token.rawName, token.value);
   }
   return args;
 }

@@ -68,9 +68,11 @@ export function renderMarkdown(report: SimReport): string {
       `(DEFAULT_CONFIG), seed ${args.seed}, ${args.lookups} measured lookups per row, 256-bit ids. RPC latency: log-normal, median ` +
       `${params.latency.medianMs} ms, σ = ${params.latency.sigma}, clipped to ${params.latency.minMs}–${params.latency.maxMs} ms.`,
     '',
-    'Everything runs in one process on a virtual clock with a seeded PRNG, through the real core: `RoutingTable` ' +
-      '(tables, `closest`, `observe`, `onFailure`, `onPingResult`), `Lookup` (driven by `next`/`onSuccess`/`onFailure` ' +
-      'as the lookup-coordinator does), `closestContacts`, `validateRecord` and `MemoryRecordStore`.',
+    'Everything runs in one process on a virtual clock (bench/sim/virtual-clock.ts: timers and RPC completions at virtual ' +
+      "times, earliest first) with a seeded PRNG, through the real code: the lookup-coordinator's lookup runner " +
+      "(`runLookup`, on the virtual clock's timers) over the core's `Lookup` and `ValueLookup`, and `RoutingTable` " +
+      '(tables, `closest`, `observe`, `onFailure`, `onPingResult`), `findNodeAnswer`, `closestContacts`, `validateRecord` ' +
+      'and `MemoryRecordStore`.',
     '',
     '## Definitions',
     '',

@@ -31,10 +31,11 @@ import { LatencyModel, type LatencyOptions } from './latency-model.js';
 import { ProtocolUpdates, type ProtocolUpdateStats } from './protocol-updates.js';
 import { SeededRandom } from '../../libs/sampling/index.js';
 import { RecordHolders } from './record-holders.js';
-import { runSimLookup, type LookupParameters } from './run-sim-lookup.js';
+import { runSimLookup, type LookupParameters, type SimLookupResult } from './run-sim-lookup.js';
 import { SortedIndex } from './sorted-index.js';
 import { scoreLookup, summarizeLookups, type LookupSample, type LookupSummary } from './summarize-lookups.js';
 import { trueClosest } from './true-closest.js';
+import { VirtualClock } from './virtual-clock.js';
 
 export interface ChurnOptions {
   readonly epochs: number;
@@ -72,23 +73,18 @@ export interface ChurnResult {
   readonly updates: ProtocolUpdateStats;
 }
 
-export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnResult {
+export async function runChurnScenario(world: SimWorld, options: ChurnOptions): Promise<ChurnResult> {
   const { network, tables } = world;
   const { params } = options;
   const prng = SeededRandom.derive(world.seed, 0xc4c40000);
   const latency = new LatencyModel(SeededRandom.derive(world.seed, 0xc4c41a7e), options.latency);
   const updates = new ProtocolUpdates(network, tables);
   const holders = new RecordHolders(options.recordRules, options.recordRules.maxRecords);
-  let clock = 0;
-  const lookup = (
-    source: number,
-    target: Uint8Array,
-    holdsValue?: (node: number, nowMs: number) => boolean,
-  ): ReturnType<typeof runSimLookup> => {
-    const result = runSimLookup({ network, tables, latency, params, source, target, startMs: clock, updates, holdsValue });
-    clock = result.endMs;
-    return result;
-  };
+  // One clock for the scenario: RPCs a lookup leaves in flight complete, and update tables, while
+  // what follows it runs.
+  const clock = new VirtualClock();
+  const lookup = (source: number, target: Uint8Array, holdsValue?: (node: number, nowMs: number) => boolean): Promise<SimLookupResult> =>
+    runSimLookup({ network, tables, latency, params, source, target, clock, updates, holdsValue });
   const randomLive = (): number => {
     const live = network.liveIndices();
     return live[prng.int(live.length)] ?? 0;
@@ -101,14 +97,14 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
     const source = randomLive();
     const key = new TextEncoder().encode(`sim-record-${r}`);
     const recordId = recordIdOf(key);
-    const found = lookup(source, recordId).closest.map((node) => network.contact(node));
+    const found = (await lookup(source, recordId)).closest.map((node) => network.contact(node));
     const record: KadRecord = {
       key,
       value: prng.bytes(64),
       publisher: network.id(source),
-      createdMs: clock,
+      createdMs: clock.now(),
       logical: 0,
-      expiresMs: clock + options.recordRules.expireMs,
+      expiresMs: clock.now() + options.recordRules.expireMs,
       // Not signed: the simulation models routing and replication, not signatures.
       publisherKey: new Uint8Array(PUBLIC_KEY_BYTES),
       signature: new Uint8Array(SIGNATURE_BYTES),
@@ -117,11 +113,11 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
       const node = network.indexOf(holder.id);
       if (node === undefined) continue;
       if (node !== source) {
-        clock += latency.sample();
-        updates.seen(node, source, clock);
-        updates.seen(source, node, clock);
+        await clock.advance(latency.sample());
+        updates.seen(node, source, clock.now());
+        updates.seen(source, node, clock.now());
       }
-      if (holders.store(node, record, clock)) storedCopies++;
+      if (holders.store(node, record, clock.now())) storedCopies++;
     }
     published.push(record);
   }
@@ -132,7 +128,7 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
   let joins = 0;
   let joinRpcs = 0;
   for (let epoch = 1; epoch <= options.epochs; epoch++) {
-    clock += options.epochMs;
+    await clock.advance(options.epochMs);
     const live = network.liveIndices();
     const count = Math.round(options.rate * live.length);
     for (const position of prng.sample(0, live.length, count)) {
@@ -146,10 +142,10 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
       const joiner = network.addNode(prng);
       tables.adopt(joiner, new RoutingTable(network.id(joiner), { k: params.k }));
       const bootstrap = remaining[prng.int(remaining.length)] ?? 0;
-      clock += latency.sample();
-      updates.seen(bootstrap, joiner, clock);
-      updates.seen(joiner, bootstrap, clock);
-      joinRpcs += lookup(joiner, network.id(joiner)).rpcs;
+      await clock.advance(latency.sample());
+      updates.seen(bootstrap, joiner, clock.now());
+      updates.seen(joiner, bootstrap, clock.now());
+      joinRpcs += (await lookup(joiner, network.id(joiner))).rpcs;
       joins++;
     }
 
@@ -160,19 +156,20 @@ export function runChurnScenario(world: SimWorld, options: ChurnOptions): ChurnR
       const source = randomLive();
       const target = prng.bytes(32);
       const share = deadEntryShare(network, tables.get(source));
-      const result = lookup(source, target);
+      const result = await lookup(source, target);
       samples.push(scoreLookup(result, trueClosest(network, oracle, target, params.k, source), params.k, share));
     }
     let recordsFound = 0;
     for (const record of published) {
       const source = randomLive();
       const recordId = recordIdOf(record.key);
-      if (holders.holds(source, recordId, clock)) recordsFound++;
-      else if (lookup(source, recordId, (node, nowMs) => holders.holds(node, recordId, nowMs)).reason === 'found') recordsFound++;
+      if (holders.holds(source, recordId, clock.now())) recordsFound++;
+      else if ((await lookup(source, recordId, (node, nowMs) => holders.holds(node, recordId, nowMs))).reason === 'found') recordsFound++;
     }
     all.push(...samples);
     epochs.push({ epoch, left: count, joined: count, live: network.liveCountNow(), lookups: summarizeLookups(samples), recordsFound });
   }
+  await clock.run();
 
   return {
     lookups: summarizeLookups(all),

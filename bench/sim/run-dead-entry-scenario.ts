@@ -13,6 +13,7 @@ import { scoreLookup, summarizeLookups, type LookupSample, type LookupSummary } 
 import type { SimWorld } from './create-world.js';
 import { deadEntryShare } from './dead-entry-share.js';
 import { trueClosest } from './true-closest.js';
+import { VirtualClock } from './virtual-clock.js';
 
 export interface DeadEntryOptions {
   readonly deadFraction: number;
@@ -21,7 +22,7 @@ export interface DeadEntryOptions {
   readonly latency: LatencyOptions;
 }
 
-export function runDeadEntryScenario(world: SimWorld, options: DeadEntryOptions): LookupSummary {
+export async function runDeadEntryScenario(world: SimWorld, options: DeadEntryOptions): Promise<LookupSummary> {
   const { network, tables, initial } = world;
   const salt = Math.round(options.deadFraction * 1000);
   const prng = SeededRandom.derive(world.seed, 0xdead0000 + salt);
@@ -31,15 +32,17 @@ export function runDeadEntryScenario(world: SimWorld, options: DeadEntryOptions)
   try {
     const live = network.liveIndices();
     const samples: LookupSample[] = [];
-    let clock = 0;
+    // One clock for the scenario: a lookup starts when the one before it ended.
+    const clock = new VirtualClock();
     for (let i = 0; i < options.lookups; i++) {
       const source = live[prng.int(live.length)] ?? 0;
       const target = prng.bytes(32);
       const share = deadEntryShare(network, tables.get(source));
-      const result = runSimLookup({ network, tables, latency, params: options.params, source, target, startMs: clock });
-      clock = result.endMs;
+      const result = await runSimLookup({ network, tables, latency, params: options.params, source, target, clock });
       samples.push(scoreLookup(result, trueClosest(network, initial, target, options.params.k, source), options.params.k, share));
     }
+    // RPCs the last lookups left in flight complete before the dead nodes come back.
+    await clock.run();
     return summarizeLookups(samples);
   } finally {
     for (const node of dead) network.setAlive(node, true);

@@ -1,6 +1,7 @@
 /**
- * `npm run sim` (issue 5): the real Kademlia core over a deterministic simulated network on a
- * virtual clock, at every --nodes size; writes sim.md, sim.json and sim.svg to --out.
+ * `npm run sim` (issue 5): the real Kademlia core and the node's lookup runner over a
+ * deterministic simulated network on a virtual clock (virtual-clock.ts), at every --nodes size;
+ * writes sim.md, sim.json and sim.svg to --out.
  * See parse-sim-args.ts for the flags, run-size.ts for the scenarios, render-markdown.ts for
  * the definitions of every reported figure. Wall time is read only to report run time.
  */
@@ -18,7 +19,7 @@ import type { ScenarioRow, SimReport, SizeStats } from './sim-report.js';
 
 const MIB = 1024 * 1024;
 
-function main(): void {
+async function main(): Promise<void> {
   const args = parseSimArgs(process.argv.slice(2));
   const started = performance.now();
   const log = (line: string): void => {
@@ -29,7 +30,7 @@ function main(): void {
   const sizes: SizeStats[] = [];
   const rows: ScenarioRow[] = [];
   for (const n of args.nodes) {
-    const result = runSize(n, args, DEFAULT_LATENCY, log);
+    const result = await runSize(n, args, DEFAULT_LATENCY, log);
     sizes.push(result.size);
     rows.push(...result.rows);
   }
@@ -68,4 +69,7 @@ function main(): void {
   );
 }
 
-main();
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

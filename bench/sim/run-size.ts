@@ -42,7 +42,7 @@ export interface SizeResult {
   readonly rows: ScenarioRow[];
 }
 
-export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: (line: string) => void): SizeResult {
+export async function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: (line: string) => void): Promise<SizeResult> {
   const started = performance.now();
   const params: LookupParameters = {
     k: args.k,
@@ -61,9 +61,9 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
   );
 
   const rows: ScenarioRow[] = [];
-  const timed = (target: SimWorld, make: () => Omit<ScenarioRow, 'wallSeconds'>): void => {
+  const timed = async (target: SimWorld, make: () => Promise<Omit<ScenarioRow, 'wallSeconds'>>): Promise<void> => {
     const t0 = performance.now();
-    const row = { ...make(), wallSeconds: (performance.now() - t0) / 1000 };
+    const row = { ...(await make()), wallSeconds: (performance.now() - t0) / 1000 };
     rows.push(row);
     const s = row.summary;
     log(
@@ -73,10 +73,10 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
     );
   };
 
-  const dead = (fraction: number, bounded: boolean): void =>
-    timed(world, () => {
+  const dead = (fraction: number, bounded: boolean): Promise<void> =>
+    timed(world, async () => {
       const lookupTimeoutMs = bounded ? params.lookupTimeoutMs : UNBOUNDED_MS;
-      const summary = runDeadEntryScenario(world, {
+      const summary = await runDeadEntryScenario(world, {
         deadFraction: fraction,
         lookups: args.lookups,
         params: { ...params, lookupTimeoutMs },
@@ -94,10 +94,10 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
         ...(baseline ? { baseline, check: checkAgainst(baseline, summary) } : {}),
       };
     });
-  dead(0, true);
+  await dead(0, true);
   for (const fraction of [0.3, 0.5]) {
-    dead(fraction, true);
-    dead(fraction, false);
+    await dead(fraction, true);
+    await dead(fraction, false);
   }
 
   const churnOptions = (rate: number): ChurnOptions => ({
@@ -110,9 +110,9 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
     latency,
     recordRules: DEFAULT_CONFIG,
   });
-  const churn = (target: SimWorld, rate: number): void =>
-    timed(target, () => {
-      const { lookups: summary, ...details } = runChurnScenario(target, churnOptions(rate));
+  const churn = (target: SimWorld, rate: number): Promise<void> =>
+    timed(target, async () => {
+      const { lookups: summary, ...details } = await runChurnScenario(target, churnOptions(rate));
       return {
         n,
         scenario: `churn ${+(rate * 100).toFixed(2)}%×${args.churnEpochs}`,
@@ -123,7 +123,7 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
         churn: details,
       };
     });
-  churn(world, args.churnRate);
+  await churn(world, args.churnRate);
   const pinnedAfterChurn = world.tables.pinnedCount();
   const built = { ...world.tables.stats };
 
@@ -143,7 +143,7 @@ export function runSize(n: number, args: SimArgs, latency: LatencyOptions, log: 
       });
       log(`  heavy churn skipped: about ${Math.round(needMib)} MiB of changed tables`);
     } else {
-      churn(createWorld(n, args.seed, args.k, tableCapacity), args.heavyChurnRate);
+      await churn(createWorld(n, args.seed, args.k, tableCapacity), args.heavyChurnRate);
     }
   }
 

@@ -2,7 +2,8 @@
  * Drives one lookup (libs/kademlia ValueLookup over Lookup: the FIND_VALUE stop rule lives
  * there) with real RPCs: sends the queries it asks for, feeds answers and failures back, and
  * wakes it for per-RPC timeouts and the whole-operation deadline. One runner per operation: the
- * "session" that owns its own timers.
+ * "session" that owns its own timers. The timers are a seam (LookupTimers): the node uses the
+ * real setTimeout; the simulator (bench/sim) passes a virtual clock's, so it runs this very code.
  */
 import { type Contact, type Lookup, ValueLookup } from '../../libs/kademlia/index.js';
 
@@ -22,21 +23,65 @@ export interface LookupResult<V> {
   readonly rounds: number;
 }
 
-export function runLookup<V>(
+export interface LookupTiming {
+  readonly rpcTimeoutMs: number;
+  readonly deadlineMs: number;
+  readonly valuesWanted?: number;
+}
+
+/** Where the runner's wake-ups come from: `set` calls `fn` once after `ms` on the runner's clock
+ * unless `clear`ed first. */
+export interface LookupTimers<H> {
+  set(fn: () => void, ms: number): H;
+  clear(handle: H): void;
+}
+
+export const REAL_TIMERS: LookupTimers<NodeJS.Timeout> = {
+  set: (fn, ms) => setTimeout(fn, ms),
+  clear: (handle) => clearTimeout(handle),
+};
+
+type Query<V> = (peer: Contact) => Promise<QueryOutcome<V>>;
+
+/** `clock` and `timers` must be the same clock: the runner reads the one and sleeps on the other. */
+export function runLookup<V>(lookup: Lookup, query: Query<V>, clock: () => number, timing: LookupTiming): Promise<LookupResult<V>>;
+export function runLookup<V, H>(
   lookup: Lookup,
-  query: (peer: Contact) => Promise<QueryOutcome<V>>,
+  query: Query<V>,
   clock: () => number,
-  timing: { readonly rpcTimeoutMs: number; readonly deadlineMs: number; readonly valuesWanted?: number },
+  timing: LookupTiming,
+  timers: LookupTimers<H>,
+): Promise<LookupResult<V>>;
+export function runLookup<V, H>(
+  lookup: Lookup,
+  query: Query<V>,
+  clock: () => number,
+  timing: LookupTiming,
+  timers?: LookupTimers<H>,
+): Promise<LookupResult<V>> {
+  return timers ? drive(lookup, query, clock, timing, timers) : drive(lookup, query, clock, timing, REAL_TIMERS);
+}
+
+function drive<V, H>(
+  lookup: Lookup,
+  query: Query<V>,
+  clock: () => number,
+  timing: LookupTiming,
+  timers: LookupTimers<H>,
 ): Promise<LookupResult<V>> {
   const session = new ValueLookup<V>(lookup, timing.valuesWanted ?? 1);
   return new Promise((resolve) => {
     let done = false;
     let queried = 0;
-    let timer: NodeJS.Timeout | undefined;
+    let timer: H | undefined;
+    const clearTimer = (): void => {
+      if (timer !== undefined) timers.clear(timer);
+      timer = undefined;
+    };
 
     const finish = (closest: readonly Contact[], reason: LookupResult<V>['reason']): void => {
       done = true;
-      clearTimeout(timer);
+      clearTimer();
       resolve({ closest, values: session.values, answeredWithout: session.answeredWithout, reason, queried, rounds: lookup.stats.rounds });
     };
 
@@ -59,12 +104,12 @@ export function runLookup<V>(
 
     const pump = (): void => {
       if (done) return;
-      clearTimeout(timer);
+      clearTimer();
       const step = session.next(clock());
       if (step.kind === 'found') return finish([], 'found');
       if (step.kind === 'finished') return finish(step.closest, step.reason);
       if (step.kind === 'query') step.peers.forEach(send);
-      timer = setTimeout(pump, Math.max(1, Math.min(timing.rpcTimeoutMs, timing.deadlineMs - clock())));
+      timer = timers.set(pump, Math.max(1, Math.min(timing.rpcTimeoutMs, timing.deadlineMs - clock())));
     };
 
     pump();

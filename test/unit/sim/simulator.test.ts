@@ -1,8 +1,9 @@
 /**
  * The large-scale simulator (bench/sim) at a small size: ideal tables hold every contact offered,
- * the oracle agrees with brute force, lookups over ideal tables return exactly the true k
- * closest, dead entries cost RPCs but not success, rebuilt tables are identical, and a run is a
- * function of its seed.
+ * the oracle agrees with brute force, lookups (the node's lookup runner on the virtual clock)
+ * over ideal tables return exactly the true k closest, FIND_VALUE ends at a holder, a deadline
+ * ends a lookup on time, dead entries cost RPCs but not success, rebuilt tables are identical,
+ * and a run is a function of its seed.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import { runDeadEntryScenario } from '../../../bench/sim/run-dead-entry-scenario
 import { runSimLookup, type LookupParameters } from '../../../bench/sim/run-sim-lookup.js';
 import { TableCache } from '../../../bench/sim/table-cache.js';
 import { trueClosest } from '../../../bench/sim/true-closest.js';
+import { VirtualClock } from '../../../bench/sim/virtual-clock.js';
 
 const N = 500;
 const K = DEFAULT_CONFIG.k;
@@ -46,16 +48,18 @@ test('the oracle agrees with sorting every live node by distance', () => {
   }
 });
 
-test('with ideal tables every lookup returns exactly the true k closest', () => {
+test('with ideal tables every lookup returns exactly the true k closest', async () => {
   const world = createWorld(N, 3, K, N);
   const prng = new SeededRandom(3);
   const latency = new LatencyModel(new SeededRandom(4), DEFAULT_LATENCY);
-  let clock = 0;
+  const clock = new VirtualClock();
   for (let i = 0; i < 60; i++) {
     const source = prng.int(N);
     const target = prng.bytes(32);
-    const result = runSimLookup({ network: world.network, tables: world.tables, latency, params: PARAMS, source, target, startMs: clock });
-    clock = result.endMs;
+    const startMs = clock.now();
+    const result = await runSimLookup({ network: world.network, tables: world.tables, latency, params: PARAMS, source, target, clock });
+    assert.equal(result.endMs, clock.now());
+    assert.ok(result.durationMs > 0 && result.endMs === startMs + result.durationMs);
     assert.equal(result.reason, 'converged');
     assert.equal(result.timeouts, 0);
     assert.deepEqual(result.closest, trueClosest(world.network, world.initial, target, K, source));
@@ -63,10 +67,35 @@ test('with ideal tables every lookup returns exactly the true k closest', () => 
   }
 });
 
-test('30% dead entries add RPCs and timeouts but every lookup still finds the closest live node', () => {
+test('FIND_VALUE ends at the holder; a deadline shorter than an answer ends the lookup at the deadline', async () => {
+  const world = createWorld(N, 3, K, N);
+  const latency = new LatencyModel(new SeededRandom(5), DEFAULT_LATENCY);
+  const clock = new VirtualClock();
+  const target = new SeededRandom(6).bytes(32);
+  const source = 0;
+  const holder = trueClosest(world.network, world.initial, target, K, source)[0];
+  assert.ok(holder !== undefined);
+  const input = { network: world.network, tables: world.tables, latency, params: PARAMS, source, target, clock };
+  const found = await runSimLookup({ ...input, holdsValue: (node) => node === holder });
+  assert.equal(found.reason, 'found');
+  assert.equal(found.foundAt, holder);
+  assert.ok(found.rpcs < 40);
+
+  const startMs = clock.now();
+  // Every answer takes at least minLatencyMs (5 ms): none comes within 3 ms.
+  const late = await runSimLookup({ ...input, params: { ...PARAMS, lookupTimeoutMs: 3 } });
+  assert.equal(late.reason, 'deadline');
+  assert.equal(late.endMs, startMs + 3);
+  assert.deepEqual(late.closest, []);
+  assert.equal(late.rounds, 1);
+  await clock.run();
+  assert.equal(clock.pending(), 0);
+});
+
+test('30% dead entries add RPCs and timeouts but every lookup still finds the closest live node', async () => {
   const world = createWorld(N, 5, K, N);
-  const ideal = runDeadEntryScenario(world, { deadFraction: 0, lookups: 40, params: PARAMS, latency: DEFAULT_LATENCY });
-  const dead = runDeadEntryScenario(world, {
+  const ideal = await runDeadEntryScenario(world, { deadFraction: 0, lookups: 40, params: PARAMS, latency: DEFAULT_LATENCY });
+  const dead = await runDeadEntryScenario(world, {
     deadFraction: 0.3,
     lookups: 40,
     params: { ...PARAMS, lookupTimeoutMs: 1e9 },
@@ -81,11 +110,11 @@ test('30% dead entries add RPCs and timeouts but every lookup still finds the cl
   assert.equal(world.network.liveCountNow(), N, 'the scenario revives its dead nodes');
 });
 
-test('a run is a function of its seed', () => {
-  const run = (seed: number): unknown =>
+test('a run is a function of its seed', async () => {
+  const run = (seed: number): Promise<unknown> =>
     runDeadEntryScenario(createWorld(N, seed, K, N), { deadFraction: 0.3, lookups: 20, params: PARAMS, latency: DEFAULT_LATENCY });
-  assert.deepEqual(run(11), run(11));
-  assert.notDeepEqual(run(11), run(12));
+  assert.deepEqual(await run(11), await run(11));
+  assert.notDeepEqual(await run(11), await run(12));
 });
 
 test('a table evicted from the cache is rebuilt identically', () => {
@@ -102,9 +131,9 @@ test('a table evicted from the cache is rebuilt identically', () => {
   assert.equal(tables.stats.rebuilt, 1);
 });
 
-test('churn: joiners become findable and published records survive one epoch', () => {
+test('churn: joiners become findable and published records survive one epoch', async () => {
   const world = createWorld(300, 13, K, 1_000);
-  const result = runChurnScenario(world, {
+  const result = await runChurnScenario(world, {
     epochs: 1,
     rate: 0.1,
     epochMs: 600_000,
