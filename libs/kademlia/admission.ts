@@ -10,6 +10,9 @@
  * bad proof, another network) is not challenged again for `refusedRetryMs`; one that could not be
  * reached only for `unreachableRetryMs`, since a node that was restarting is back within a second
  * and calls again (a rolling restart must not lock its nodes out of each other's tables).
+ * A contact the table already holds at the address named is not challenged again, unless it was
+ * restored from the last run's snapshot and has not proved its id to this run yet: that one is
+ * challenged when next heard from, so a contact that is no longer who it was goes.
  * Pure: the caller sends the Pings and reports how they went.
  */
 import { BoundedMap } from './bounded-map.js';
@@ -33,11 +36,30 @@ export type ChallengeOutcome = 'proved' | 'refused' | 'unreachable';
 
 export class Admission {
   private readonly probing = new Set<string>();
+  /** Contacts restored from a snapshot that have not proved their id to this run. */
+  private readonly restoredUnproven = new Set<string>();
   /** Candidate -> when it may be challenged again. */
   private readonly failedUntil: BoundedMap<string, number>;
 
   constructor(private readonly options: AdmissionOptions = DEFAULT_ADMISSION) {
     this.failedUntil = new BoundedMap(options.maxRemembered);
+  }
+
+  /** A contact restored from the snapshot (`key`: its id and address), in the table unproven. */
+  restored(key: string): void {
+    this.restoredUnproven.add(key);
+  }
+
+  /** The contact proved its id to this run. */
+  proved(key: string): void {
+    this.restoredUnproven.delete(key);
+  }
+
+  /** True when an unproven candidate should be challenged now: not when the table holds it at
+   * that address already (`held`) and it has proved itself to this run, else as `begin` says. */
+  shouldChallenge(key: string, held: boolean, nowMs: number): boolean {
+    if (held && !this.restoredUnproven.has(key)) return false;
+    return this.begin(key, nowMs);
   }
 
   /** True when the candidate (`key`: its id and address) should be challenged now; the caller

@@ -36,11 +36,8 @@ export class RoutingTableActor implements RunningActor {
   private readonly table: RoutingTable;
   private readonly actors: ActorClient;
   private readonly mailbox: Mailbox;
+  /** Which unproven contacts to challenge, restored ones included (libs/kademlia Admission). */
   private readonly admission = new Admission();
-  /** Contacts restored from the snapshot that have not proved their id to this run yet: each is
-   * challenged when it is next heard from, so its channel leaves the transport's probation pool
-   * and a contact that is no longer who it was goes. */
-  private readonly restoredUnproven = new Set<string>();
   private service: ServiceHandle | undefined;
   private snapshotTimer: NodeJS.Timeout | undefined;
   private viewTimer: NodeJS.Timeout | undefined;
@@ -116,7 +113,7 @@ export class RoutingTableActor implements RunningActor {
     for (const contact of loadSnapshot(this.ctx.config.dataDir)) {
       if (this.table.observe(contact, now).kind !== 'inserted') continue;
       restored++;
-      this.restoredUnproven.add(contactKey(contact));
+      this.admission.restored(contactKey(contact));
     }
     return restored;
   }
@@ -186,7 +183,7 @@ export class RoutingTableActor implements RunningActor {
       this.challenge(contact);
       return;
     }
-    this.restoredUnproven.delete(contactKey(contact));
+    this.admission.proved(contactKey(contact));
     const result = this.table.observe(contact, this.ctx.clock());
     if (result.kind === 'pending') this.pingLeastRecentlySeen(result.ping);
     if (result.kind === 'inserted') {
@@ -204,12 +201,12 @@ export class RoutingTableActor implements RunningActor {
     this.logChange(evicted, promoted, event.drop ? 'dropped' : 'failed');
   }
 
-  /** An unproven candidate: challenged (the transport reports it `seen`, verified, if it proves
-   * its id), unless the table already holds it at that address or Admission says not now. */
+  /** An unproven candidate: challenged when Admission says so (the transport reports it `seen`,
+   * verified, if it proves its id). */
   private challenge(contact: Contact): void {
     const key = contactKey(contact);
-    if (this.table.get(contact.id)?.address === contact.address && !this.restoredUnproven.has(key)) return;
-    if (!this.admission.begin(key, this.ctx.clock())) return;
+    const held = this.table.get(contact.id)?.address === contact.address;
+    if (!this.admission.shouldChallenge(key, held, this.ctx.clock())) return;
     const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
     // The bookkeeping is synchronous, outside the mailbox: a full mailbox must not leak the slot.
     this.actors.ask('transport', 'ping', { peer: contactToWire(contact), timeoutMs }, timeoutMs + BUS_SLACK_MS).then(

@@ -55,6 +55,16 @@ describe('admission', () => {
     assert.ok(!admission.begin('restarting', 500));
     assert.ok(admission.begin('restarting', 1_000));
   });
+  test('a contact held at its address is not challenged again, unless it was restored from a snapshot and has not proved itself', () => {
+    const admission = new Admission();
+    assert.ok(!admission.shouldChallenge('held', true, 0), 'held and proven');
+    assert.ok(admission.shouldChallenge('new', false, 0), 'not held: a candidate');
+    admission.restored('old');
+    assert.ok(admission.shouldChallenge('old', true, 0), 'restored: challenged when next heard from');
+    admission.done('old', 'proved', 0);
+    admission.proved('old');
+    assert.ok(!admission.shouldChallenge('old', true, 0), 'proved to this run');
+  });
 });
 
 describe('IP groups and the cap per group', () => {
