@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the cluster benchmark (issue 5). For every build (this one, and the one in
+ * `npm run bench`: the cluster benchmark. For every build (this one, and the one in
  * --baseline when given), mode and cluster size it starts a nats-server and the node processes
  * on loopback, measures the floor, Put/Get latency, throughput, hops per Get and node RSS, and
  * writes bench/results/cluster-<timestamp>.json and bench/results/cluster.md. Then, unless

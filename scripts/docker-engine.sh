@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A Docker engine for this project's tests, started and stopped by hand or by the tests
-# (test/testkit/docker-engine.ts), with the settings from ../shared/NOTES.md ("A real Docker
-# engine"):
+# (test/testkit/docker-engine.ts); docs/DEPLOYMENT.md, "The Docker engine of the tests", has
+# the same settings:
 #
 #   scripts/docker-engine.sh start    start dockerd (if this script's one is not running), wait
 #                                     until it answers, build the stand-in base images if missing

@@ -1,8 +1,9 @@
 /**
- * Reference figures from /work/shared/research/reliability.md §1C (own Python simulation,
- * research/sim/kad_hops_sim.py: ideal tables, lock-step rounds, strict Kademlia termination,
- * 300 lookups per row), and the check this simulator's rows are held to: rounds within one round
- * and RPCs within one round's worth (alpha RPCs) of the baseline, at p50 and at p90.
+ * Reference figures ("1C") from an independent Python simulation of Kademlia lookups, written
+ * before this one and not part of the repository: ideal tables, lock-step rounds, strict Kademlia
+ * termination, 300 lookups per row. Also the check this simulator's rows are held to: rounds
+ * within one round and RPCs within one round's worth (alpha RPCs) of the baseline, at p50 and at
+ * p90.
  *
  * Caveat for the rows with dead nodes: in that script a dead node that has timed out can come
  * back into the shortlist through a later reply; it is never queried again but keeps one of the

@@ -1,7 +1,8 @@
 /**
  * Fills a real RoutingTable with an "ideal" set of contacts without observing all N nodes: for
  * every depth j, up to k distinct random members of the subtree sharing exactly j leading bits
- * with the node (as research/sim/kad_hops_sim.py does), read off a SortedIndex.
+ * with the node (as the simulation behind the 1C baselines does, baselines-1c.ts), read off a
+ * SortedIndex.
  *
  * Contacts go in through RoutingTable.observe, farthest subtree first, so the table splits its
  * buckets exactly as it would on its own. No subtree contributes more than k contacts, so every

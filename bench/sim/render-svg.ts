@@ -1,7 +1,7 @@
 /**
  * sim.svg, drawn by hand (no plotting dependency): lookup rounds (left) and RPCs per lookup
  * (right) against N on a log x axis. Solid lines are p50, dashed lines p90; one colour per
- * scenario; hollow black circles are the reliability.md §1C baselines (p50) for ideal tables.
+ * scenario; hollow black circles are the 1C baselines (p50, baselines-1c.ts) for ideal tables.
  */
 import { BASELINES_1C } from './baselines-1c.js';
 import type { ScenarioRow, SimReport } from './sim-report.js';

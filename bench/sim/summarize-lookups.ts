@@ -1,7 +1,7 @@
 /**
  * Per-lookup measurements scored against the oracle, and their summary for one table row.
- * Percentiles use the same rule as research/sim/kad_hops_sim.py (sorted[floor(p * n)]), so the
- * p50/p90 figures compare with reliability.md §1C.
+ * Percentiles use the same rule as the simulation behind the 1C baselines (sorted[floor(p * n)],
+ * baselines-1c.ts), so the p50/p90 figures compare with them.
  */
 import type { SimLookupResult } from './run-sim-lookup.js';
 import { percentile } from '../../libs/sampling/index.js';

@@ -1,7 +1,7 @@
 /**
- * What each storing peer has stored on this node, against a quota of records and bytes
- * (reliability.md: one client once filled three nodes with 20 000 small Stores, and then every
- * legitimate Put failed). Who a storer is, is the caller's call (a peer that proved its id, else
+ * What each storing peer has stored on this node, against a quota of records and bytes: without
+ * one, a single client sending many small Stores fills the nodes it reaches, and every legitimate
+ * Put then fails. Who a storer is, is the caller's call (a peer that proved its id, else
  * its host); records this node stores for itself are never charged. Pure bookkeeping.
  */
 export interface Quota {

@@ -1,5 +1,6 @@
 /**
- * `kad`'s exit codes (a fixed contract, ../shared/DESIGN.md), and which failure gets which.
+ * `kad`'s exit codes, and which failure gets which. The codes are a fixed contract (README.md,
+ * "The CLI"): scripts depend on them.
  */
 import { CommanderError } from 'commander';
 import { status } from '@grpc/grpc-js';

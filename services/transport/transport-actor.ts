@@ -33,7 +33,7 @@ const MAX_CHANNELS = 1_024;
 const MAX_VIEW_CONTACTS = 256 * MAX_K;
 /** Peers remembered as having proved their id (more than any routing table holds). */
 const MAX_VERIFIED_PEERS = 8_192;
-/** Inbound calls one remote host may have in flight (reliability.md: requests per peer). */
+/** Inbound calls one remote host may have in flight, so no one host holds every handler. */
 const MAX_INBOUND_PER_HOST = 256;
 /** The routing table hears of one contact at most this often (contact-reports.ts). */
 const CONTACT_REPORT_EVERY_MS = 1_000;

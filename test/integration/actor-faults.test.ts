@@ -1,5 +1,5 @@
 /**
- * One actor of a node dies (reliability.md F6, F7). node-2 runs as four actor processes; one
+ * One actor of a node dies (storage, then routing-table). node-2 runs as four actor processes; one
  * of them is SIGKILLed and later started again, as a container restart policy would. The other
  * actors run on, and calls that need the dead one fail fast with UNAVAILABLE naming it, never
  * hang. Once it is back the node serves again, and what the dead actor held in memory comes back

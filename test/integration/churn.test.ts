@@ -1,5 +1,5 @@
 /**
- * Churn (issue 3): 12 node processes, k=4, 300 records; three waves of killing 3 nodes with
+ * Churn: 12 node processes, k=4, 300 records; three waves of killing 3 nodes with
  * SIGKILL and starting 3 fresh ones with new ids. After each wave and a replication interval,
  * every record is readable from every live node and held by its k closest live nodes again.
  */

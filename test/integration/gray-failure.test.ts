@@ -1,5 +1,5 @@
 /**
- * A gray failure (reliability.md F5, the 2023 IPFS incident): a node frozen with SIGSTOP keeps
+ * A gray failure (as in the 2023 IPFS incident): a node frozen with SIGSTOP keeps
  * its sockets, so the kernel still accepts connections to it and peers' RPCs wait for replies
  * that never come, which is how a hung process looks from the network. Lookups must route
  * around it; after SIGCONT it must serve again and come to hold the records written meanwhile.

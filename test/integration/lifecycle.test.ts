@@ -1,5 +1,5 @@
 /**
- * The record lifecycle across processes (issue 3): restart on the same data dirs, expiry and
+ * The record lifecycle across processes: restart on the same data dirs, expiry and
  * republish, conflicting Puts settled by read-repair, and a graceful leave. Real nats-server,
  * real processes.
  */

@@ -1,5 +1,5 @@
 /**
- * A network partition (reliability.md N1), made of real dropped packets: six nodes, each in its
+ * A network partition, made of real dropped packets: six nodes, each in its
  * own network namespace, are cut into two halves of three by blackhole routes (every packet
  * between the halves vanishes, so a peer sees only unanswered retries, as behind a dead
  * switch). NATS (one per cluster, on the bridge) stays reachable: it carries only each node's

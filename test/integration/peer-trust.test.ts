@@ -1,5 +1,5 @@
 /**
- * Peers must prove who they are, and no remote may cost a node more than its share (issue 9):
+ * Peers must prove who they are, and no remote may cost a node more than its share:
  * fabricated senders never enter a table, sybils with chosen ids take no replicas, idle
  * connections and streams are bounded, a flooding client is throttled with a retry-after trailer,
  * and a storing peer stops at its quota. Real node processes, a real nats-server, real sockets.

@@ -1,6 +1,5 @@
 /**
- * A rolling restart under load (reliability.md F9, what a Kubernetes rollout of the StatefulSet
- * does): one node at a time, highest ordinal first, is stopped with SIGTERM and started again on
+ * A rolling restart under load (what a Kubernetes rollout of the StatefulSet does): one node at a time, highest ordinal first, is stopped with SIGTERM and started again on
  * its data dir, and the next waits until it is back in the network. Meanwhile a reader keeps
  * asking random keys through random nodes that are up. No record may be lost or read wrong at
  * any moment, and nearly every read must succeed.
