@@ -1,9 +1,10 @@
 /**
  * Scenario "dead entries": a fraction of the nodes is dead (chosen at random), yet every ideal
  * routing table still lists them; a dead node never answers, so each query to it costs an RPC
- * timeout. Tables stay frozen (no eviction, as in reliability.md §1C), so this measures the
- * lookup algorithm against a fixed snapshot. Lookups run one after another from random live
- * sources to random targets and are scored against the true k closest live nodes.
+ * timeout. Tables stay frozen (no eviction, as in the simulation behind the 1C baselines,
+ * baselines-1c.ts), so this measures the lookup algorithm against a fixed snapshot. Lookups run
+ * one after another from random live sources to random targets and are scored against the true
+ * k closest live nodes.
  */
 import type { LatencyOptions } from './latency-model.js';
 import { LatencyModel } from './latency-model.js';

@@ -19,8 +19,8 @@
  * one sent right after handling an answer or a timeout of an RPC of depth d has depth d + 1, and
  * the lookup's rounds are the depth of the RPC whose completion ended it (for a deadline: the
  * deepest RPC sent). With equal latencies and no timeouts this is the lock-step round count of
- * research/sim/kad_hops_sim.py. (The runner's own `rounds`, calls to `next` that sent RPCs, counts
- * every answer that freed a slot, so it is not reported.)
+ * the simulation behind the 1C baselines (baselines-1c.ts). (The runner's own `rounds`, calls
+ * to `next` that sent RPCs, counts every answer that freed a slot, so it is not reported.)
  */
 import { type Contact, type KademliaConfig, findNodeAnswer, type NodeId, Lookup } from '../../libs/kademlia/index.js';
 import { type QueryOutcome, runLookup } from '../../services/lookup-coordinator/lookup-runner.js';

@@ -1,5 +1,5 @@
 /**
- * `npm run sim` (issue 5): the real Kademlia core and the node's lookup runner over a
+ * `npm run sim`: the real Kademlia core and the node's lookup runner over a
  * deterministic simulated network on a virtual clock (virtual-clock.ts), at every --nodes size;
  * writes sim.md, sim.json and sim.svg to --out.
  * See parse-sim-args.ts for the flags, run-size.ts for the scenarios, render-markdown.ts for
