@@ -27,3 +27,4 @@ export * from './store-quota.js';
 export * from './value-lookup.js';
 export * from './maintenance-schedule.js';
 export * from './record-publishing.js';
+export * from './held-records.js';

@@ -1,22 +1,13 @@
 /**
- * The storage actor: owns the records this node holds (libs/kademlia MemoryRecordStore) with
- * their expiry, and the schedule of which are due for re-replication and republishing. With a
+ * The storage actor: owns the records this node holds (libs/kademlia HeldRecords, which decides
+ * what to keep, refuse, charge to a peer's quota and forget, and when each is due for
+ * re-replication and republishing). Every record is validated here too, whoever sent it. With a
  * data dir every change is written through to LevelDB (record-db.ts) before the actor answers,
- * and the records are read back on start. Answers get / put / stats / due / ids / drop; drops expired
- * records on a timer. Every record is validated here too, whoever sent it. A record a peer
- * stores (`quota_key` set by the transport) counts against that peer's quota (StoreQuota), and
- * the store as a whole is bounded by KAD_MAX_RECORDS and KAD_MAX_STORE_BYTES.
+ * and the records are read back on start. Answers get / put / stats / due / ids / drop; drops
+ * expired records on a timer.
  */
 import { serveActor, type ServiceHandle, Mailbox, type ActorContext, type RunningActor } from '../../libs/bus/index.js';
-import {
-  idToHex,
-  checkRecord,
-  idOfRecord,
-  recordSize,
-  MemoryRecordStore,
-  StoreQuota,
-  ReplicationSchedule,
-} from '../../libs/kademlia/index.js';
+import { idToHex, checkRecord, idOfRecord, HeldRecords } from '../../libs/kademlia/index.js';
 import { verifyEd25519 } from '../../libs/identity/index.js';
 import { bytesOf, idFromWire, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
 import { invalidArgument, resourceExhausted } from '../../libs/errors/index.js';
@@ -29,9 +20,7 @@ const MAX_IDS_PER_REPLY = 8_192;
 const expirySweepMs = (expireMs: number): number => Math.max(250, Math.min(60_000, Math.floor(expireMs / 10)));
 
 export class StorageActor implements RunningActor {
-  private readonly store: MemoryRecordStore;
-  private readonly schedule = new ReplicationSchedule();
-  private readonly quota: StoreQuota;
+  private readonly store: HeldRecords;
   private readonly mailbox: Mailbox;
   private service: ServiceHandle | undefined;
   private sweeper: NodeJS.Timeout | undefined;
@@ -41,8 +30,10 @@ export class StorageActor implements RunningActor {
     private readonly db: RecordDb | undefined,
   ) {
     const limits = ctx.config.peerLimits;
-    this.store = new MemoryRecordStore({ maxRecords: ctx.config.kad.maxRecords, maxBytes: limits.maxStoreBytes });
-    this.quota = new StoreQuota({ records: limits.quotaRecords, bytes: limits.quotaBytes });
+    this.store = new HeldRecords(
+      { maxRecords: ctx.config.kad.maxRecords, maxBytes: limits.maxStoreBytes },
+      { records: limits.quotaRecords, bytes: limits.quotaBytes },
+    );
     this.mailbox = new Mailbox(`${ctx.config.node}/storage`, MAILBOX);
     ctx.metrics.watchStorage(() => ({ records: this.store.size(), bytes: this.store.bytes() }));
   }
@@ -91,11 +82,10 @@ export class StorageActor implements RunningActor {
         continue;
       }
       const problem = checkRecord(entry.record, this.ctx.config.kad, now, verifyEd25519);
-      if (problem || idToHex(idOfRecord(entry.record)) !== entry.idHex || this.store.put(entry.record, now).kind !== 'stored') {
+      if (problem || idToHex(idOfRecord(entry.record)) !== entry.idHex || !this.store.restore(entry.record, now)) {
         await this.db.remove(entry.idHex);
         continue;
       }
-      this.schedule.noteStored(entry.idHex, now);
       loaded++;
     }
     return loaded;
@@ -114,34 +104,29 @@ export class StorageActor implements RunningActor {
       this.ctx.log.warn({ err: problem.message }, 'refused a record that fails its checks');
       throw invalidArgument(problem.message);
     }
-    const id = idOfRecord(record);
-    const storer = request.quotaKey;
-    const isNew = storer !== '' && this.store.get(id, now) === undefined;
-    if (isNew) {
-      const refusal = this.quota.refusal(storer, recordSize(record));
-      if (refusal) {
-        this.ctx.log.warn({ storer, err: refusal }, 'refused a store over its quota');
-        throw resourceExhausted(refusal);
+    const outcome = this.store.put(record, request.quotaKey, now, request.expectedSeq);
+    switch (outcome.kind) {
+      case 'over-quota':
+        this.ctx.log.warn({ storer: request.quotaKey, err: outcome.reason }, 'refused a store over its quota');
+        throw resourceExhausted(outcome.reason);
+      case 'full': {
+        const { maxRecords } = this.ctx.config.kad;
+        throw resourceExhausted(
+          `this node holds its maximum of ${maxRecords} records or ${this.ctx.config.peerLimits.maxStoreBytes} bytes`,
+        );
       }
+      case 'refused':
+        return { stored: false, held: recordToWire(outcome.held) };
+      case 'stored':
+        if (this.db) await this.db.put(idToHex(idOfRecord(outcome.held)), outcome.held);
+        return { stored: true };
     }
-    const outcome = this.store.put(record, now, request.expectedSeq);
-    if (outcome.kind === 'full') {
-      const { maxRecords } = this.ctx.config.kad;
-      throw resourceExhausted(`this node holds its maximum of ${maxRecords} records or ${this.ctx.config.peerLimits.maxStoreBytes} bytes`);
-    }
-    if (outcome.kind === 'refused') return { stored: false, held: recordToWire(outcome.held) };
-    if (isNew) this.quota.charge(idToHex(id), storer, recordSize(record));
-    this.schedule.noteStored(idToHex(id), now);
-    // What is held now: the new record, or the same version with the later expiry.
-    const held = this.store.get(id, now);
-    if (this.db && held) await this.db.put(idToHex(id), held);
-    return { stored: true };
   }
 
   private due(request: v1.StorageDueRequest__Output): v1.StorageDueResponse {
     const selfId = idFromWire(request.selfId, 'self_id');
     const limit = Math.min(request.limit || MAX_IDS_PER_REPLY, MAX_IDS_PER_REPLY);
-    const due = this.schedule.due(this.store.entries(), {
+    const due = this.store.due({
       selfId,
       nowMs: this.ctx.clock(),
       replicateMs: request.replicateMs,
@@ -166,23 +151,14 @@ export class StorageActor implements RunningActor {
 
   private async drop(request: v1.StorageDropRequest__Output): Promise<v1.StorageDropResponse> {
     const id = idFromWire(request.recordId, 'record_id');
-    const dropped = this.store.delete(id);
-    if (dropped) {
-      this.schedule.forget(idToHex(id));
-      this.quota.release(idToHex(id));
-      await this.db?.remove(idToHex(id));
-    }
+    const dropped = this.store.drop(id);
+    if (dropped) await this.db?.remove(idToHex(id));
     return { dropped };
   }
 
   private async sweep(): Promise<void> {
-    const expired = this.store.deleteExpired(this.ctx.clock());
-    for (const record of expired) {
-      const idHex = idToHex(idOfRecord(record));
-      this.schedule.forget(idHex);
-      this.quota.release(idHex);
-      await this.db?.remove(idHex);
-    }
+    const expired = this.store.expire(this.ctx.clock());
+    for (const idHex of expired) await this.db?.remove(idHex);
     if (expired.length > 0) this.ctx.log.debug({ expired: expired.length }, 'records expired');
   }
 }
