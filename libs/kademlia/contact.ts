@@ -79,10 +79,14 @@ export function closestContacts(target: NodeId, contacts: readonly Contact[], co
   return sortByDistance(target, contacts).slice(0, Math.max(0, count));
 }
 
+/** How many of the contacts it knows closest to a target a node takes to answer FIND_NODE: one
+ * more than k, since findNodeAnswer leaves the requester out. */
+export const findNodeCandidates = (k: number): number => k + 1;
+
 /**
  * What a node answers to FIND_NODE and to a FIND_VALUE it cannot serve (§2.3): from `closest`,
- * the contacts it knows closest to the target (closest first, k + 1 of them when it has them),
- * the k that are not the requester, who knows itself already.
+ * the contacts it knows closest to the target (closest first, findNodeCandidates(k) of them when
+ * it has them), the k that are not the requester, who knows itself already.
  */
 export function findNodeAnswer(closest: readonly Contact[], k: number, requester: NodeId | undefined): Contact[] {
   return closest.filter((c) => !requester || !idEquals(c.id, requester)).slice(0, k);

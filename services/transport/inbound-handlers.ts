@@ -20,6 +20,7 @@ import {
   validateRecord,
   validateValue,
   closestContacts,
+  findNodeCandidates,
   findNodeAnswer,
   type Contact,
   maxOperationMs,
@@ -185,12 +186,12 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
   /** From the routing table's view when the transport has one (no bus round trip), else asked. */
   const closestTo = async (target: Uint8Array, sender: Contact | undefined): Promise<v1.Contact[]> => {
     const view = deps.tableView.contacts;
+    const count = findNodeCandidates(kad.k);
     const closest = view
-      ? closestContacts(target, view, kad.k + 1)
+      ? closestContacts(target, view, count)
       : contactsFromWire(
-          (await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count: kad.k + 1 }, LOCAL_REQUEST_TIMEOUT_MS))
-            .contacts,
-          kad.k + 1,
+          (await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count }, LOCAL_REQUEST_TIMEOUT_MS)).contacts,
+          count,
         ).contacts;
     return findNodeAnswer(closest, kad.k, sender?.id).map(contactToWire);
   };
