@@ -6,15 +6,7 @@
  * cached for a page view). The last lookups it ran are kept for the page.
  */
 import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
-import {
-  type KademliaConfig,
-  distanceBits,
-  idEquals,
-  idToHex,
-  recordIdFor,
-  validateKey,
-  sortByDistance,
-} from '../../libs/kademlia/index.js';
+import { type KademliaConfig, distanceBits, idEquals, idToHex, recordIdFor, validateKey, planPublish } from '../../libs/kademlia/index.js';
 import { invalidArgument } from '../../libs/errors/index.js';
 import { bytesOf, contactToWire, contactsFromWire } from '../../libs/proto/index.js';
 
@@ -98,8 +90,8 @@ export class KeyspaceApi {
     ]);
     const selfId = Uint8Array.from(bytesOf(self.id));
     const closest = contactsFromWire(found.contacts, this.kad.k).contacts;
-    // This node is a candidate too: it belongs among the k closest when it is closer than the last.
-    const candidates = sortByDistance(recordId, [...closest, { id: selfId, address: this.advertise }]).slice(0, this.kad.k);
+    // Where a Put through this node would store it (this node among the candidates).
+    const candidates = planPublish(recordId, closest, { id: selfId, address: this.advertise }, this.kad.k).replicas;
     const holds = await Promise.all(
       candidates.map(async (c) => {
         try {
