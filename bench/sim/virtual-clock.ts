@@ -12,7 +12,7 @@
  * Events sit in a binary heap ordered by (due time, scheduling order); a cleared timer stays in
  * the heap, marked, until it comes up, so clearing is O(1).
  */
-import type { LookupTimers } from '../../services/lookup-coordinator/lookup-runner.js';
+import type { Timers } from '../../libs/runtime/index.js';
 
 /** A scheduled event, as handed back by `at` and `timers.set`: pass it to `cancel`. */
 export class VirtualTimer {
@@ -44,10 +44,12 @@ export class VirtualClock {
   /** The virtual time, in ms (an arrow: it is handed around as a `() => number` clock). */
   readonly now = (): number => this.nowMs;
 
-  /** This clock's timers, in the shape lookup-runner.ts sleeps on. */
-  readonly timers: LookupTimers<VirtualTimer> = {
+  /** This clock's timers (the Timers seam the actors and the lookup runner sleep on). */
+  readonly timers: Timers = {
     set: (fn, ms) => this.at(this.nowMs + Math.max(0, ms), fn),
-    clear: (handle) => this.cancel(handle),
+    clear: (handle) => {
+      if (handle !== undefined) this.cancel(handle as VirtualTimer);
+    },
   };
 
   /** Events scheduled and neither run nor cancelled. */

@@ -40,7 +40,7 @@ import {
 import { verifyEd25519, type SigningKey } from '../../libs/identity/index.js';
 import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
 import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/index.js';
-import type { Logger } from '../../libs/runtime/index.js';
+import type { Logger, Timers } from '../../libs/runtime/index.js';
 import type { NodeMetrics, Tracer } from '../../libs/observability/index.js';
 import { runLookup, type LookupResult, type QueryOutcome } from './lookup-runner.js';
 
@@ -65,6 +65,8 @@ export interface DhtOperationsDeps {
   readonly kad: KademliaConfig;
   readonly log: Logger;
   readonly clock: () => number;
+  /** The lookups' timers: the actor context's. */
+  readonly timers: Timers;
   readonly metrics: NodeMetrics;
   readonly tracer?: Tracer | undefined;
 }
@@ -167,7 +169,7 @@ export class DhtOperations {
           }
         };
     const started = performance.now();
-    const result = await runLookup(lookup, ask, this.deps.clock, { rpcTimeoutMs, deadlineMs, valuesWanted });
+    const result = await runLookup(lookup, ask, this.deps.clock, { rpcTimeoutMs, deadlineMs, valuesWanted }, this.deps.timers);
     this.deps.metrics.lookup(kind, result.reason, (performance.now() - started) / 1000, result.rounds, result.queried);
     return result;
   }

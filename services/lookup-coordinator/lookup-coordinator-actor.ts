@@ -39,6 +39,7 @@ export class LookupCoordinatorActor implements RunningActor {
       kad: ctx.config.kad,
       log: ctx.log,
       clock: ctx.clock,
+      timers: ctx.timers,
       metrics: ctx.metrics,
       tracer: ctx.tracer,
     });

@@ -2,10 +2,12 @@
  * Drives one lookup (libs/kademlia ValueLookup over Lookup: the FIND_VALUE stop rule lives
  * there) with real RPCs: sends the queries it asks for, feeds answers and failures back, and
  * wakes it for per-RPC timeouts and the whole-operation deadline. One runner per operation: the
- * "session" that owns its own timers. The timers are a seam (LookupTimers): the node uses the
- * real setTimeout; the simulator (bench/sim) passes a virtual clock's, so it runs this very code.
+ * "session" that owns its own timers. The timers are the one seam every actor has (libs/runtime
+ * Timers): the node passes its actor context's, an actor test its manual clock's, and the
+ * simulator (bench/sim) a virtual clock's, so it runs this very code.
  */
 import { type Contact, type Lookup, ValueLookup } from '../../libs/kademlia/index.js';
+import type { Timers } from '../../libs/runtime/index.js';
 
 export type QueryOutcome<V> =
   { readonly kind: 'closer'; readonly contacts: readonly Contact[] } | { readonly kind: 'value'; readonly value: V };
@@ -29,53 +31,23 @@ export interface LookupTiming {
   readonly valuesWanted?: number;
 }
 
-/** Where the runner's wake-ups come from: `set` calls `fn` once after `ms` on the runner's clock
- * unless `clear`ed first. */
-export interface LookupTimers<H> {
-  set(fn: () => void, ms: number): H;
-  clear(handle: H): void;
-}
-
-export const REAL_TIMERS: LookupTimers<NodeJS.Timeout> = {
-  set: (fn, ms) => setTimeout(fn, ms),
-  clear: (handle) => clearTimeout(handle),
-};
-
 type Query<V> = (peer: Contact) => Promise<QueryOutcome<V>>;
 
 /** `clock` and `timers` must be the same clock: the runner reads the one and sleeps on the other. */
-export function runLookup<V>(lookup: Lookup, query: Query<V>, clock: () => number, timing: LookupTiming): Promise<LookupResult<V>>;
-export function runLookup<V, H>(
+export function runLookup<V>(
   lookup: Lookup,
   query: Query<V>,
   clock: () => number,
   timing: LookupTiming,
-  timers: LookupTimers<H>,
-): Promise<LookupResult<V>>;
-export function runLookup<V, H>(
-  lookup: Lookup,
-  query: Query<V>,
-  clock: () => number,
-  timing: LookupTiming,
-  timers?: LookupTimers<H>,
-): Promise<LookupResult<V>> {
-  return timers ? drive(lookup, query, clock, timing, timers) : drive(lookup, query, clock, timing, REAL_TIMERS);
-}
-
-function drive<V, H>(
-  lookup: Lookup,
-  query: Query<V>,
-  clock: () => number,
-  timing: LookupTiming,
-  timers: LookupTimers<H>,
+  timers: Timers,
 ): Promise<LookupResult<V>> {
   const session = new ValueLookup<V>(lookup, timing.valuesWanted ?? 1);
   return new Promise((resolve) => {
     let done = false;
     let queried = 0;
-    let timer: H | undefined;
+    let timer: unknown;
     const clearTimer = (): void => {
-      if (timer !== undefined) timers.clear(timer);
+      timers.clear(timer);
       timer = undefined;
     };
 
