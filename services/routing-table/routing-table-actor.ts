@@ -240,6 +240,9 @@ export class RoutingTableActor implements RunningActor {
 
   private logChange(evicted: Contact | undefined, promoted: Contact | undefined, why: string): void {
     if (evicted || promoted) this.tableChanged();
+    // A replacement that takes a freed place is new to the table as much as one seen just now:
+    // it gets the records it is now among the k closest for (hand-off, §2.5).
+    if (promoted) this.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(promoted) });
     if (evicted) {
       this.ctx.log.debug({ why, evicted: idToHex(evicted.id), promoted: promoted ? idToHex(promoted.id) : undefined }, 'contact evicted');
     }

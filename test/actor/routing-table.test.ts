@@ -237,6 +237,9 @@ test('a full bucket evicts its least recently seen contact for the newcomer when
   await h.clock.advance(100);
   const view = hexes(h.transport.asked('table-view').at(-1)!.contacts);
   assert.ok(view.includes(idToHex(newcomer.id)) && !view.includes(idToHex(far[0]!.id)));
+  // The newcomer, promoted from the replacements, is announced like any new contact (hand-off).
+  await settle();
+  assert.ok(hexes(h.coordinator.asked('contact-added').map((e) => e.contact!)).includes(idToHex(newcomer.id)));
 });
 
 test('a full bucket evicts its least recently seen contact when the ping is never answered', async (t) => {
