@@ -28,3 +28,4 @@ export * from './value-lookup.js';
 export * from './maintenance-schedule.js';
 export * from './record-publishing.js';
 export * from './held-records.js';
+export * from './rpc-verdict.js';

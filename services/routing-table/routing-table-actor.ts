@@ -18,9 +18,18 @@ import {
   type ActorContext,
   type RunningActor,
 } from '../../libs/bus/index.js';
-import { idToHex, randomIdWithPrefix, type NodeId, contactKey, type Contact, Admission, RoutingTable } from '../../libs/kademlia/index.js';
+import {
+  idToHex,
+  randomIdWithPrefix,
+  type NodeId,
+  contactKey,
+  type Contact,
+  Admission,
+  RoutingTable,
+  challengeOutcomeOf,
+} from '../../libs/kademlia/index.js';
 import { contactFromWire, contactToWire, idFromWire, type v1 } from '../../libs/proto/index.js';
-import { ErrorCode, asKadError, invalidArgument } from '../../libs/errors/index.js';
+import { asKadError, invalidArgument } from '../../libs/errors/index.js';
 import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
@@ -211,8 +220,7 @@ export class RoutingTableActor implements RunningActor {
     // The bookkeeping is synchronous, outside the mailbox: a full mailbox must not leak the slot.
     this.actors.ask('transport', 'ping', { peer: contactToWire(contact), timeoutMs }, timeoutMs + BUS_SLACK_MS).then(
       () => this.admission.done(key, 'proved', this.ctx.clock()),
-      (err: unknown) =>
-        this.admission.done(key, asKadError(err).code === ErrorCode.FailedPrecondition ? 'refused' : 'unreachable', this.ctx.clock()),
+      (err: unknown) => this.admission.done(key, challengeOutcomeOf(asKadError(err).code), this.ctx.clock()),
     );
   }
 

@@ -22,6 +22,7 @@ import {
   idOfRecord,
   CHALLENGE_BYTES,
   checkPingProof,
+  verdictOnError,
 } from '../../libs/kademlia/index.js';
 import { verifyEd25519 } from '../../libs/identity/index.js';
 import {
@@ -34,7 +35,7 @@ import {
   type PeerClient,
   type v1,
 } from '../../libs/proto/index.js';
-import { ErrorCode, failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/index.js';
+import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/index.js';
 import type { Logger } from '../../libs/runtime/index.js';
 import { type NodeMetrics, TRACEPARENT, formatTraceparent, type Tracer } from '../../libs/observability/index.js';
 import { fromGrpcError, statusName } from './grpc-status.js';
@@ -220,12 +221,9 @@ export class OutboundRpcs {
         (performance.now() - started) / 1000,
       );
       const kad = fromGrpcError(err, `${name} to ${target.address}`);
-      if (target.id && kad.code === ErrorCode.FailedPrecondition) {
-        // Of another network: it will never answer us, so it goes at once.
-        this.reportFailure({ id: target.id, address: target.address }, kad.message, true);
-      } else if (target.id && (kad.code === ErrorCode.Unavailable || kad.code === ErrorCode.DeadlineExceeded)) {
-        this.deps.reports.failed({ id: target.id, address: target.address });
-      }
+      const verdict = verdictOnError(kad.code);
+      if (target.id && verdict === 'drop') this.reportFailure({ id: target.id, address: target.address }, kad.message, true);
+      else if (target.id && verdict === 'failed') this.deps.reports.failed({ id: target.id, address: target.address });
       throw kad;
     }
   }

@@ -4,6 +4,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { SigningKey, verifyEd25519 } from '../../../libs/identity/ed25519.js';
 import { Admission } from '../../../libs/kademlia/admission.js';
+import { challengeOutcomeOf, verdictOnError } from '../../../libs/kademlia/rpc-verdict.js';
+import { ErrorCode } from '../../../libs/errors/kad-error.js';
 import { idToHex } from '../../../libs/kademlia/id.js';
 import { ipGroupOf } from '../../../libs/kademlia/ip-group.js';
 import { checkPingProof, pingProofBytes } from '../../../libs/kademlia/peer-proof.js';
@@ -154,5 +156,17 @@ describe('failures at another address', () => {
     assert.deepEqual(table.onFailure(held.id, 1, '127.0.0.1:9999'), {});
     assert.ok(table.has(held.id));
     assert.equal(table.onFailure(held.id, 2, held.address).evicted?.address, held.address);
+  });
+});
+
+describe('what a failed RPC says about its contact', () => {
+  test('refused: dropped at once; no answer: one failure; busy: routed around, not failing; a bad request: nothing', () => {
+    assert.equal(verdictOnError(ErrorCode.FailedPrecondition), 'drop');
+    assert.equal(verdictOnError(ErrorCode.Unavailable), 'failed');
+    assert.equal(verdictOnError(ErrorCode.DeadlineExceeded), 'failed');
+    assert.equal(verdictOnError(ErrorCode.ResourceExhausted), 'busy');
+    assert.equal(verdictOnError(ErrorCode.InvalidArgument), 'none');
+    assert.equal(challengeOutcomeOf(ErrorCode.FailedPrecondition), 'refused');
+    assert.equal(challengeOutcomeOf(ErrorCode.DeadlineExceeded), 'unreachable');
   });
 });
