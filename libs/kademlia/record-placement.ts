@@ -14,6 +14,8 @@
  * - `planPublish` for a Put or a republish (§2.3, §2.5): the replicas are the k closest of the
  *   lookup's answer and the publisher itself; the publisher keeps a copy of its own beside them
  *   when it is not among them (it is the one that republishes; that copy is not a replica).
+ * - `planReplication` for a holder's re-replication (§2.5): the k closest of the lookup's answer
+ *   (the holder itself is not among them: a lookup never returns its own node).
  * - `isResponsible`: whether a node is among the k closest to a record, of the contacts it knows
  *   (its routing table: contacts that proved their ids, never a lookup's unproven answers).
  * - `shouldHandOff` when a node learns of a newcomer (paper §2.5): a holder that is itself among
@@ -107,6 +109,10 @@ export interface PublishPlan {
 export function planPublish(recordId: NodeId, closest: readonly Contact[], publisher: Contact, k: number): PublishPlan {
   const replicas = closestContacts(recordId, [...closest, publisher], k);
   return { replicas, ownCopy: !replicas.some((r) => idEquals(r.id, publisher.id)) };
+}
+
+export function planReplication(recordId: NodeId, closest: readonly Contact[], k: number): Contact[] {
+  return closestContacts(recordId, closest, k);
 }
 
 /** Whether `self` is among the k closest to `recordId` of itself and the contacts it knows. */

@@ -165,6 +165,19 @@ export function checkRecord(record: KadRecord, rules: RecordRules, nowMs: number
   return validateRecord(record, rules, nowMs) ?? verifyRecord(record, verify);
 }
 
+/** checkRecord for a record a peer hands over as the one of `recordId` (a FIND_VALUE answer, a
+ * replica's "I hold a newer one"): it must also be of that id, or it is not believed. */
+export function checkRecordOf(
+  recordId: NodeId,
+  record: KadRecord,
+  rules: RecordRules,
+  nowMs: number,
+  verify: VerifySignature,
+): RecordProblem | undefined {
+  if (!idEquals(idOfRecord(record), recordId)) return problem('the record is not of the id asked for');
+  return checkRecord(record, rules, nowMs, verify);
+}
+
 /** A record's id: SHA-256 of the key, or, given the owner's key, of that key and the name. */
 export function recordIdFor(key: Uint8Array, ownerKey: Uint8Array | undefined): NodeId {
   return ownerKey ? ownedRecordId(ownerKey, key) : recordIdOf(key);

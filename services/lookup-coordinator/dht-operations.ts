@@ -16,6 +16,7 @@ import {
   Lookup,
   HybridClock,
   checkRecord,
+  checkRecordOf,
   idOfRecord,
   lifetimeProblem,
   newerHeld,
@@ -248,8 +249,7 @@ export class DhtOperations {
   private keptInstead(sent: KadRecord, wire: v1.Record__Output): KadRecord | undefined {
     try {
       const held = recordFromWire(wire);
-      if (checkRecord(held, this.kad, this.deps.clock(), verifyEd25519) || !idEquals(idOfRecord(held), idOfRecord(sent))) return undefined;
-      return held;
+      return checkRecordOf(idOfRecord(sent), held, this.kad, this.deps.clock(), verifyEd25519) ? undefined : held;
     } catch {
       return undefined;
     }

@@ -27,6 +27,7 @@ import {
   type MaintenanceTask,
   Membership,
   type MembershipAction,
+  planReplication,
   shouldHandOff,
   successorOnLeave,
 } from '../../libs/kademlia/index.js';
@@ -186,7 +187,7 @@ export class Maintenance {
       if (!record) return;
       const recordId = Uint8Array.from(bytesOf(due.replicate[i]));
       const closest = await ops.findNode(recordId, clock() + kad.lookupTimeoutMs);
-      const { storedOn } = await ops.storeOn(closest.slice(0, kad.k), record, kad.rpcTimeoutMs);
+      const { storedOn } = await ops.storeOn(planReplication(recordId, closest, kad.k), record, kad.rpcTimeoutMs);
       // Keep or drop: record-placement.ts `keepAfterReplicate` decides, on the routing table's
       // word alone (contacts that proved their ids).
       const reply = await actors.ask('routing-table', 'closest', { target: Buffer.from(recordId), count: kad.k }, LOCAL_REQUEST_TIMEOUT_MS);

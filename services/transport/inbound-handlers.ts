@@ -21,6 +21,7 @@ import {
   validateValue,
   closestContacts,
   findNodeCandidates,
+  planRead,
   findNodeAnswer,
   type Contact,
   maxOperationMs,
@@ -259,7 +260,7 @@ export function dhtHandlers(deps: InboundDeps): DhtHandlers {
       const timeoutMs = operationTimeoutMs(call, kad, deps.clock());
       // A first-value Get this node can answer from its own store costs one bus round trip
       // (storage) rather than two (lookup-coordinator, then storage).
-      if (request.quorum <= 1) {
+      if (planRead(request.quorum, kad.k, true).answerLocally) {
         const owner = request.owner.length > 0 ? request.owner : undefined;
         const local = await actors.ask(
           'storage',

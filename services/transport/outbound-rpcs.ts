@@ -18,8 +18,7 @@ import {
   type NodeId,
   isValidAddress,
   type Contact,
-  checkRecord,
-  idOfRecord,
+  checkRecordOf,
   CHALLENGE_BYTES,
   checkPingProof,
   verdictOnError,
@@ -150,10 +149,10 @@ export class OutboundRpcs {
     const responder = this.confirm(target, reply.responder);
     if (reply.record) {
       const record = recordFromWire(reply.record);
-      const problem = checkRecord(record, this.deps.kad, this.deps.clock(), verifyEd25519);
-      if (problem || !idEquals(idOfRecord(record), recordId)) {
+      const problem = checkRecordOf(Uint8Array.from(recordId), record, this.deps.kad, this.deps.clock(), verifyEd25519);
+      if (problem) {
         this.reportFailure(responder, 'answered FIND_VALUE with an invalid record');
-        throw unavailable(`${responder.address} answered with an invalid record${problem ? `: ${problem.message}` : ''}`);
+        throw unavailable(`${responder.address} answered with an invalid record: ${problem.message}`);
       }
       return { responder: contactToWire(responder), record: reply.record, closer: [] };
     }

@@ -8,6 +8,7 @@ import {
   keepAfterReplicate,
   planGetRepairs,
   planPublish,
+  planReplication,
   shouldHandOff,
   successorOnLeave,
 } from '../../../libs/kademlia/record-placement.js';
@@ -138,4 +139,12 @@ test('record placement - a holder drops its copy after replicating only on the w
   assert.equal(keep([], proven), true, 'nobody acknowledged: keep it');
   assert.equal(keep([at(4)], proven), true, 'only a contact the table does not know (a sybil) took it');
   assert.equal(keep([at(1)], [at(1), at(2)]), true, 'still among the k closest of what the table knows');
+});
+
+test('record placement - re-replication goes to the k closest of the lookup answer', () => {
+  const replicas = planReplication(TARGET, [at(4), at(1), at(3), at(2)], 3);
+  assert.deepEqual(
+    replicas.map((c) => c.address),
+    [at(1), at(2), at(3)].map((c) => c.address),
+  );
 });

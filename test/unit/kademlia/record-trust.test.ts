@@ -9,7 +9,15 @@ import fc from 'fast-check';
 import { SigningKey, verifyEd25519 } from '../../../libs/identity/ed25519.js';
 import { HybridClock, compareVersions, MAX_LOGICAL, type Version } from '../../../libs/kademlia/hybrid-clock.js';
 import { idEquals, recordIdOf } from '../../../libs/kademlia/id.js';
-import { checkRecord, idOfRecord, signRecord, storeDecision, verifyRecord, type KadRecord } from '../../../libs/kademlia/record.js';
+import {
+  checkRecord,
+  checkRecordOf,
+  idOfRecord,
+  signRecord,
+  storeDecision,
+  verifyRecord,
+  type KadRecord,
+} from '../../../libs/kademlia/record.js';
 import { ownedRecordId, ownerSigningBytes, publisherIdOf } from '../../../libs/kademlia/record-signature.js';
 import { MemoryRecordStore } from '../../../libs/kademlia/record-store.js';
 import { DEFAULT_RECORD_LIMITS, MAX_CLOCK_SKEW_MS } from '../../../libs/kademlia/record.js';
@@ -176,4 +184,12 @@ describe('owned records (BEP 44 mutable items)', () => {
     });
     assert.equal(store.put(owned('three', 3), NOW, 2).kind, 'stored');
   });
+});
+
+test('a record handed over as the one of an id is believed only when it is of that id and checks', () => {
+  const record = plain('v');
+  assert.equal(checkRecordOf(idOfRecord(record), record, rules, NOW, verifyEd25519), undefined);
+  assert.match(checkRecordOf(recordIdOf(bytes('other')), record, rules, NOW, verifyEd25519)?.message ?? '', /not of the id asked for/);
+  const forged = { ...record, value: bytes('forged') };
+  assert.ok(checkRecordOf(idOfRecord(forged), forged, rules, NOW, verifyEd25519), 'of the id, but the signature fails');
 });
