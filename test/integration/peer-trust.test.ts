@@ -264,6 +264,7 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
   let cluster: ProcessCluster;
   const QUOTA = 40;
   const MAX_STREAMS = 8;
+  const FLOOD_WINDOW_MS = 3_000;
 
   before(async () => {
     cluster = await ProcessCluster.start({
@@ -353,10 +354,13 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
     let output = '';
     flooder.stdout.on('data', (d: Buffer) => (output += d.toString()));
     const exited = once(flooder, 'exit');
-    let during: number[] = [];
+    const during: number[] = [];
     try {
       await waitFor('the flooder to be throttled', () => output.startsWith('throttled'));
-      during = await getLatencies(node, ['steady'], 60);
+      // Three seconds of the flood: its refusals, the closing of its connection, its reconnections
+      // and the penalty that meets them, not just the first burst.
+      const started = performance.now();
+      while (performance.now() - started < FLOOD_WINDOW_MS) during.push(...(await getLatencies(node, ['steady'], 10)));
     } finally {
       flooder.kill('SIGTERM');
     }
@@ -369,10 +373,12 @@ describe('peer trust - connections, streams, a flooding client, a storing peer',
       retryAfterMs: retryAfter,
     } = JSON.parse(output.slice('throttled\n'.length)) as { served: number; exhausted: number; dropped: number; retryAfterMs: number };
     t.diagnostic(
-      `flooder: ${served} served, ${exhausted} RESOURCE_EXHAUSTED, ${dropped} lost with its connection, retry-after-ms ${retryAfter}; other client's Get p50 ${p50(before)} ms before, ${p50(during)} ms during`,
+      `flooder: ${served} served, ${exhausted} RESOURCE_EXHAUSTED, ${dropped} lost with its connection, retry-after-ms ${retryAfter}; other client's Get p50 ${p50(before)} ms before, ${p50(during)} ms during (${during.length} Gets in ${FLOOD_WINDOW_MS} ms; ${(p50(during) / p50(before)).toFixed(2)}x)`,
     );
     assert.ok(Number.isInteger(retryAfter) && retryAfter > 0, `retry-after-ms trailer: ${retryAfter}`);
-    assert.ok(p50(during) <= 4 * p50(before) + 3, `Get p50 went from ${p50(before)} to ${p50(during)} ms`);
+    // Loose: the flooder shares this machine's two cores with the node and this client (on another
+    // machine it would not); what is measured here is 1.0x to 1.3x.
+    assert.ok(p50(during) <= 3 * p50(before) + 2, `Get p50 went from ${p50(before)} to ${p50(during)} ms`);
   });
 
   test(`a storing peer is stopped at its quota (${QUOTA} records)`, async () => {
