@@ -22,7 +22,7 @@ import {
 import { TRACEPARENT } from '../observability/index.js';
 import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm, type ServiceMsg } from '@nats-io/services';
 import { ErrorCode, KadError, asKadError, ConfigError, readSettingFile } from '../errors/index.js';
-import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
+import { encodedOf, type Bus, type Incoming, type Outgoing, type ServiceHandle, type ServiceSpec } from './bus.js';
 import { fromServiceError, serviceErrorCode } from './service-error.js';
 import { serviceNameFor } from './subjects.js';
 
@@ -79,7 +79,8 @@ export class NatsBus implements Bus {
     return new NatsBus(nc);
   }
 
-  async request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array> {
+  async request(subject: string, message: Outgoing, timeoutMs: number, traceparent?: string): Promise<Incoming> {
+    const data = encodedOf(message);
     let msg;
     try {
       let traced: MsgHdrs | undefined;
@@ -93,11 +94,11 @@ export class NatsBus implements Bus {
     }
     const code = msg.headers?.get(ServiceErrorCodeHeader);
     if (code) throw fromServiceError(Number(code), msg.headers?.get(ServiceErrorHeader) ?? 'actor error');
-    return msg.data;
+    return { bytes: msg.data };
   }
 
-  publish(subject: string, data: Uint8Array): void {
-    if (!this.nc.isClosed()) this.nc.publish(subject, data);
+  publish(subject: string, message: Outgoing): void {
+    if (!this.nc.isClosed()) this.nc.publish(subject, encodedOf(message));
   }
 
   async serve(spec: ServiceSpec): Promise<ServiceHandle> {
@@ -112,9 +113,9 @@ export class NatsBus implements Bus {
         subject: endpoint.subject,
         handler: (err: Error | null, msg: ServiceMsg) => {
           if (err) return;
-          endpoint.handler(msg.data, msg.headers?.get(TRACEPARENT) || undefined).then(
+          endpoint.handler({ bytes: msg.data }, msg.headers?.get(TRACEPARENT) || undefined).then(
             (reply) => {
-              if (reply !== undefined && msg.reply) msg.respond(reply);
+              if (reply !== undefined && msg.reply) msg.respond(encodedOf(reply));
             },
             (error: unknown) => {
               const kad = asKadError(error);
