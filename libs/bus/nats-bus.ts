@@ -80,9 +80,9 @@ export class NatsBus implements Bus {
   }
 
   async request(subject: string, message: Outgoing, timeoutMs: number, traceparent?: string): Promise<Incoming> {
-    const data = encodedOf(message);
     let msg;
     try {
+      const data = encodedOf(message);
       let traced: MsgHdrs | undefined;
       if (traceparent !== undefined) {
         traced = headers();
@@ -113,15 +113,19 @@ export class NatsBus implements Bus {
         subject: endpoint.subject,
         handler: (err: Error | null, msg: ServiceMsg) => {
           if (err) return;
-          endpoint.handler({ bytes: msg.data }, msg.headers?.get(TRACEPARENT) || undefined).then(
-            (reply) => {
-              if (reply !== undefined && msg.reply) msg.respond(encodedOf(reply));
-            },
-            (error: unknown) => {
-              const kad = asKadError(error);
-              if (msg.reply) msg.respondError(serviceErrorCode(kad.code), kad.message);
-            },
-          );
+          // The reply is encoded inside the chain, so an encoding failure is answered as an error too.
+          endpoint
+            .handler({ bytes: msg.data }, msg.headers?.get(TRACEPARENT) || undefined)
+            .then((reply) => (reply === undefined ? undefined : encodedOf(reply)))
+            .then(
+              (reply) => {
+                if (reply !== undefined && msg.reply) msg.respond(reply);
+              },
+              (error: unknown) => {
+                const kad = asKadError(error);
+                if (msg.reply) msg.respondError(serviceErrorCode(kad.code), kad.message);
+              },
+            );
         },
       });
     }

@@ -362,11 +362,12 @@ export class DhtOperations {
     const seeds = this.seeds(recordId);
     seeds.catch(() => undefined);
     const local = message.localChecked
-      ? { record: null }
+      ? { record: undefined }
       : await this.deps.actors.ask('storage', 'get', { recordId }, LOCAL_REQUEST_TIMEOUT_MS);
     const hops: Hops | undefined = request.trace ? [] : undefined;
     const read = planRead(request.quorum, this.kad.k, Boolean(local.record));
-    if (read.answerLocally && local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
+    if (read.answerLocally && local.record)
+      return { ...foundRecord(recordToWire(local.record)), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
 
     const deadlineMs = this.deps.clock() + this.budgetMs(message.timeoutMs);
     const result = await this.lookup<KadRecord>(
