@@ -6,7 +6,6 @@
 import type { ActorClient } from './actor-runtime.js';
 import type { Bus } from './bus.js';
 import { idEquals, idToHex, type NodeId, type RandomBytes } from '../kademlia/index.js';
-import { bytesOf } from '../proto/index.js';
 import { delay, type Logger, type NodeConfig, type Timers } from '../runtime/index.js';
 import type { NodeIdentity } from '../identity/index.js';
 import type { NodeMetrics, Readiness, Tracer } from '../observability/index.js';
@@ -54,7 +53,7 @@ export async function waitForRoutingTable(actors: ActorClient, identity: NodeIde
     let id: NodeId;
     try {
       const reply = await actors.ask('routing-table', 'self', {}, LOCAL_REQUEST_TIMEOUT_MS);
-      id = Uint8Array.from(bytesOf(reply.id));
+      id = reply.id;
     } catch (err) {
       if (signal.aborted) throw err;
       if (attempt % 10 === 0) log.info({ err: (err as Error).message }, 'waiting for the routing-table actor');

@@ -4,35 +4,41 @@
  * any actor of a node. Both derive subjects and message types from PROTOCOL, so no subject
  * string or codec call is written anywhere else.
  */
-import { decode, encode, type MessageIn, type MessageOut } from '../proto/index.js';
-import { asKadError, invalidArgument } from '../errors/index.js';
-import { NO_TELEMETRY, type Telemetry, formatTraceparent, parseTraceparent } from '../observability/index.js';
-import type { Bus, ServiceHandle } from './bus.js';
+import { ErrorCode, KadError, asKadError, invalidArgument } from '../errors/index.js';
+import { NO_TELEMETRY, type Telemetry } from '../observability/index.js';
+import { formatTraceparent, parseTraceparent } from '../observability/index.js';
+import type { Bus, Incoming, Outgoing, ServiceHandle } from './bus.js';
 import type { Mailbox } from './mailbox.js';
 import {
   PROTOCOL,
+  type AnyMessageCodec,
+  type EventOf,
   type EventVerb,
   type EventVerbOf,
-  type Protocol,
+  type ReplyOf,
+  type RequestOf,
   type RequestVerb,
   type RequestVerbOf,
   type VerbOf,
 } from './protocol.js';
 import { subjectFor, type ActorName } from './subjects.js';
 
-type Verb<A extends ActorName, V extends VerbOf<A>> = Protocol[A][V];
-type RequestOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends RequestVerb ? MessageOut<Verb<A, V>['request']> : never;
-type ReplyOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends RequestVerb ? MessageIn<Verb<A, V>['reply']> : never;
-type ReplyOutOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends RequestVerb ? MessageOut<Verb<A, V>['reply']> : never;
-type EventOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends EventVerb ? MessageOut<Verb<A, V>['event']> : never;
-type EventInOf<A extends ActorName, V extends VerbOf<A>> = Verb<A, V> extends EventVerb ? MessageIn<Verb<A, V>['event']> : never;
-
-/** One handler per verb of the actor's protocol. */
+/** One handler per verb of the actor's protocol, on the actors' own types. */
 export type ActorHandlers<A extends ActorName> = {
-  [V in VerbOf<A>]: Verb<A, V> extends RequestVerb
+  [V in VerbOf<A>]: V extends RequestVerbOf<A>
     ? (request: RequestOf<A, V>) => Promise<ReplyOf<A, V>> | ReplyOf<A, V>
     : (event: EventOf<A, V>) => Promise<void> | void;
 };
+
+/** A value as the bus carries it: as it is in process, encoded by its codec for NATS. */
+function outgoing(codec: AnyMessageCodec, value: unknown): Outgoing {
+  return { value, encode: () => codec.encode(value as never) };
+}
+
+/** What arrived, as the value: as it is from this process, decoded (and checked) from NATS. */
+function valueOf(codec: AnyMessageCodec, message: Incoming): unknown {
+  return 'value' in message ? message.value : codec.decode(message.bytes);
+}
 
 function isRequestVerb(verb: RequestVerb | EventVerb): verb is RequestVerb {
   return 'request' in verb;
@@ -62,12 +68,12 @@ export async function serveActor<A extends ActorName>(
       return {
         verb,
         subject,
-        handler: async (data: Uint8Array, traceparent?: string) => {
+        handler: async (message: Incoming, traceparent?: string) => {
           let request: unknown;
           try {
-            request = decode(spec.request, data);
+            request = valueOf(spec.request, message);
           } catch (err) {
-            throw invalidArgument(`${subject}: malformed ${spec.request}: ${(err as Error).message}`);
+            throw invalidArgument(`${subject}: malformed ${spec.request.wire}: ${(err as Error).message}`);
           }
           const parent = tracer && traceparent !== undefined ? parseTraceparent(traceparent) : undefined;
           // A traced request: its span covers the wait in the mailbox and the handler, which
@@ -77,16 +83,16 @@ export async function serveActor<A extends ActorName>(
                 post(() => tracer!.within(context, () => handler(request as never))),
               )
             : await post(() => handler(request as never));
-          return encode(spec.reply, reply as never);
+          return outgoing(spec.reply, reply);
         },
       };
     }
     return {
       verb,
       subject,
-      handler: async (data: Uint8Array) => {
+      handler: async (message: Incoming) => {
         try {
-          const event = decode(spec.event, data);
+          const event = valueOf(spec.event, message);
           await post(() => handler(event as never));
         } catch (err) {
           onEventError(verb, err);
@@ -109,19 +115,19 @@ export class ActorClient {
   async ask<A extends ActorName, V extends RequestVerbOf<A>>(
     actor: A,
     verb: V,
-    request: MessageIn<(Protocol[A][V] & RequestVerb)['request']>,
+    request: RequestOf<A, V>,
     timeoutMs: number,
-  ): Promise<ReplyOutOf<A, V>> {
+  ): Promise<ReplyOf<A, V>> {
     const spec = PROTOCOL[actor][verb] as RequestVerb;
     const { metrics, tracer } = this.telemetry;
-    const data = encode(spec.request, request as never);
+    const message = outgoing(spec.request, request);
     const subject = subjectFor(this.node, actor, verb);
     const timeout = Math.max(1, Math.ceil(timeoutMs));
-    const send = (traceparent: string | undefined): Promise<Uint8Array> => this.bus.request(subject, data, timeout, traceparent);
+    const send = (traceparent: string | undefined): Promise<Incoming> => this.bus.request(subject, message, timeout, traceparent);
     const started = performance.now();
-    let bytes: Uint8Array;
+    let reply: Incoming;
     try {
-      bytes = tracer?.current()
+      reply = tracer?.current()
         ? await tracer.span(`bus ${actor}.${verb}`, { kind: 'client' }, (context) => send(context && formatTraceparent(context)))
         : await send(undefined);
     } catch (err) {
@@ -129,11 +135,15 @@ export class ActorClient {
       throw err;
     }
     metrics.busRequest(actor, verb, 'ok', (performance.now() - started) / 1000);
-    return decode(spec.reply, bytes) as ReplyOutOf<A, V>;
+    try {
+      return valueOf(spec.reply, reply) as ReplyOf<A, V>;
+    } catch (err) {
+      throw new KadError(ErrorCode.Internal, `${subject}: malformed reply ${spec.reply.wire}: ${(err as Error).message}`);
+    }
   }
 
-  tell<A extends ActorName, V extends EventVerbOf<A>>(actor: A, verb: V, event: EventInOf<A, V>): void {
+  tell<A extends ActorName, V extends EventVerbOf<A>>(actor: A, verb: V, event: EventOf<A, V>): void {
     const spec = PROTOCOL[actor][verb] as EventVerb;
-    this.bus.publish(subjectFor(this.node, actor, verb), encode(spec.event, event as never));
+    this.bus.publish(subjectFor(this.node, actor, verb), outgoing(spec.event, event));
   }
 }

@@ -3,14 +3,15 @@
  * actor references. An actor sends to a subject (node, actor, verb) and never knows where the
  * actor runs:
  * - one served in this process gets the message in process (a MemoryBus: no socket, no server);
- * - any other gets it over NATS, on the same subject, in the same protobuf.
+ * - any other gets it over NATS, on the same subject, in the same protobuf;
+ * so a message is encoded only when it leaves the process.
  * Every actor served here is served on NATS too, so split actors in other processes, operators'
  * tools (`nats micro ls`) and anything else that sends to its subjects still reach it there.
  * The actors this process is to run (`own`) are in process even before they serve: a message to
  * one still starting never goes out to nats-server.
  * Deadlines, mailbox bounds and "nobody serves it, so unavailable at once" hold on both paths.
  */
-import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
+import type { Bus, Incoming, Outgoing, ServiceHandle, ServiceSpec } from './bus.js';
 import { BusTally } from './bus-tally.js';
 import { MemoryBus } from './memory-bus.js';
 import { actorSubjectPrefix, type ActorName } from './subjects.js';
@@ -33,12 +34,12 @@ export class LocalFirstBus implements Bus {
     return this.remote.connected;
   }
 
-  request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array> {
-    return this.route(subject, true).request(subject, data, timeoutMs, traceparent);
+  request(subject: string, message: Outgoing, timeoutMs: number, traceparent?: string): Promise<Incoming> {
+    return this.route(subject, true).request(subject, message, timeoutMs, traceparent);
   }
 
-  publish(subject: string, data: Uint8Array): void {
-    this.route(subject, false).publish(subject, data);
+  publish(subject: string, message: Outgoing): void {
+    this.route(subject, false).publish(subject, message);
   }
 
   private route(subject: string, request: boolean): Bus {

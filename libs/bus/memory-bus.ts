@@ -1,10 +1,11 @@
 /**
- * The in-process bus: the same subjects and the same protobuf bytes as NATS, delivered within
- * one process. The embedded default for a laptop (`kad node` with no NATS URL) and for many
- * nodes in one process. Requests and publishes are delivered asynchronously, like a network.
+ * The in-process bus: the same subjects as NATS, delivered within one process, each message as
+ * the value it was sent as (nothing is encoded). The embedded default for a laptop (`kad node`
+ * with no NATS URL), the local half of LocalFirstBus, and many nodes in one process. Requests
+ * and publishes are delivered asynchronously, like a network.
  */
 import { ErrorCode, KadError, asKadError } from '../errors/index.js';
-import type { Bus, BusHandler, ServiceHandle, ServiceSpec } from './bus.js';
+import { deliveredOf, type Bus, type BusHandler, type Incoming, type Outgoing, type ServiceHandle, type ServiceSpec } from './bus.js';
 
 export class MemoryBus implements Bus {
   private readonly handlers = new Map<string, BusHandler>();
@@ -15,7 +16,7 @@ export class MemoryBus implements Bus {
     return !this.closed && this.handlers.has(subject);
   }
 
-  async request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array> {
+  async request(subject: string, message: Outgoing, timeoutMs: number, traceparent?: string): Promise<Incoming> {
     await Promise.resolve();
     const handler = this.handlers.get(subject);
     if (this.closed || !handler) throw new KadError(ErrorCode.Unavailable, `no actor answers on ${subject}`);
@@ -28,22 +29,22 @@ export class MemoryBus implements Bus {
     });
     try {
       const reply = await Promise.race([
-        handler(data.slice(), traceparent).catch((err: unknown) => Promise.reject(asKadError(err))),
+        handler(deliveredOf(message), traceparent).catch((err: unknown) => Promise.reject(asKadError(err))),
         deadline,
       ]);
       if (reply === undefined) throw new KadError(ErrorCode.Internal, `${subject} sent no reply`);
-      return reply;
+      return deliveredOf(reply);
     } finally {
       clearTimeout(timer);
     }
   }
 
-  publish(subject: string, data: Uint8Array): void {
+  publish(subject: string, message: Outgoing): void {
     const handler = this.handlers.get(subject);
     if (this.closed || !handler) return;
-    const copy = data.slice();
+    const delivered = deliveredOf(message);
     queueMicrotask(() => {
-      handler(copy).catch(() => undefined);
+      handler(delivered).catch(() => undefined);
     });
   }
 

@@ -22,7 +22,7 @@ import {
 import { TRACEPARENT } from '../observability/index.js';
 import { ServiceErrorCodeHeader, ServiceErrorHeader, Svcm, type ServiceMsg } from '@nats-io/services';
 import { ErrorCode, KadError, asKadError, ConfigError, readSettingFile } from '../errors/index.js';
-import type { Bus, ServiceHandle, ServiceSpec } from './bus.js';
+import { encodedOf, type Bus, type Incoming, type Outgoing, type ServiceHandle, type ServiceSpec } from './bus.js';
 import { fromServiceError, serviceErrorCode } from './service-error.js';
 import { serviceNameFor } from './subjects.js';
 
@@ -79,9 +79,10 @@ export class NatsBus implements Bus {
     return new NatsBus(nc);
   }
 
-  async request(subject: string, data: Uint8Array, timeoutMs: number, traceparent?: string): Promise<Uint8Array> {
+  async request(subject: string, message: Outgoing, timeoutMs: number, traceparent?: string): Promise<Incoming> {
     let msg;
     try {
+      const data = encodedOf(message);
       let traced: MsgHdrs | undefined;
       if (traceparent !== undefined) {
         traced = headers();
@@ -93,11 +94,11 @@ export class NatsBus implements Bus {
     }
     const code = msg.headers?.get(ServiceErrorCodeHeader);
     if (code) throw fromServiceError(Number(code), msg.headers?.get(ServiceErrorHeader) ?? 'actor error');
-    return msg.data;
+    return { bytes: msg.data };
   }
 
-  publish(subject: string, data: Uint8Array): void {
-    if (!this.nc.isClosed()) this.nc.publish(subject, data);
+  publish(subject: string, message: Outgoing): void {
+    if (!this.nc.isClosed()) this.nc.publish(subject, encodedOf(message));
   }
 
   async serve(spec: ServiceSpec): Promise<ServiceHandle> {
@@ -112,15 +113,19 @@ export class NatsBus implements Bus {
         subject: endpoint.subject,
         handler: (err: Error | null, msg: ServiceMsg) => {
           if (err) return;
-          endpoint.handler(msg.data, msg.headers?.get(TRACEPARENT) || undefined).then(
-            (reply) => {
-              if (reply !== undefined && msg.reply) msg.respond(reply);
-            },
-            (error: unknown) => {
-              const kad = asKadError(error);
-              if (msg.reply) msg.respondError(serviceErrorCode(kad.code), kad.message);
-            },
-          );
+          // The reply is encoded inside the chain, so an encoding failure is answered as an error too.
+          endpoint
+            .handler({ bytes: msg.data }, msg.headers?.get(TRACEPARENT) || undefined)
+            .then((reply) => (reply === undefined ? undefined : encodedOf(reply)))
+            .then(
+              (reply) => {
+                if (reply !== undefined && msg.reply) msg.respond(reply);
+              },
+              (error: unknown) => {
+                const kad = asKadError(error);
+                if (msg.reply) msg.respondError(serviceErrorCode(kad.code), kad.message);
+              },
+            );
         },
       });
     }

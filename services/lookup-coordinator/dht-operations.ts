@@ -39,7 +39,16 @@ import {
   planRead,
 } from '../../libs/kademlia/index.js';
 import { verifyEd25519, type SigningKey } from '../../libs/identity/index.js';
-import { bytesOf, contactToWire, contactsFromWire, foundRecord, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
+import {
+  bytesOf,
+  contactToWire,
+  foundRecord,
+  recordToWire,
+  type ContactsReply,
+  type CoordinatorGet,
+  type CoordinatorPut,
+  type v1,
+} from '../../libs/proto/index.js';
 import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/index.js';
 import type { Logger, Timers } from '../../libs/runtime/index.js';
 import type { NodeMetrics, Tracer } from '../../libs/observability/index.js';
@@ -56,7 +65,7 @@ export interface StoreOutcome {
 }
 
 /** What storage or transport replied for one replica (transport's outcomes carry `error`). */
-type StoreReply = { readonly stored: boolean; readonly held: v1.Record__Output | undefined; readonly error?: string };
+type StoreReply = { readonly stored: boolean; readonly held?: KadRecord | undefined; readonly error?: string | undefined };
 
 export interface DhtOperationsDeps {
   readonly actors: ActorClient;
@@ -101,13 +110,8 @@ export class DhtOperations {
       deadlineMs,
       0,
       async (peer, timeoutMs) => {
-        const reply = await this.deps.actors.ask(
-          'transport',
-          'find-node',
-          { peer: contactToWire(peer), target: Buffer.from(target), timeoutMs },
-          timeoutMs + BUS_SLACK_MS,
-        );
-        return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
+        const reply = await this.deps.actors.ask('transport', 'find-node', { peer, target, timeoutMs }, timeoutMs + BUS_SLACK_MS);
+        return { kind: 'closer', contacts: reply.closer };
       },
       undefined,
       hops,
@@ -116,13 +120,8 @@ export class DhtOperations {
   }
 
   /** The routing table's k closest to `target`: a lookup's starting points. */
-  private seeds(target: NodeId): Promise<v1.ClosestResponse__Output> {
-    return this.deps.actors.ask(
-      'routing-table',
-      'closest',
-      { target: Buffer.from(target), count: this.kad.k, lookup: true },
-      LOCAL_REQUEST_TIMEOUT_MS,
-    );
+  private seeds(target: NodeId): Promise<ContactsReply> {
+    return this.deps.actors.ask('routing-table', 'closest', { target, count: this.kad.k, lookup: true }, LOCAL_REQUEST_TIMEOUT_MS);
   }
 
   private async lookup<V>(
@@ -131,14 +130,14 @@ export class DhtOperations {
     deadlineMs: number,
     valuesWanted: number,
     query: (peer: Contact, rpcTimeoutMs: number) => Promise<QueryOutcome<V>>,
-    seedsReply: Promise<v1.ClosestResponse__Output> = this.seeds(target),
+    seedsReply: Promise<ContactsReply> = this.seeds(target),
     hops?: Hops,
   ): Promise<LookupResult<V>> {
     const seeds = await seedsReply;
     const rpcTimeoutMs = this.kad.rpcTimeoutMs;
     const lookup = new Lookup(
       { target, k: this.kad.k, alpha: this.kad.alpha, selfId: this.deps.self.id, rpcTimeoutMs, deadlineMs },
-      contactsFromWire(seeds.contacts, this.kad.k).contacts,
+      seeds.contacts.slice(0, this.kad.k),
       this.deps.clock(),
     );
     const rpc = kind === 'node' ? 'FindNode' : 'FindValue';
@@ -186,21 +185,15 @@ export class DhtOperations {
     expectedSeq?: number,
     trace?: { hops: Hops; round: number },
   ): Promise<StoreOutcome> {
-    const wire = recordToWire(record);
     const cas = expectedSeq === undefined ? {} : { expectedSeq };
     const isSelf = (replica: Contact): boolean => idEquals(replica.id, this.deps.self.id);
     const others = replicas.filter((replica) => !isSelf(replica));
     // This node's copy through its storage actor; every other replica in one transport request.
     const sent = performance.now();
     const [own, remote] = await Promise.allSettled([
-      others.length < replicas.length ? this.deps.actors.ask('storage', 'put', { record: wire, ...cas }, LOCAL_REQUEST_TIMEOUT_MS) : null,
+      others.length < replicas.length ? this.deps.actors.ask('storage', 'put', { record, ...cas }, LOCAL_REQUEST_TIMEOUT_MS) : null,
       others.length > 0
-        ? this.deps.actors.ask(
-            'transport',
-            'store',
-            { peers: others.map(contactToWire), record: wire, timeoutMs, ...cas },
-            timeoutMs + BUS_SLACK_MS,
-          )
+        ? this.deps.actors.ask('transport', 'store', { peers: others, record, timeoutMs, ...cas }, timeoutMs + BUS_SLACK_MS)
         : null,
     ]);
     // Each replica's reply, in order (this node's from storage, the others' from transport), or
@@ -246,13 +239,8 @@ export class DhtOperations {
 
   /** A replica's claim that it holds a version that wins: believed only when it verifies and is
    * of the same record id. */
-  private keptInstead(sent: KadRecord, wire: v1.Record__Output): KadRecord | undefined {
-    try {
-      const held = recordFromWire(wire);
-      return checkRecordOf(idOfRecord(sent), held, this.kad, this.deps.clock(), verifyEd25519) ? undefined : held;
-    } catch {
-      return undefined;
-    }
+  private keptInstead(sent: KadRecord, held: KadRecord): KadRecord | undefined {
+    return checkRecordOf(idOfRecord(sent), held, this.kad, this.deps.clock(), verifyEd25519) ? undefined : held;
   }
 
   /**
@@ -304,7 +292,7 @@ export class DhtOperations {
     await this.publish(fresh, this.budgetMs(0));
   }
 
-  async put(message: v1.CoordinatorPut__Output): Promise<v1.PutResponse> {
+  async put(message: CoordinatorPut): Promise<v1.PutResponse> {
     const request = message.request;
     if (!request) throw invalidArgument('request is missing');
     const problem = validateKey(request.key, this.kad.limits) ?? validateValue(request.value, this.kad.limits);
@@ -362,7 +350,7 @@ export class DhtOperations {
     return { hops: settled, traceId: this.deps.tracer?.current()?.traceId ?? '' };
   }
 
-  async get(message: v1.CoordinatorGet__Output): Promise<v1.GetResponse> {
+  async get(message: CoordinatorGet): Promise<v1.GetResponse> {
     const request = message.request;
     if (!request) throw invalidArgument('request is missing');
     const problem = validateKey(request.key, this.kad.limits) ?? validateOwnerKey(request.owner);
@@ -374,34 +362,30 @@ export class DhtOperations {
     const seeds = this.seeds(recordId);
     seeds.catch(() => undefined);
     const local = message.localChecked
-      ? { record: null }
-      : await this.deps.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS);
+      ? { record: undefined }
+      : await this.deps.actors.ask('storage', 'get', { recordId }, LOCAL_REQUEST_TIMEOUT_MS);
     const hops: Hops | undefined = request.trace ? [] : undefined;
     const read = planRead(request.quorum, this.kad.k, Boolean(local.record));
-    if (read.answerLocally && local.record) return { ...foundRecord(local.record), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
+    if (read.answerLocally && local.record)
+      return { ...foundRecord(recordToWire(local.record)), peerRpcs: 0, lookupRounds: 0, ...this.traceOf(hops) };
 
     const deadlineMs = this.deps.clock() + this.budgetMs(message.timeoutMs);
-    const result = await this.lookup<v1.Record__Output>(
+    const result = await this.lookup<KadRecord>(
       'value',
       recordId,
       deadlineMs,
       read.valuesWanted,
       async (peer, timeoutMs) => {
-        const reply = await this.deps.actors.ask(
-          'transport',
-          'find-value',
-          { peer: contactToWire(peer), recordId: Buffer.from(recordId), timeoutMs },
-          timeoutMs + BUS_SLACK_MS,
-        );
+        const reply = await this.deps.actors.ask('transport', 'find-value', { peer, recordId, timeoutMs }, timeoutMs + BUS_SLACK_MS);
         if (reply.record) return { kind: 'value', value: reply.record };
-        return { kind: 'closer', contacts: contactsFromWire(reply.closer, this.kad.k).contacts };
+        return { kind: 'closer', contacts: reply.closer };
       },
       seeds,
       hops,
     );
     const answers = [
-      ...(local.record ? [{ from: this.deps.self, record: recordFromWire(local.record) }] : []),
-      ...result.values.map((v) => ({ from: v.from, record: recordFromWire(v.value) })),
+      ...(local.record ? [{ from: this.deps.self, record: local.record }] : []),
+      ...result.values.map((v) => ({ from: v.from, record: v.value })),
       ...result.answeredWithout.map((from) => ({ from, record: undefined })),
     ];
     const plan = planGetRepairs({

@@ -14,7 +14,6 @@ import {
   type RunningActor,
 } from '../../libs/bus/index.js';
 import type { Contact } from '../../libs/kademlia/index.js';
-import { contactFromWire, contactToWire, idFromWire } from '../../libs/proto/index.js';
 import { DhtOperations } from './dht-operations.js';
 import { Maintenance } from './maintenance.js';
 
@@ -62,14 +61,10 @@ export class LookupCoordinatorActor implements RunningActor {
         put: (request) => ops.put(request),
         get: (request) => ops.get(request),
         'find-node': async (request) => {
-          const target = idFromWire(request.target, 'target');
-          const closest = await ops.findNode(target, ctx.clock() + ops.budgetMs(request.timeoutMs));
-          return { contacts: closest.map(contactToWire) };
+          const closest = await ops.findNode(request.target, ctx.clock() + ops.budgetMs(request.timeoutMs));
+          return { contacts: closest };
         },
-        'contact-added': (event) => {
-          const contact = contactFromWire(event.contact);
-          if (contact) maintenance.contactAdded(contact);
-        },
+        'contact-added': (event) => maintenance.contactAdded(event.contact),
       },
       new Mailbox(`${ctx.config.node}/lookup-coordinator`, MAILBOX),
       (verb, err) => ctx.log.warn({ verb, err: (err as Error).message }, 'dropped a malformed event'),

@@ -21,6 +21,7 @@
 import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
 import {
   type Contact,
+  type NodeId,
   idEquals,
   keepAfterReplicate,
   MaintenanceSchedule,
@@ -31,7 +32,6 @@ import {
   shouldHandOff,
   successorOnLeave,
 } from '../../libs/kademlia/index.js';
-import { bytesOf, contactFromWire, contactsFromWire, recordFromWire } from '../../libs/proto/index.js';
 import { type Logger, type NodeConfig, runBounded, type Timers } from '../../libs/runtime/index.js';
 import type { NodeMetrics } from '../../libs/observability/index.js';
 import type { DhtOperations } from './dht-operations.js';
@@ -118,7 +118,7 @@ export class Maintenance {
   /** One tick of membership (libs/kademlia Membership decides; this carries it out). */
   private async membership(): Promise<void> {
     const { actors, self, clock } = this.deps;
-    const table = await actors.ask('routing-table', 'closest', { target: Buffer.from(self.id), count: 1 }, LOCAL_REQUEST_TIMEOUT_MS);
+    const table = await actors.ask('routing-table', 'closest', { target: self.id, count: 1 }, LOCAL_REQUEST_TIMEOUT_MS);
     let action = this.members.next(clock(), table.contacts.length);
     try {
       while (action.kind !== 'idle') action = await this.carryOut(action);
@@ -159,9 +159,7 @@ export class Maintenance {
     const answers = await Promise.allSettled(
       config.bootstrap.map((address) => actors.ask('transport', 'ping', { peer: { address }, timeoutMs }, timeoutMs + BUS_SLACK_MS)),
     );
-    return answers
-      .flatMap((a) => (a.status === 'fulfilled' ? [contactFromWire(a.value.responder)] : []))
-      .filter((c): c is Contact => c !== undefined && !idEquals(c.id, self.id));
+    return answers.flatMap((a) => (a.status === 'fulfilled' ? [a.value.responder] : [])).filter((c) => !idEquals(c.id, self.id));
   }
 
   private async refresh(all: boolean): Promise<void> {
@@ -169,7 +167,7 @@ export class Maintenance {
     const reply = await actors.ask('routing-table', 'refresh-targets', { idleMs: config.kad.refreshMs, all }, LOCAL_REQUEST_TIMEOUT_MS);
     for (const target of reply.targets) {
       if (this.stopped) return;
-      await ops.findNode(Uint8Array.from(bytesOf(target)), clock() + config.kad.lookupTimeoutMs);
+      await ops.findNode(target, clock() + config.kad.lookupTimeoutMs);
     }
   }
 
@@ -179,21 +177,21 @@ export class Maintenance {
     const due = await actors.ask(
       'storage',
       'due',
-      { selfId: Buffer.from(self.id), replicateMs: kad.replicateMs, republishMs: kad.republishMs, limit: MAX_RECORDS_PER_PASS },
+      { selfId: self.id, replicateMs: kad.replicateMs, republishMs: kad.republishMs, limit: MAX_RECORDS_PER_PASS },
       LOCAL_REQUEST_TIMEOUT_MS,
     );
     await runBounded(due.replicate.length, MAINTENANCE_PARALLELISM, async (i) => {
       const record = await this.held(due.replicate[i]!);
       if (!record) return;
-      const recordId = Uint8Array.from(bytesOf(due.replicate[i]));
+      const recordId = due.replicate[i]!;
       const closest = await ops.findNode(recordId, clock() + kad.lookupTimeoutMs);
       const { storedOn } = await ops.storeOn(planReplication(recordId, closest, kad.k), record, kad.rpcTimeoutMs);
       // Keep or drop: record-placement.ts `keepAfterReplicate` decides, on the routing table's
       // word alone (contacts that proved their ids).
-      const reply = await actors.ask('routing-table', 'closest', { target: Buffer.from(recordId), count: kad.k }, LOCAL_REQUEST_TIMEOUT_MS);
-      const proven = contactsFromWire(reply.contacts, reply.contacts.length).contacts;
+      const reply = await actors.ask('routing-table', 'closest', { target: recordId, count: kad.k }, LOCAL_REQUEST_TIMEOUT_MS);
+      const proven = reply.contacts;
       if (!keepAfterReplicate({ recordId, self, publisher: record.publisher, storedOn, proven, k: kad.k })) {
-        await actors.ask('storage', 'drop', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS);
+        await actors.ask('storage', 'drop', { recordId }, LOCAL_REQUEST_TIMEOUT_MS);
       }
     });
     await runBounded(due.republish.length, MAINTENANCE_PARALLELISM, async (i) => {
@@ -209,8 +207,7 @@ export class Maintenance {
   }
 
   private async held(id: Uint8Array) {
-    const reply = await this.deps.actors.ask('storage', 'get', { recordId: Buffer.from(id) }, LOCAL_REQUEST_TIMEOUT_MS);
-    return reply.record ? recordFromWire(reply.record) : undefined;
+    return (await this.deps.actors.ask('storage', 'get', { recordId: id }, LOCAL_REQUEST_TIMEOUT_MS)).record;
   }
 
   /** Paper §2.5: each newcomer gets the records, of those nearest it, that it is now among the k
@@ -224,11 +221,10 @@ export class Maintenance {
       const near = await actors.ask(
         'storage',
         'ids',
-        { near: Buffer.from(newcomer.id), limit: HAND_OFF_RECORDS_PER_NEWCOMER },
+        { near: newcomer.id, limit: HAND_OFF_RECORDS_PER_NEWCOMER },
         LOCAL_REQUEST_TIMEOUT_MS,
       );
-      for (const id of near.ids) {
-        const recordId = Uint8Array.from(bytesOf(id));
+      for (const recordId of near.ids) {
         if (shouldHandOff({ recordId, self, newcomer, known, k: config.kad.k })) work.push({ recordId, contact: newcomer });
       }
     }
@@ -247,10 +243,7 @@ export class Maintenance {
   /** Every contact the routing table knows, replacement caches included (live nodes too). */
   private async knownContacts(): Promise<Contact[]> {
     const dump = await this.deps.actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS);
-    return dump.buckets.flatMap((b) => {
-      const wire = [...b.contacts, ...b.replacements];
-      return contactsFromWire(wire, wire.length).contacts;
-    });
+    return dump.buckets.flatMap((b) => [...b.contacts, ...b.replacements]);
   }
 
   /** A graceful leave: each record this node is among the k closest for goes to its successor,
@@ -272,15 +265,12 @@ export class Maintenance {
   ): Promise<number> {
     const { actors, ops, config, clock } = this.deps;
     const known = await this.knownContacts();
-    let after = Buffer.alloc(0);
+    let after: NodeId | undefined;
     let handed = 0;
     while (clock() < deadlineMs) {
       const page = await actors.ask('storage', 'ids', { after, limit: MAX_RECORDS_PER_PASS }, LOCAL_REQUEST_TIMEOUT_MS);
       if (page.ids.length === 0) break;
-      const work = page.ids.flatMap((id) => {
-        const recordId = Uint8Array.from(bytesOf(id));
-        return to(recordId, known).map((contact) => ({ recordId, contact }));
-      });
+      const work = page.ids.flatMap((recordId) => to(recordId, known).map((contact) => ({ recordId, contact })));
       await runBounded(work.length, MAINTENANCE_PARALLELISM, async (i) => {
         const timeoutMs = Math.min(config.kad.rpcTimeoutMs, deadlineMs - clock());
         if (timeoutMs <= 0) return;
@@ -288,7 +278,7 @@ export class Maintenance {
         const record = await this.held(recordId);
         if (record) handed += (await ops.storeOn([contact], record, timeoutMs)).acknowledged;
       });
-      after = Buffer.from(page.ids[page.ids.length - 1]!);
+      after = page.ids[page.ids.length - 1];
     }
     return handed;
   }

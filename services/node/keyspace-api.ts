@@ -8,7 +8,6 @@
 import { type ActorClient, BUS_SLACK_MS, LOCAL_REQUEST_TIMEOUT_MS } from '../../libs/bus/index.js';
 import { type KademliaConfig, distanceBits, idEquals, idToHex, recordIdFor, validateKey, planPublish } from '../../libs/kademlia/index.js';
 import { invalidArgument } from '../../libs/errors/index.js';
-import { bytesOf, contactToWire, contactsFromWire } from '../../libs/proto/index.js';
 
 export interface ContactView {
   readonly id: string;
@@ -58,14 +57,14 @@ export class KeyspaceApi {
 
   async table(): Promise<TableView> {
     const dump = await this.actors.ask('routing-table', 'dump', {}, LOCAL_REQUEST_TIMEOUT_MS);
-    const self = contactsFromWire(dump.self ? [dump.self] : [], 1).contacts[0];
+    const self = dump.self;
     return {
       node: this.actors.node,
       self: self ? view(self) : { id: '', address: '' },
       k: this.kad.k,
       buckets: dump.buckets.map((b) => ({
         depth: b.depth,
-        contacts: contactsFromWire(b.contacts, b.contacts.length).contacts.map(view),
+        contacts: b.contacts.map(view),
         replacements: b.replacements.length,
       })),
     };
@@ -83,26 +82,24 @@ export class KeyspaceApi {
       this.actors.ask(
         'lookup-coordinator',
         'get',
-        { request: { key, trace: true }, timeoutMs, localChecked: false },
+        { request: { key, trace: true, quorum: 1, owner: Buffer.alloc(0) }, timeoutMs, localChecked: false },
         timeoutMs + BUS_SLACK_MS,
       ),
-      this.actors.ask('lookup-coordinator', 'find-node', { target: Buffer.from(recordId), timeoutMs }, timeoutMs + BUS_SLACK_MS),
+      this.actors.ask('lookup-coordinator', 'find-node', { target: recordId, timeoutMs }, timeoutMs + BUS_SLACK_MS),
     ]);
-    const selfId = Uint8Array.from(bytesOf(self.id));
-    const closest = contactsFromWire(found.contacts, this.kad.k).contacts;
+    const selfId = self.id;
+    const closest = found.contacts.slice(0, this.kad.k);
     // Where a Put through this node would store it (this node among the candidates).
     const candidates = planPublish(recordId, closest, { id: selfId, address: this.advertise }, this.kad.k).replicas;
     const holds = await Promise.all(
       candidates.map(async (c) => {
         try {
           if (idEquals(c.id, selfId))
-            return (
-              (await this.actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS)).record !== undefined
-            );
+            return (await this.actors.ask('storage', 'get', { recordId }, LOCAL_REQUEST_TIMEOUT_MS)).record !== undefined;
           const reply = await this.actors.ask(
             'transport',
             'find-value',
-            { peer: contactToWire(c), recordId: Buffer.from(recordId), timeoutMs: this.kad.rpcTimeoutMs },
+            { peer: c, recordId, timeoutMs: this.kad.rpcTimeoutMs },
             this.kad.rpcTimeoutMs + BUS_SLACK_MS,
           );
           return reply.record !== undefined;
@@ -114,20 +111,20 @@ export class KeyspaceApi {
     const result: KeyView = {
       key: text,
       recordId: idToHex(recordId),
-      found: get.found,
+      found: get.found ?? false,
       closest: candidates.map((c, i) => ({
         ...view(c),
         distanceBits: distanceBits(c.id, recordId),
         holds: holds[i],
         self: idEquals(c.id, selfId),
       })),
-      path: get.hops.map((h) => ({
-        round: h.round,
-        peer: h.peer ? { id: idToHex(Uint8Array.from(bytesOf(h.peer.id))), address: h.peer.address } : { id: '', address: '' },
-        rpc: h.rpc,
-        distanceBits: h.distanceBits,
-        latencyMs: h.latencyMs,
-        outcome: h.outcome,
+      path: (get.hops ?? []).map((h) => ({
+        round: h.round ?? 0,
+        peer: h.peer?.id ? { id: idToHex(Uint8Array.from(h.peer.id)), address: h.peer.address ?? '' } : { id: '', address: '' },
+        rpc: h.rpc ?? '',
+        distanceBits: h.distanceBits ?? 0,
+        latencyMs: h.latencyMs ?? 0,
+        outcome: h.outcome ?? '',
       })),
       atMs: Date.now(),
     };

@@ -28,7 +28,14 @@ import {
   RoutingTable,
   challengeOutcomeOf,
 } from '../../libs/kademlia/index.js';
-import { contactFromWire, contactToWire, idFromWire, type v1 } from '../../libs/proto/index.js';
+import type {
+  ClosestRequest,
+  ContactEvent,
+  ContactsReply,
+  RefreshTargetsReply,
+  RefreshTargetsRequest,
+  TableDump,
+} from '../../libs/proto/index.js';
 import { asKadError, invalidArgument } from '../../libs/errors/index.js';
 import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 
@@ -81,7 +88,7 @@ export class RoutingTableActor implements RunningActor {
       ctx.config.node,
       'routing-table',
       {
-        self: () => ({ id: Buffer.from(actor.selfId) }),
+        self: () => ({ id: actor.selfId }),
         closest: (request) => actor.closest(request),
         dump: () => actor.dump(),
         'refresh-targets': (request) => actor.refreshTargets(request),
@@ -141,7 +148,7 @@ export class RoutingTableActor implements RunningActor {
 
   private sendView(): void {
     this.viewSentMs = performance.now();
-    this.actors.tell('transport', 'table-view', { contacts: this.table.contacts().map(contactToWire) });
+    this.actors.tell('transport', 'table-view', { contacts: this.table.contacts() });
   }
 
   private saveSnapshot(): void {
@@ -155,39 +162,35 @@ export class RoutingTableActor implements RunningActor {
   }
 
   /** One random id in each bucket that saw no lookup for `idleMs` (or in every bucket). */
-  private refreshTargets(request: v1.RefreshTargetsRequest__Output): v1.RefreshTargetsResponse {
+  private refreshTargets(request: RefreshTargetsRequest): RefreshTargetsReply {
     const now = this.ctx.clock();
     const ranges = request.all ? this.table.joinRefreshRanges() : this.table.bucketsNotSeenSince(now - request.idleMs);
-    return { targets: ranges.map((range) => Buffer.from(randomIdWithPrefix(range.prefix, range.depth, this.ctx.random))) };
+    return { targets: ranges.map((range) => randomIdWithPrefix(range.prefix, range.depth, this.ctx.random)) };
   }
 
-  private closest(request: v1.ClosestRequest__Output): v1.ClosestResponse {
-    const target = idFromWire(request.target, 'target');
+  private closest(request: ClosestRequest): ContactsReply {
     const k = this.ctx.config.kad.k;
-    if (request.count > k * 4) throw invalidArgument(`count must be at most ${k * 4}, got ${request.count}`);
-    const count = request.count === 0 ? k : request.count;
-    if (request.lookup) this.table.touch(target, this.ctx.clock());
-    return { contacts: this.table.closest(target, count).map(contactToWire) };
+    const requested = request.count ?? 0;
+    if (requested > k * 4) throw invalidArgument(`count must be at most ${k * 4}, got ${requested}`);
+    const count = requested === 0 ? k : requested;
+    if (request.lookup) this.table.touch(request.target, this.ctx.clock());
+    return { contacts: this.table.closest(request.target, count) };
   }
 
-  private dump(): v1.RoutingTableResponse {
+  private dump(): TableDump {
     return {
-      self: { id: Buffer.from(this.selfId), address: this.ctx.config.advertise },
+      self: { id: this.selfId, address: this.ctx.config.advertise },
       buckets: this.table.buckets().map((bucket) => ({
         depth: bucket.depth,
-        prefix: Buffer.from(bucket.prefix),
-        contacts: bucket.contacts.map(contactToWire),
-        replacements: bucket.replacements.map(contactToWire),
+        prefix: bucket.prefix,
+        contacts: bucket.contacts,
+        replacements: bucket.replacements,
       })),
     };
   }
 
-  private seen(event: v1.ContactEvent__Output): void {
-    const contact = contactFromWire(event.contact);
-    if (!contact) {
-      this.ctx.log.warn('ignored a seen contact with a malformed id or address');
-      return;
-    }
+  private seen(event: ContactEvent): void {
+    const contact = event.contact;
     if (!event.verified) {
       this.challenge(contact);
       return;
@@ -197,13 +200,12 @@ export class RoutingTableActor implements RunningActor {
     if (result.kind === 'pending') this.pingLeastRecentlySeen(result.ping);
     if (result.kind === 'inserted') {
       this.tableChanged();
-      this.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(contact) });
+      this.actors.tell('lookup-coordinator', 'contact-added', { contact });
     }
   }
 
-  private failed(event: v1.ContactEvent__Output): void {
-    const contact = contactFromWire(event.contact);
-    if (!contact) return;
+  private failed(event: ContactEvent): void {
+    const contact = event.contact;
     const { evicted, promoted } = event.drop
       ? this.table.remove(contact.id, contact.address)
       : this.table.onFailure(contact.id, this.ctx.clock(), contact.address);
@@ -218,7 +220,7 @@ export class RoutingTableActor implements RunningActor {
     if (!this.admission.shouldChallenge(key, held, this.ctx.clock())) return;
     const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
     // The bookkeeping is synchronous, outside the mailbox: a full mailbox must not leak the slot.
-    this.actors.ask('transport', 'ping', { peer: contactToWire(contact), timeoutMs }, timeoutMs + BUS_SLACK_MS).then(
+    this.actors.ask('transport', 'ping', { peer: contact, timeoutMs }, timeoutMs + BUS_SLACK_MS).then(
       () => this.admission.done(key, 'proved', this.ctx.clock()),
       (err: unknown) => this.admission.done(key, challengeOutcomeOf(asKadError(err).code), this.ctx.clock()),
     );
@@ -230,7 +232,7 @@ export class RoutingTableActor implements RunningActor {
   private pingLeastRecentlySeen(lrs: Contact): void {
     const timeoutMs = this.ctx.config.kad.rpcTimeoutMs;
     this.actors
-      .ask('transport', 'ping', { peer: contactToWire(lrs), timeoutMs }, timeoutMs + BUS_SLACK_MS)
+      .ask('transport', 'ping', { peer: lrs, timeoutMs }, timeoutMs + BUS_SLACK_MS)
       .then(
         () => true,
         () => false,
@@ -250,7 +252,7 @@ export class RoutingTableActor implements RunningActor {
     if (evicted || promoted) this.tableChanged();
     // A replacement that takes a freed place is new to the table as much as one seen just now:
     // it gets the records it is now among the k closest for (hand-off, §2.5).
-    if (promoted) this.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(promoted) });
+    if (promoted) this.actors.tell('lookup-coordinator', 'contact-added', { contact: promoted });
     if (evicted) {
       this.ctx.log.debug({ why, evicted: idToHex(evicted.id), promoted: promoted ? idToHex(promoted.id) : undefined }, 'contact evicted');
     }

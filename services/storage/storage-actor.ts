@@ -7,9 +7,19 @@
  * expired records on a timer.
  */
 import { serveActor, type ServiceHandle, Mailbox, type ActorContext, type RunningActor } from '../../libs/bus/index.js';
-import { idToHex, checkRecord, idOfRecord, HeldRecords } from '../../libs/kademlia/index.js';
+import { idFromHex, idToHex, checkRecord, idOfRecord, HeldRecords } from '../../libs/kademlia/index.js';
 import { verifyEd25519 } from '../../libs/identity/index.js';
-import { bytesOf, idFromWire, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
+import type {
+  DropReply,
+  DueReply,
+  DueRequest,
+  HeldRecordReply,
+  IdsReply,
+  IdsRequest,
+  RecordIdRequest,
+  StoragePutRequest,
+  StoreReply,
+} from '../../libs/proto/index.js';
 import { invalidArgument, resourceExhausted } from '../../libs/errors/index.js';
 import { RecordDb } from './record-db.js';
 
@@ -91,20 +101,19 @@ export class StorageActor implements RunningActor {
     return loaded;
   }
 
-  private get(request: v1.StorageGetRequest__Output): v1.StorageGetResponse {
-    const record = this.store.get(idFromWire(request.recordId, 'record_id'), this.ctx.clock());
-    return { record: record ? recordToWire(record) : null };
+  private get(request: RecordIdRequest): HeldRecordReply {
+    return { record: this.store.get(request.recordId, this.ctx.clock()) };
   }
 
-  private async put(request: v1.StoragePutRequest__Output): Promise<v1.StoragePutResponse> {
-    const record = recordFromWire(request.record);
+  private async put(request: StoragePutRequest): Promise<StoreReply> {
+    const record = request.record;
     const now = this.ctx.clock();
     const problem = checkRecord(record, this.ctx.config.kad, now, verifyEd25519);
     if (problem) {
       this.ctx.log.warn({ err: problem.message }, 'refused a record that fails its checks');
       throw invalidArgument(problem.message);
     }
-    const outcome = this.store.put(record, request.quotaKey, now, request.expectedSeq);
+    const outcome = this.store.put(record, request.quotaKey ?? '', now, request.expectedSeq);
     switch (outcome.kind) {
       case 'over-quota':
         this.ctx.log.warn({ storer: request.quotaKey, err: outcome.reason }, 'refused a store over its quota');
@@ -116,15 +125,15 @@ export class StorageActor implements RunningActor {
         );
       }
       case 'refused':
-        return { stored: false, held: recordToWire(outcome.held) };
+        return { stored: false, held: outcome.held };
       case 'stored':
         if (this.db) await this.db.put(idToHex(idOfRecord(outcome.held)), outcome.held);
         return { stored: true };
     }
   }
 
-  private due(request: v1.StorageDueRequest__Output): v1.StorageDueResponse {
-    const selfId = idFromWire(request.selfId, 'self_id');
+  private due(request: DueRequest): DueReply {
+    const selfId = request.selfId;
     const limit = Math.min(request.limit || MAX_IDS_PER_REPLY, MAX_IDS_PER_REPLY);
     const due = this.store.due({
       selfId,
@@ -134,23 +143,23 @@ export class StorageActor implements RunningActor {
       limit,
     });
     return {
-      replicate: due.replicate.map((hex) => Buffer.from(hex, 'hex')),
-      republish: due.republish.map((hex) => Buffer.from(hex, 'hex')),
+      replicate: due.replicate.map(idFromHex),
+      republish: due.republish.map(idFromHex),
     };
   }
 
-  private ids(request: v1.StorageIdsRequest__Output): v1.StorageIdsResponse {
+  private ids(request: IdsRequest): IdsReply {
     const limit = Math.min(request.limit || MAX_IDS_PER_REPLY, MAX_IDS_PER_REPLY);
     const now = this.ctx.clock();
     const ids =
-      bytesOf(request.near).length > 0
-        ? this.store.idsNear(idToHex(idFromWire(request.near, 'near')), limit, now)
-        : this.store.idsAfter(bytesOf(request.after).length > 0 ? idToHex(idFromWire(request.after, 'after')) : '', limit, now);
-    return { ids: ids.map((hex) => Buffer.from(hex, 'hex')) };
+      request.near !== undefined
+        ? this.store.idsNear(idToHex(request.near), limit, now)
+        : this.store.idsAfter(request.after !== undefined ? idToHex(request.after) : '', limit, now);
+    return { ids: ids.map(idFromHex) };
   }
 
-  private async drop(request: v1.StorageDropRequest__Output): Promise<v1.StorageDropResponse> {
-    const id = idFromWire(request.recordId, 'record_id');
+  private async drop(request: RecordIdRequest): Promise<DropReply> {
+    const id = request.recordId;
     const dropped = this.store.drop(id);
     if (dropped) await this.db?.remove(idToHex(id));
     return { dropped };

@@ -9,7 +9,6 @@
  */
 import type { ActorClient } from '../../libs/bus/index.js';
 import { BoundedMap, contactKey, type Contact } from '../../libs/kademlia/index.js';
-import { contactToWire } from '../../libs/proto/index.js';
 import type { VerifiedPeers } from './verified-peers.js';
 
 type News = 'seen' | 'seen-proven';
@@ -30,14 +29,13 @@ export class ContactReports {
 
   /** `contact` answered or called; proven when it proved its id at that address. */
   seen(contact: Contact, proven = this.verified.has(contact.id, contact.address)): void {
-    if (this.fresh(contact, proven ? 'seen-proven' : 'seen'))
-      this.actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified: proven });
+    if (this.fresh(contact, proven ? 'seen-proven' : 'seen')) this.actors.tell('routing-table', 'seen', { contact, verified: proven });
   }
 
   /** A call to `contact` failed; `drop`: it is not who it claimed to be (it goes at once). */
   failed(contact: Contact, drop = false): void {
     this.last.delete(contactKey(contact));
-    this.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
+    this.actors.tell('routing-table', 'failed', { contact, drop });
   }
 
   /** Whether this news is worth sending now (and if so, notes it as sent). */

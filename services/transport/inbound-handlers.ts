@@ -31,10 +31,10 @@ import type { SigningKey } from '../../libs/identity/index.js';
 import {
   contactFromWire,
   contactToWire,
-  contactsFromWire,
   foundRecord,
   idFromWire,
   recordFromWire,
+  recordToWire,
   type AdminHandlers,
   type DhtHandlers,
   type PeerHandlers,
@@ -190,10 +190,7 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
     const count = findNodeCandidates(kad.k);
     const closest = view
       ? closestContacts(target, view, count)
-      : contactsFromWire(
-          (await actors.ask('routing-table', 'closest', { target: Buffer.from(target), count }, LOCAL_REQUEST_TIMEOUT_MS)).contacts,
-          count,
-        ).contacts;
+      : (await actors.ask('routing-table', 'closest', { target, count }, LOCAL_REQUEST_TIMEOUT_MS)).contacts;
     return findNodeAnswer(closest, kad.k, sender?.id).map(contactToWire);
   };
 
@@ -218,22 +215,23 @@ export function peerHandlers(deps: InboundDeps): PeerHandlers {
       const sender = noteSender(request, call);
       // Both asks at once: most FIND_VALUEs miss, and then the contacts are needed too.
       const [held, closer] = await Promise.all([
-        actors.ask('storage', 'get', { recordId: Buffer.from(recordId) }, LOCAL_REQUEST_TIMEOUT_MS),
+        actors.ask('storage', 'get', { recordId }, LOCAL_REQUEST_TIMEOUT_MS),
         closestTo(recordId, sender),
       ]);
-      if (held.record) return { responder, record: held.record, closer: [] };
+      if (held.record) return { responder, record: recordToWire(held.record), closer: [] };
       return { responder, record: null, closer };
     }),
     Store: unaryHandler(deps, 'Store', async (request: v1.StoreRequest__Output, call) => {
       // The cheap checks here, for a precise status before anything moves; the storage actor
       // verifies the signatures, since it must for anything the bus brings it too.
-      const problem = validateRecord(recordFromWire(request.record), kad, deps.clock());
+      const record = recordFromWire(request.record);
+      const problem = validateRecord(record, kad, deps.clock());
       if (problem) throw invalidArgument(problem.message);
       const sender = noteSender(request, call);
       const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
       const quotaKey = quotaKeyOf(sender, call.getPeer(), deps.verified);
-      const reply = await actors.ask('storage', 'put', { record: request.record, quotaKey, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);
-      return { responder, stored: reply.stored, held: reply.held };
+      const reply = await actors.ask('storage', 'put', { record, quotaKey, ...cas }, LOCAL_REQUEST_TIMEOUT_MS);
+      return { responder, stored: reply.stored, held: reply.held ? recordToWire(reply.held) : null };
     }),
   };
 }
@@ -262,15 +260,10 @@ export function dhtHandlers(deps: InboundDeps): DhtHandlers {
       // (storage) rather than two (lookup-coordinator, then storage).
       if (planRead(request.quorum, kad.k, true).answerLocally) {
         const owner = request.owner.length > 0 ? request.owner : undefined;
-        const local = await actors.ask(
-          'storage',
-          'get',
-          { recordId: Buffer.from(recordIdFor(request.key, owner)) },
-          LOCAL_REQUEST_TIMEOUT_MS,
-        );
+        const local = await actors.ask('storage', 'get', { recordId: recordIdFor(request.key, owner) }, LOCAL_REQUEST_TIMEOUT_MS);
         if (local.record)
           return {
-            ...foundRecord(local.record),
+            ...foundRecord(recordToWire(local.record)),
             peerRpcs: 0,
             lookupRounds: 0,
             ...(request.trace ? { hops: [], traceId: deps.tracer.current()?.traceId ?? '' } : {}),

@@ -14,8 +14,6 @@ import {
   type KademliaConfig,
   idEquals,
   idToHex,
-  isNodeId,
-  type NodeId,
   isValidAddress,
   type Contact,
   checkRecordOf,
@@ -30,8 +28,19 @@ import {
   contactToWire,
   contactsFromWire,
   recordFromWire,
+  recordToWire,
   unary,
+  type FindNodeReply,
+  type FindValueReply,
+  type OutboundFindNode,
+  type OutboundFindValue,
+  type OutboundPing,
+  type OutboundStore,
+  type OutboundStoreReply,
   type PeerClient,
+  type PeerRef,
+  type PingReply,
+  type StoreOutcome,
   type v1,
 } from '../../libs/proto/index.js';
 import { failedPrecondition, invalidArgument, unavailable } from '../../libs/errors/index.js';
@@ -57,22 +66,15 @@ export interface OutboundDeps {
 }
 
 /** Where to send: an address, and the id we expect there (unknown for a bootstrap address). */
-interface Target {
-  readonly address: string;
-  readonly id: NodeId | undefined;
-}
+type Target = PeerRef;
 
 const MAX_RPC_TIMEOUT_MS = 60_000;
 /** Peers one store request may name: a Put's replicas, at most k. */
 const MAX_STORE_PEERS = MAX_K;
 
-function targetFrom(peer: v1.Contact__Output | undefined): Target {
-  if (!peer || !isValidAddress(peer.address)) throw invalidArgument('peer must have a host:port address');
-  const id = bytesOf(peer.id);
-  if (id.length === 0) return { address: peer.address, id: undefined };
-  const length = id.length;
-  if (!isNodeId(id)) throw invalidArgument(`peer id must be 32 bytes, got ${length}`);
-  return { address: peer.address, id: Uint8Array.from(id) };
+function targetFrom(peer: PeerRef): Target {
+  if (!isValidAddress(peer.address)) throw invalidArgument('peer must have a host:port address');
+  return peer;
 }
 
 export class OutboundRpcs {
@@ -83,7 +85,7 @@ export class OutboundRpcs {
   }
 
   /** A Ping with a challenge: the answer must prove the responder's id (peer-proof.ts). */
-  async ping(request: v1.OutboundPing__Output): Promise<v1.PingResponse> {
+  async ping(request: OutboundPing): Promise<PingReply> {
     const target = targetFrom(request.peer);
     const challenge = randomBytes(CHALLENGE_BYTES);
     const reply = await this.call<v1.PingRequest, v1.PingResponse__Output>(target, request.timeoutMs, 'Ping', (c) => c.Ping, {
@@ -104,7 +106,7 @@ export class OutboundRpcs {
     if (problem === undefined) {
       this.deps.verified.add(claimed.id, target.address);
       this.deps.pool.promote(target.address);
-      return { responder: contactToWire(this.confirm(target, reply.responder)) };
+      return { responder: this.confirm(target, reply.responder) };
     }
     // A node reached under another name than the one it advertises (a bootstrap address through a
     // load balancer or an alias) proves its id for its own address: it answered, and the routing
@@ -115,7 +117,7 @@ export class OutboundRpcs {
       checkPingProof({ ...proof, dialled: claimed.address }, verifyEd25519) === undefined
     ) {
       if (!idEquals(claimed.id, this.deps.self.id)) this.deps.reports.seen(claimed, false);
-      return { responder: contactToWire(claimed) };
+      return { responder: claimed };
     }
     if (target.id) this.reportFailure({ id: target.id, address: target.address }, `could not prove its id: ${problem}`, true);
     else this.deps.log.warn({ peer: target.address, why: problem }, 'peer could not prove its id');
@@ -123,7 +125,7 @@ export class OutboundRpcs {
     throw failedPrecondition(`${target.address} did not prove its id: ${problem}`);
   }
 
-  async findNode(request: v1.OutboundFindNode__Output): Promise<v1.FindNodeResponse> {
+  async findNode(request: OutboundFindNode): Promise<FindNodeReply> {
     const target = targetFrom(request.peer);
     const reply = await this.call<v1.FindNodeRequest, v1.FindNodeResponse__Output>(
       target,
@@ -133,12 +135,12 @@ export class OutboundRpcs {
       { sender: this.sender, network: this.deps.network, target: request.target },
     );
     const responder = this.confirm(target, reply.responder);
-    return { responder: contactToWire(responder), closer: this.closer(responder, reply.closer) };
+    return { responder, closer: this.closer(responder, reply.closer) };
   }
 
-  async findValue(request: v1.OutboundFindValue__Output): Promise<v1.FindValueResponse> {
+  async findValue(request: OutboundFindValue): Promise<FindValueReply> {
     const target = targetFrom(request.peer);
-    const recordId = bytesOf(request.recordId);
+    const recordId = request.recordId;
     const reply = await this.call<v1.FindValueRequest, v1.FindValueResponse__Output>(
       target,
       request.timeoutMs,
@@ -149,25 +151,25 @@ export class OutboundRpcs {
     const responder = this.confirm(target, reply.responder);
     if (reply.record) {
       const record = recordFromWire(reply.record);
-      const problem = checkRecordOf(Uint8Array.from(recordId), record, this.deps.kad, this.deps.clock(), verifyEd25519);
+      const problem = checkRecordOf(recordId, record, this.deps.kad, this.deps.clock(), verifyEd25519);
       if (problem) {
         this.reportFailure(responder, 'answered FIND_VALUE with an invalid record');
         throw unavailable(`${responder.address} answered with an invalid record: ${problem.message}`);
       }
-      return { responder: contactToWire(responder), record: reply.record, closer: [] };
+      return { responder, record, closer: [] };
     }
-    return { responder: contactToWire(responder), record: null, closer: this.closer(responder, reply.closer) };
+    return { responder, closer: this.closer(responder, reply.closer) };
   }
 
   /** One record to every peer asked, in parallel; one outcome per peer, in order. */
-  async store(request: v1.OutboundStore__Output): Promise<v1.OutboundStoreResponse> {
+  async store(request: OutboundStore): Promise<OutboundStoreReply> {
     if (request.peers.length > MAX_STORE_PEERS)
       throw invalidArgument(`at most ${MAX_STORE_PEERS} peers per store, got ${request.peers.length}`);
     const targets = request.peers.map(targetFrom);
     const cas = request.expectedSeq === undefined ? {} : { expectedSeq: request.expectedSeq };
-    const message = { sender: this.sender, network: this.deps.network, record: request.record, ...cas };
+    const message = { sender: this.sender, network: this.deps.network, record: recordToWire(request.record), ...cas };
     const outcomes = await Promise.all(
-      targets.map(async (target): Promise<v1.StoreOutcome> => {
+      targets.map(async (target): Promise<StoreOutcome> => {
         try {
           const reply = await this.call<v1.StoreRequest, v1.StoreResponse__Output>(
             target,
@@ -176,13 +178,10 @@ export class OutboundRpcs {
             (c) => c.Store,
             message,
           );
-          return {
-            responder: contactToWire(this.confirm(target, reply.responder)),
-            stored: reply.stored,
-            held: reply.stored ? null : reply.held,
-          };
+          const responder = this.confirm(target, reply.responder);
+          return { responder, stored: reply.stored, held: reply.stored || !reply.held ? undefined : recordFromWire(reply.held) };
         } catch (err) {
-          return { responder: null, stored: false, held: null, error: (err as Error).message || 'store failed' };
+          return { stored: false, error: (err as Error).message || 'store failed' };
         }
       }),
     );
@@ -242,12 +241,12 @@ export class OutboundRpcs {
   }
 
   /** At most k valid contacts from a reply; anything else is dropped and logged. */
-  private closer(responder: Contact, wire: readonly v1.Contact__Output[]): v1.Contact[] {
+  private closer(responder: Contact, wire: readonly v1.Contact__Output[]): Contact[] {
     const { contacts, dropped } = contactsFromWire(wire, this.deps.kad.k);
     if (dropped > 0) {
       this.deps.log.warn({ peer: responder.address, received: wire.length, dropped }, 'peer reply had more than k or malformed contacts');
     }
-    return contacts.map(contactToWire);
+    return contacts;
   }
 
   /** A misbehaving peer counts as failed; one that is not who we thought (`drop`) goes at once. */

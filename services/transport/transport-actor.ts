@@ -15,7 +15,7 @@ import {
   type RunningActor,
 } from '../../libs/bus/index.js';
 import { MAX_K, type KademliaConfig, idToHex, type Contact } from '../../libs/kademlia/index.js';
-import { kademliaPackage, reflectionService, contactsFromWire } from '../../libs/proto/index.js';
+import { kademliaPackage, reflectionService } from '../../libs/proto/index.js';
 import { adminHandlers, dhtHandlers, peerHandlers, type InboundDeps } from './inbound-handlers.js';
 import { OutboundRpcs } from './outbound-rpcs.js';
 import { PeerClientPool } from './peer-client-pool.js';
@@ -120,7 +120,7 @@ export class TransportActor implements RunningActor {
         'find-value': (request) => outbound.findValue(request),
         store: (request) => outbound.store(request),
         'table-view': (event) => {
-          tableView.contacts = contactsFromWire(event.contacts, MAX_VIEW_CONTACTS).contacts;
+          tableView.contacts = event.contacts.slice(0, MAX_VIEW_CONTACTS);
         },
       },
       new Mailbox(`${config.node}/transport`, MAILBOX),

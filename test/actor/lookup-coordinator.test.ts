@@ -27,7 +27,7 @@ import {
   type KadRecord,
 } from '../../libs/kademlia/index.js';
 import { SigningKey, verifyEd25519 } from '../../libs/identity/index.js';
-import { bytesOf, contactToWire, recordFromWire, recordToWire, type v1 } from '../../libs/proto/index.js';
+import type { FindValueReply, PeerRef, StoreOutcome, StoreReply, v1 } from '../../libs/proto/index.js';
 import type { SettingValues } from '../../libs/runtime/index.js';
 import { LookupCoordinatorActor } from '../../services/lookup-coordinator/lookup-coordinator-actor.js';
 import { routingTableHandlers, serveStub, storageHandlers, transportHandlers, type StubActor } from '../testkit/actor-stubs.js';
@@ -42,9 +42,10 @@ const RECORD_ID = recordIdOf(new TextEncoder().encode(KEY));
 
 /** How one peer answers, through the transport stub; a verb with no answer scripted is never answered. */
 interface PeerScript {
-  readonly findValue?: () => v1.FindValueResponse;
+  /** The record it holds, or the contacts it knows closer (the transport names the responder). */
+  readonly findValue?: () => Partial<Omit<FindValueReply, 'responder'>>;
   readonly findNode?: () => Contact[];
-  readonly store?: (record: v1.Record__Output) => v1.StoreOutcome;
+  readonly store?: (record: KadRecord) => StoreOutcome;
 }
 
 interface Harness {
@@ -58,7 +59,7 @@ interface Harness {
   /** This node's own copy, as storage holds it. */
   local: KadRecord | undefined;
   /** How storage answers this node's own Put of a record. */
-  storagePut: (record: v1.Record__Output) => v1.StoragePutResponse;
+  storagePut: (record: KadRecord) => StoreReply;
   /** Scripts `peer`'s answers. */
   peer(contact: Contact, script: PeerScript): Contact;
   /** A record of KEY signed by another publisher (by `signer`), created `offsetMs` from now. */
@@ -75,8 +76,10 @@ async function start(t: TestContext, settings: SettingValues = {}): Promise<Harn
     node: NODE,
     settings: { k: String(K), 'rpc-timeout-ms': String(RPC_TIMEOUT_MS), 'lookup-timeout-ms': '1000', ...settings },
   });
-  const scripts = new Map<string, PeerScript>();
-  const scriptOf = (peer: v1.Contact__Output | undefined): PeerScript => scripts.get(peer?.address ?? '') ?? {};
+  const scripts = new Map<string, { readonly contact: Contact; readonly script: PeerScript }>();
+  const scriptOf = (peer: PeerRef): PeerScript => scripts.get(peer.address)?.script ?? {};
+  /** A scripted peer answers as the contact it was scripted as. */
+  const responderAt = (peer: PeerRef): Contact => scripts.get(peer.address)!.contact;
   const never = new Promise<never>(() => undefined);
   // What the stubs answer from: the test sets it, before or after the actor starts.
   const state: Pick<Harness, 'seeds' | 'local' | 'storagePut'> = { seeds: [], local: undefined, storagePut: () => ({ stored: true }) };
@@ -86,7 +89,7 @@ async function start(t: TestContext, settings: SettingValues = {}): Promise<Harn
     'routing-table',
     routingTableHandlers(ctx.identity.id, {
       // Only a lookup's seed request gets contacts: maintenance's table-size probe sees an empty table.
-      closest: (request) => ({ contacts: request.lookup ? state.seeds.map(contactToWire) : [] }),
+      closest: (request) => ({ contacts: request.lookup ? state.seeds : [] }),
     }),
   );
   const storage = await serveStub(
@@ -94,8 +97,8 @@ async function start(t: TestContext, settings: SettingValues = {}): Promise<Harn
     NODE,
     'storage',
     storageHandlers({
-      get: () => ({ record: state.local ? recordToWire(state.local) : null }),
-      put: (request) => state.storagePut(request.record!),
+      get: () => ({ record: state.local }),
+      put: (request) => state.storagePut(request.record),
     }),
   );
   const transport = await serveStub(
@@ -103,13 +106,16 @@ async function start(t: TestContext, settings: SettingValues = {}): Promise<Harn
     NODE,
     'transport',
     transportHandlers({
-      'find-value': (request) => scriptOf(request.peer).findValue?.() ?? never,
+      'find-value': (request) => {
+        const answer = scriptOf(request.peer).findValue;
+        return answer ? { responder: responderAt(request.peer), closer: [], ...answer() } : never;
+      },
       'find-node': (request) => {
         const answer = scriptOf(request.peer).findNode;
-        return answer ? { responder: request.peer, closer: answer().map(contactToWire) } : never;
+        return answer ? { responder: responderAt(request.peer), closer: answer() } : never;
       },
       store: (request) => ({
-        outcomes: request.peers.map((peer) => scriptOf(peer).store?.(request.record!) ?? { stored: false, error: 'no answer scripted' }),
+        outcomes: request.peers.map((peer) => scriptOf(peer).store?.(request.record) ?? { stored: false, error: 'no answer scripted' }),
       }),
     }),
   );
@@ -127,7 +133,7 @@ async function start(t: TestContext, settings: SettingValues = {}): Promise<Harn
     transport,
     storage,
     peer: (contact: Contact, script: PeerScript) => {
-      scripts.set(contact.address, script);
+      scripts.set(contact.address, { contact, script });
       return contact;
     },
     record: (value: string, offsetMs = 0, signer = other) =>
@@ -135,18 +141,43 @@ async function start(t: TestContext, settings: SettingValues = {}): Promise<Harn
   });
 }
 
-const get = (h: Harness, request: Partial<v1.GetRequest> = {}, localChecked = false) =>
-  h.actors.ask('lookup-coordinator', 'get', { request: { key: Buffer.from(KEY), ...request }, localChecked }, 5_000);
+/** A client's Get of KEY (every field as gRPC decodes it: unset ones at their defaults). */
+const get = (h: Harness, request: Partial<v1.GetRequest__Output> = {}, localChecked = false) =>
+  h.actors.ask(
+    'lookup-coordinator',
+    'get',
+    { request: { key: Buffer.from(KEY), quorum: 0, owner: Buffer.alloc(0), trace: false, ...request }, timeoutMs: 0, localChecked },
+    5_000,
+  );
+/** A client's plain Put of KEY. */
 const put = (h: Harness, value: string) =>
-  h.actors.ask('lookup-coordinator', 'put', { request: { key: Buffer.from(KEY), value: Buffer.from(value) } }, 5_000);
+  h.actors.ask(
+    'lookup-coordinator',
+    'put',
+    {
+      request: {
+        key: Buffer.from(KEY),
+        value: Buffer.from(value),
+        ttlMs: 0,
+        owner: Buffer.alloc(0),
+        seq: 0,
+        expiresMs: 0,
+        signature: Buffer.alloc(0),
+        expectedSeq: undefined,
+        trace: false,
+      },
+      timeoutMs: 0,
+    },
+    5_000,
+  );
 
 const text = (bytes: Uint8Array | undefined): string => new TextDecoder().decode(bytes);
-const addresses = (contacts: readonly (v1.Contact__Output | undefined)[]): string[] => contacts.map((c) => c?.address ?? '?');
-const holds = (record: KadRecord) => (): v1.FindValueResponse => ({ record: recordToWire(record) });
+const addresses = (peers: readonly PeerRef[]): string[] => peers.map((p) => p.address);
+const holds = (record: KadRecord) => () => ({ record });
 const closer =
   (...contacts: Contact[]) =>
-  (): v1.FindValueResponse => ({ closer: contacts.map(contactToWire) });
-const stored = (): v1.StoreOutcome => ({ stored: true });
+  () => ({ closer: contacts });
+const stored = (): StoreOutcome => ({ stored: true });
 const peerNear = (bits: number, salt: number): Contact => contactWith(idSharing(RECORD_ID, bits, salt));
 
 test('a Get this node holds a copy for is answered from storage, with no lookup', async (t) => {
@@ -158,7 +189,7 @@ test('a Get this node holds a copy for is answered from storage, with no lookup'
   assert.equal(text(reply.value), 'local');
   assert.deepEqual([reply.peerRpcs, reply.lookupRounds], [0, 0]);
   assert.equal(h.transport.asked('find-value').length, 0);
-  assert.equal(idToHex(bytesOf(h.storage.asked('get')[0]!.recordId)), idToHex(RECORD_ID));
+  assert.equal(idToHex(h.storage.asked('get')[0]!.recordId), idToHex(RECORD_ID));
 });
 
 test('a Get storage misses runs a lookup on the peers’ answers, returns the value and caches it at the closest peer without it', async (t) => {
@@ -174,14 +205,14 @@ test('a Get storage misses runs a lookup on the peers’ answers, returns the va
   assert.equal(reply.peerRpcs, 3);
   const asked = h.transport.asked('find-value');
   assert.deepEqual(addresses(asked.map((r) => r.peer)).sort(), [a, b, c].map((p) => p.address).sort());
-  assert.ok(asked.every((r) => idToHex(bytesOf(r.recordId)) === idToHex(RECORD_ID)));
+  assert.ok(asked.every((r) => idToHex(r.recordId) === idToHex(RECORD_ID)));
   assert.ok(asked.every((r) => r.timeoutMs === RPC_TIMEOUT_MS));
   // After the answer: one cached copy, at `a`, the closest that answered without the value (§2.3).
   await settle();
   const stores = h.transport.asked('store');
   assert.equal(stores.length, 1);
   assert.deepEqual(addresses(stores[0]!.peers), [a.address]);
-  assert.equal(text(stores[0]!.record!.value), 'remote');
+  assert.equal(text(stores[0]!.record.value), 'remote');
   assert.equal(h.storage.asked('put').length, 0, 'a first-value Get keeps no copy here');
 });
 
@@ -221,10 +252,10 @@ test('a quorum Get reads several versions, returns the newest, and repairs the s
   await settle();
   const repaired = h.transport.asked('store');
   assert.deepEqual(addresses(repaired.flatMap((s) => s.peers)).sort(), [b.address, c.address].sort(), 'the stale and the empty holder');
-  assert.ok(repaired.every((s) => text(s.record!.value) === 'newer'));
+  assert.ok(repaired.every((s) => text(s.record.value) === 'newer'));
   const own = h.storage.asked('put');
   assert.equal(own.length, 1, 'this node’s stale copy');
-  assert.equal(text(own[0]!.record!.value), 'newer');
+  assert.equal(text(own[0]!.record.value), 'newer');
 });
 
 test('a quorum Get is not answered from this node’s copy alone', async (t) => {
@@ -261,19 +292,20 @@ test('a Put stores on the k closest the lookup found, this node’s copy through
   const reply = await put(h, 'value');
   // k = 4: the three peers and this node are the replicas.
   assert.deepEqual([reply.acknowledged, reply.attempted], [3, 4], 'this node, a and b');
-  assert.equal(idToHex(bytesOf(reply.recordId)), idToHex(RECORD_ID));
+  assert.ok(reply.recordId, 'the record id is in the reply');
+  assert.equal(idToHex(reply.recordId), idToHex(RECORD_ID));
   assert.deepEqual(addresses(h.transport.asked('find-node').map((r) => r.peer)).sort(), [a, b, c].map((p) => p.address).sort());
   const stores = h.transport.asked('store');
   assert.equal(stores.length, 1, 'every other replica in one transport request');
   assert.deepEqual(addresses(stores[0]!.peers).sort(), [a, b, c].map((p) => p.address).sort());
   const own = h.storage.asked('put');
   assert.equal(own.length, 1);
-  assert.equal(own[0]!.quotaKey, '', 'this node’s own copy is charged to nobody');
-  const record = recordFromWire(own[0]!.record);
+  assert.equal(own[0]!.quotaKey ?? '', '', 'this node’s own copy is charged to nobody');
+  const record = own[0]!.record;
   assert.equal(text(record.value), 'value');
   assert.ok(idEquals(record.publisher, h.self.id), 'this node publishes it');
   assert.equal(checkRecord(record, DEFAULT_CONFIG, h.clock.now(), verifyEd25519), undefined, 'signed, and valid now');
-  assert.deepEqual(recordFromWire(stores[0]!.record), record, 'the same record to every replica');
+  assert.deepEqual(stores[0]!.record, record, 'the same record to every replica');
 });
 
 test('a Put whose k closest do not include this node stores on them only, and keeps an uncounted copy of its own', async (t) => {
@@ -305,11 +337,11 @@ test('a Put a replica answers with a newer version it holds is stored again, ver
   let round = 0;
   const a = h.peer(peerNear(10, 1), {
     findNode: () => [],
-    store: () => (++round === 1 ? { stored: false, held: recordToWire(held) } : { stored: true }),
+    store: () => (++round === 1 ? { stored: false, held } : { stored: true }),
   });
   h.seeds = [a];
   const reply = await put(h, 'mine');
-  const stores = h.transport.asked('store').map((s) => recordFromWire(s.record));
+  const stores = h.transport.asked('store').map((s) => s.record);
   assert.equal(stores.length, 2, 'a second round');
   assert.ok(compareRecords(stores[0]!, held) < 0, 'the first version lost');
   assert.ok(compareRecords(stores[1]!, held) > 0, 'the second outbids the one held');
@@ -317,7 +349,7 @@ test('a Put a replica answers with a newer version it holds is stored again, ver
   assert.equal(stores[1]!.expiresMs - stores[1]!.createdMs, stores[0]!.expiresMs - stores[0]!.createdMs, 'the same lifetime');
   assert.equal(checkRecord(stores[1]!, DEFAULT_CONFIG, h.clock.now(), verifyEd25519), undefined);
   assert.deepEqual(
-    h.storage.asked('put').map((p) => recordFromWire(p.record)),
+    h.storage.asked('put').map((p) => p.record),
     stores,
     'this node’s copy follows each round',
   );
@@ -327,7 +359,7 @@ test('a Put a replica answers with a newer version it holds is stored again, ver
 test('a Put is not stored again for a "newer" version that does not verify', async (t) => {
   const h = await start(t);
   const held = h.record('held elsewhere', 5_000);
-  const forged = { ...recordToWire(held), value: Buffer.from('forged') };
+  const forged: KadRecord = { ...held, value: new TextEncoder().encode('forged') };
   h.seeds = [h.peer(peerNear(10, 1), { findNode: () => [], store: () => ({ stored: false, held: forged }) })];
   const reply = await put(h, 'mine');
   assert.equal(h.transport.asked('store').length, 1);

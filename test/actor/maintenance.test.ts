@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { ActorClient, MemoryBus } from '../../libs/bus/index.js';
 import { idEquals, MEMBERSHIP_EVERY_MS, HAND_OFF_BATCH_MS, type Contact, idOfRecord, type KadRecord } from '../../libs/kademlia/index.js';
-import { contactToWire, recordToWire } from '../../libs/proto/index.js';
+import type { PeerRef } from '../../libs/proto/index.js';
 import { LookupCoordinatorActor } from '../../services/lookup-coordinator/lookup-coordinator-actor.js';
 import { routingTableHandlers, serveStub, storageHandlers, transportHandlers, type StubActor } from '../testkit/actor-stubs.js';
 import { ManualClock, contactWith, idSharing, testContext } from '../testkit/actor-harness.js';
@@ -34,6 +34,12 @@ interface Harness {
   held: KadRecord[];
 }
 
+/** The node a lookup's FIND_NODE reached: the contact it was sent to (lookups name the id). */
+function responderAt(peer: PeerRef): Contact {
+  if (!peer.id) throw new Error(`a find-node to ${peer.address} without the id expected there`);
+  return { id: peer.id, address: peer.address };
+}
+
 async function start(t: TestContext): Promise<Harness> {
   t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
   const bus = new MemoryBus();
@@ -52,9 +58,9 @@ async function start(t: TestContext): Promise<Harness> {
     NODE,
     'routing-table',
     routingTableHandlers(self.id, {
-      closest: (request) => ({ contacts: state.table.slice(0, request.count || 3).map(contactToWire) }),
-      dump: () => ({ buckets: [{ depth: 0, prefix: Buffer.alloc(0), contacts: state.table.map(contactToWire), replacements: [] }] }),
-      'refresh-targets': (request) => ({ targets: request.all ? [Buffer.from(idSharing(self.id, 2, 7))] : [] }),
+      closest: (request) => ({ contacts: state.table.slice(0, request.count || 3) }),
+      dump: () => ({ self: undefined, buckets: [{ depth: 0, prefix: new Uint8Array(0), contacts: state.table, replacements: [] }] }),
+      'refresh-targets': (request) => ({ targets: request.all ? [idSharing(self.id, 2, 7)] : [] }),
     }),
   );
   const storage = await serveStub(
@@ -62,10 +68,10 @@ async function start(t: TestContext): Promise<Harness> {
     NODE,
     'storage',
     storageHandlers({
-      ids: (request) => ({ ids: request.near.length > 0 ? state.held.map((r) => Buffer.from(idOfRecord(r))) : [] }),
+      ids: (request) => ({ ids: request.near !== undefined ? state.held.map((r) => idOfRecord(r)) : [] }),
       get: (request) => {
-        const record = state.held.find((r) => idEquals(idOfRecord(r), Uint8Array.from(request.recordId)));
-        return { record: record ? recordToWire(record) : null };
+        const record = state.held.find((r) => idEquals(idOfRecord(r), request.recordId));
+        return { record };
       },
     }),
   );
@@ -75,12 +81,12 @@ async function start(t: TestContext): Promise<Harness> {
     'transport',
     transportHandlers({
       ping: async (request) => {
-        if (request.peer?.address !== BOOTSTRAP || !state.bootstrapUp) throw new Error('unreachable');
+        if (request.peer.address !== BOOTSTRAP || !state.bootstrapUp) throw new Error('unreachable');
         // The transport reports a node that answered to the routing table; the stub table takes it.
         if (!state.table.some((c) => idEquals(c.id, bootstrapNode.id))) state.table.push(bootstrapNode);
-        return { responder: contactToWire(bootstrapNode) };
+        return { responder: bootstrapNode };
       },
-      'find-node': (request) => ({ responder: request.peer, closer: state.table.map(contactToWire) }),
+      'find-node': (request) => ({ responder: responderAt(request.peer), closer: state.table }),
       store: (request) => ({ outcomes: request.peers.map(() => ({ stored: true })) }),
     }),
   );
@@ -119,9 +125,8 @@ async function start(t: TestContext): Promise<Harness> {
   return harness;
 }
 
-const pings = (h: Harness): number => h.transport.asked('ping').filter((p) => p.peer?.address === BOOTSTRAP).length;
-const selfLookups = (h: Harness): number =>
-  h.transport.asked('find-node').filter((f) => f.target && idEquals(Uint8Array.from(f.target), h.self.id)).length;
+const pings = (h: Harness): number => h.transport.asked('ping').filter((p) => p.peer.address === BOOTSTRAP).length;
+const selfLookups = (h: Harness): number => h.transport.asked('find-node').filter((f) => idEquals(f.target, h.self.id)).length;
 const fullRefreshes = (h: Harness): number => h.routing.asked('refresh-targets').filter((r) => r.all).length;
 
 test('maintenance - a join waits for its bootstrap node, then looks up its own id and refreshes every bucket', async (t) => {
@@ -176,22 +181,22 @@ test('maintenance - newcomers are handed the records they are now among the k cl
   const record = signedRecord({ key: 'handed', value: 'v' });
   const recordId = idOfRecord(record);
   h.held = [record];
-  const nearPasses = (): number => h.storage.asked('ids').filter((r) => r.near.length > 0).length;
+  const nearPasses = (): number => h.storage.asked('ids').filter((r) => r.near !== undefined).length;
   const handed = (): string[] => h.transport.asked('store').flatMap((s) => s.peers.map((p) => p.address));
   const first = contactWith(idSharing(recordId, 200, 3));
   const second = contactWith(idSharing(recordId, 201, 4));
   // (each `advance(0)` lets the event arrive before the clock moves)
-  h.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(first) });
+  h.actors.tell('lookup-coordinator', 'contact-added', { contact: first });
   await h.clock.advance(0);
   await h.clock.advance(HAND_OFF_BATCH_MS / 2);
-  h.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(second) });
+  h.actors.tell('lookup-coordinator', 'contact-added', { contact: second });
   await h.clock.advance(0);
   await h.clock.advance(HAND_OFF_BATCH_MS / 2 - 1);
   assert.equal(nearPasses(), 0, 'the batch window, opened by the first newcomer, is still open');
   await h.clock.advance(1);
   assert.equal(nearPasses(), 2, 'one pass serves both newcomers: the records near each');
   assert.deepEqual(handed().sort(), [first.address, second.address].sort(), 'each got the record it is now among the k closest for');
-  h.actors.tell('lookup-coordinator', 'contact-added', { contact: contactToWire(first) });
+  h.actors.tell('lookup-coordinator', 'contact-added', { contact: first });
   await h.clock.advance(0);
   await h.clock.advance(HAND_OFF_BATCH_MS);
   assert.equal(nearPasses(), 3, 'a contact added again is a newcomer again (it was evicted meanwhile)');

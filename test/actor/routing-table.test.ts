@@ -8,10 +8,10 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { ActorClient, MemoryBus } from '../../libs/bus/index.js';
+import { ActorClient, MemoryBus, subjectFor } from '../../libs/bus/index.js';
 import { ErrorCode, failedPrecondition, unavailable, type KadError } from '../../libs/errors/index.js';
-import { commonPrefixLength, idToHex, type Contact, type NodeId } from '../../libs/kademlia/index.js';
-import { bytesOf, contactToWire, type v1 } from '../../libs/proto/index.js';
+import { commonPrefixLength, idFromHex, idToHex, type Contact, type NodeId } from '../../libs/kademlia/index.js';
+import { encode, type PeerRef, type PingReply } from '../../libs/proto/index.js';
 import { RoutingTableActor } from '../../services/routing-table/routing-table-actor.js';
 import { lookupCoordinatorHandlers, serveStub, transportHandlers, type StubActor } from '../testkit/actor-stubs.js';
 import { ManualClock, contactWith, deferred, idSharing, settle, testContext, type Deferred } from '../testkit/actor-harness.js';
@@ -23,12 +23,13 @@ const PING_WAIT_MS = RPC_TIMEOUT_MS + 500;
 
 interface Harness {
   readonly self: NodeId;
+  readonly bus: MemoryBus;
   readonly clock: ManualClock;
   readonly actors: ActorClient;
   readonly transport: StubActor<'transport'>;
   readonly coordinator: StubActor<'lookup-coordinator'>;
   /** The transport's answers to pings, in the order the pings came: the test settles them. */
-  readonly pings: Deferred<v1.PingResponse>[];
+  readonly pings: Deferred<PingReply>[];
 }
 
 /** k = 2, so a bucket is full at two contacts. */
@@ -37,14 +38,14 @@ async function start(t: TestContext): Promise<Harness> {
   const bus = new MemoryBus();
   const clock = new ManualClock(undefined, t.mock.timers);
   const ctx = testContext({ bus, clock, node: NODE, settings: { k: '2', 'rpc-timeout-ms': String(RPC_TIMEOUT_MS) } });
-  const pings: Deferred<v1.PingResponse>[] = [];
+  const pings: Deferred<PingReply>[] = [];
   const transport = await serveStub(
     bus,
     NODE,
     'transport',
     transportHandlers({
       ping: () => {
-        const answer = deferred<v1.PingResponse>();
+        const answer = deferred<PingReply>();
         pings.push(answer);
         return answer.promise;
       },
@@ -56,21 +57,23 @@ async function start(t: TestContext): Promise<Harness> {
     await actor.stop();
     await bus.close();
   });
-  return { self: ctx.identity.id, clock, actors: new ActorClient(bus, NODE), transport, coordinator, pings };
+  return { self: ctx.identity.id, bus, clock, actors: new ActorClient(bus, NODE), transport, coordinator, pings };
 }
 
 async function seen(h: Harness, contact: Contact, verified = true): Promise<void> {
-  h.actors.tell('routing-table', 'seen', { contact: contactToWire(contact), verified });
+  h.actors.tell('routing-table', 'seen', { contact, verified });
   await settle();
 }
 
 async function failed(h: Harness, contact: Contact, drop = false): Promise<void> {
-  h.actors.tell('routing-table', 'failed', { contact: contactToWire(contact), drop });
+  h.actors.tell('routing-table', 'failed', { contact, drop });
   await settle();
 }
 
-const hex = (id: Uint8Array): string => idToHex(bytesOf(id));
-const hexes = (contacts: readonly v1.Contact__Output[]): string[] => contacts.map((c) => hex(c.id));
+const hex = (id: NodeId): string => idToHex(id);
+const hexes = (contacts: readonly Contact[]): string[] => contacts.map((c) => hex(c.id));
+/** The id a ping was sent to expect, as hex (undefined: it was sent to an address alone). */
+const peerHex = (peer: PeerRef): string | undefined => (peer.id ? idToHex(peer.id) : undefined);
 
 /** The table's buckets as hex ids: contacts least recently seen first, and replacements. */
 async function buckets(h: Harness): Promise<{ contacts: string[]; replacements: string[] }[]> {
@@ -92,7 +95,7 @@ async function fill(h: Harness): Promise<{ near: Contact[]; far: Contact[] }> {
 }
 
 const farBucket = async (h: Harness) => {
-  const bucket = (await buckets(h)).find((b) => b.contacts.some((id) => commonPrefixLength(Buffer.from(id, 'hex'), h.self) === 0));
+  const bucket = (await buckets(h)).find((b) => b.contacts.some((id) => commonPrefixLength(idFromHex(id), h.self) === 0));
   assert.ok(bucket, 'a bucket of the far half');
   return bucket;
 };
@@ -102,7 +105,7 @@ test('a proven contact enters a bucket, is announced to the lookup-coordinator a
   const contact = contactWith(idSharing(h.self, 3, 7));
   await seen(h, contact);
   assert.deepEqual(await tableIds(h), [idToHex(contact.id)]);
-  assert.deepEqual(hexes(h.coordinator.asked('contact-added').map((e) => e.contact!)), [idToHex(contact.id)]);
+  assert.deepEqual(hexes(h.coordinator.asked('contact-added').map((e) => e.contact)), [idToHex(contact.id)]);
   const dump = await h.actors.ask('routing-table', 'dump', {}, 1_000);
   assert.equal(hex(dump.self!.id), idToHex(h.self));
   // The view goes out at most every 100 ms: the one sent at start was empty.
@@ -134,14 +137,14 @@ test('an unproven contact is challenged through the transport, once at a time, a
   const candidate = contactWith(idSharing(h.self, 5, 1));
   await seen(h, candidate, false);
   assert.equal(h.transport.asked('ping').length, 1);
-  assert.equal(hex(h.transport.asked('ping')[0]!.peer!.id), idToHex(candidate.id));
-  assert.equal(h.transport.asked('ping')[0]!.peer!.address, candidate.address);
+  assert.equal(peerHex(h.transport.asked('ping')[0]!.peer), idToHex(candidate.id));
+  assert.equal(h.transport.asked('ping')[0]!.peer.address, candidate.address);
   assert.equal(h.transport.asked('ping')[0]!.timeoutMs, RPC_TIMEOUT_MS);
   // Heard from again while its challenge is out: no second challenge.
   await seen(h, candidate, false);
   assert.equal(h.transport.asked('ping').length, 1);
   // It proves its id: the transport reports it seen, verified; the answer itself admits nobody.
-  h.pings[0]!.resolve({ responder: contactToWire(candidate) });
+  h.pings[0]!.resolve({ responder: candidate });
   await settle();
   assert.deepEqual(await tableIds(h), []);
   assert.equal(h.coordinator.asked('contact-added').length, 0);
@@ -155,7 +158,7 @@ test('a contact held at the address it claims is not challenged again; at anothe
   assert.equal(h.transport.asked('ping').length, 0);
   await seen(h, { id: contact.id, address: '127.0.0.1:2' }, false);
   assert.equal(h.transport.asked('ping').length, 1);
-  assert.equal(h.transport.asked('ping')[0]!.peer!.address, '127.0.0.1:2');
+  assert.equal(h.transport.asked('ping')[0]!.peer.address, '127.0.0.1:2');
 });
 
 test('a candidate that could not prove its id waits a minute for another challenge; one not reached, a second', async (t) => {
@@ -168,7 +171,7 @@ test('a candidate that could not prove its id waits a minute for another challen
   h.pings[0]!.reject(failedPrecondition('did not prove its id'));
   h.pings[1]!.reject(unavailable('connection refused'));
   await settle();
-  const challenged = (contact: Contact): number => h.transport.asked('ping').filter((p) => hex(p.peer!.id) === idToHex(contact.id)).length;
+  const challenged = (contact: Contact): number => h.transport.asked('ping').filter((p) => peerHex(p.peer) === idToHex(contact.id)).length;
 
   await h.clock.advance(999);
   await seen(h, impostor, false);
@@ -192,7 +195,7 @@ test('a full bucket pings its least recently seen contact, one ping at a time, a
   await seen(h, newcomers[0]!);
   const pings = h.transport.asked('ping');
   assert.equal(pings.length, 1);
-  assert.equal(hex(pings[0]!.peer!.id), idToHex(far[0]!.id), 'the least recently seen of the full bucket');
+  assert.equal(peerHex(pings[0]!.peer), idToHex(far[0]!.id), 'the least recently seen of the full bucket');
   await seen(h, newcomers[1]!);
   assert.equal(h.transport.asked('ping').length, 1, 'the bucket has its ping out already');
   const bucket = await farBucket(h);
@@ -212,7 +215,7 @@ test('a full bucket keeps its least recently seen contact when the ping answers;
   const { far } = await fill(h);
   const newcomer = contactWith(idSharing(h.self, 0, 3));
   await seen(h, newcomer);
-  h.pings[0]!.resolve({ responder: contactToWire(far[0]!) });
+  h.pings[0]!.resolve({ responder: far[0]! });
   await settle();
   const bucket = await farBucket(h);
   // Kept, and now the most recently seen; the newcomer still waits.
@@ -220,7 +223,7 @@ test('a full bucket keeps its least recently seen contact when the ping answers;
   assert.deepEqual(bucket.replacements, [idToHex(newcomer.id)]);
   await seen(h, contactWith(idSharing(h.self, 0, 4)));
   assert.equal(h.transport.asked('ping').length, 2);
-  assert.equal(hex(h.transport.asked('ping')[1]!.peer!.id), idToHex(far[1]!.id));
+  assert.equal(peerHex(h.transport.asked('ping')[1]!.peer), idToHex(far[1]!.id));
 });
 
 test('a full bucket evicts its least recently seen contact for the newcomer when the ping fails', async (t) => {
@@ -239,7 +242,7 @@ test('a full bucket evicts its least recently seen contact for the newcomer when
   assert.ok(view.includes(idToHex(newcomer.id)) && !view.includes(idToHex(far[0]!.id)));
   // The newcomer, promoted from the replacements, is announced like any new contact (hand-off).
   await settle();
-  assert.ok(hexes(h.coordinator.asked('contact-added').map((e) => e.contact!)).includes(idToHex(newcomer.id)));
+  assert.ok(hexes(h.coordinator.asked('contact-added').map((e) => e.contact)).includes(idToHex(newcomer.id)));
 });
 
 test('a full bucket evicts its least recently seen contact when the ping is never answered', async (t) => {
@@ -291,19 +294,24 @@ test('a failure reported at another address than the entry is not the entry’s'
 test('closest: the contacts nearest the target, nearest first, at most count; more than 4k is refused', async (t) => {
   const h = await start(t);
   const { near, far } = await fill(h);
-  const reply = await h.actors.ask('routing-table', 'closest', { target: Buffer.from(h.self), count: 3 }, 1_000);
+  const reply = await h.actors.ask('routing-table', 'closest', { target: h.self, count: 3 }, 1_000);
   // near[1] shares 9 bits with this node, near[0] 8, the far ones none.
   assert.deepEqual(hexes(reply.contacts).slice(0, 2), [idToHex(near[1]!.id), idToHex(near[0]!.id)]);
   assert.equal(reply.contacts.length, 3);
   assert.ok(far.some((c) => idToHex(c.id) === hex(reply.contacts[2]!.id)));
-  const all = await h.actors.ask('routing-table', 'closest', { target: Buffer.from(h.self), count: 0 }, 1_000);
+  const all = await h.actors.ask('routing-table', 'closest', { target: h.self, count: 0 }, 1_000);
   assert.equal(all.contacts.length, 2, 'count 0 is k');
   await assert.rejects(
-    h.actors.ask('routing-table', 'closest', { target: Buffer.from(h.self), count: 9 }, 1_000),
+    h.actors.ask('routing-table', 'closest', { target: h.self, count: 9 }, 1_000),
     (err: KadError) => err.code === ErrorCode.InvalidArgument,
   );
+  // A malformed target, as it would come from NATS: refused by the codec before the actor sees it.
   await assert.rejects(
-    h.actors.ask('routing-table', 'closest', { target: Buffer.alloc(5), count: 1 }, 1_000),
+    h.bus.request(
+      subjectFor(NODE, 'routing-table', 'closest'),
+      { bytes: encode('ClosestRequest', { target: new Uint8Array(5), count: 1 }) },
+      1_000,
+    ),
     (err: KadError) => err.code === ErrorCode.InvalidArgument,
   );
 });
@@ -316,22 +324,22 @@ test('refresh-targets: one id in each bucket not looked up for idleMs; a lookup 
   await h.clock.advance(10_000);
   const idle = await h.actors.ask('routing-table', 'refresh-targets', { idleMs: 5_000 }, 1_000);
   assert.equal(idle.targets.length, 2);
-  assert.deepEqual(idle.targets.map((target) => commonPrefixLength(bytesOf(target), h.self) === 0).sort(), [false, true]);
+  assert.deepEqual(idle.targets.map((target) => commonPrefixLength(target, h.self) === 0).sort(), [false, true]);
 
   // A lookup into the far half starts there: that bucket is fresh again.
-  await h.actors.ask('routing-table', 'closest', { target: Buffer.from(idSharing(h.self, 0, 99)), count: 2, lookup: true }, 1_000);
+  await h.actors.ask('routing-table', 'closest', { target: idSharing(h.self, 0, 99), count: 2, lookup: true }, 1_000);
   const after = await h.actors.ask('routing-table', 'refresh-targets', { idleMs: 5_000 }, 1_000);
   assert.equal(after.targets.length, 1);
-  assert.ok(commonPrefixLength(bytesOf(after.targets[0]), h.self) > 0, 'the remaining target is in this node’s half');
+  assert.ok(commonPrefixLength(after.targets[0]!, h.self) > 0, 'the remaining target is in this node’s half');
   // A count-only closest (no lookup) marks nothing.
   await h.clock.advance(10_000);
-  await h.actors.ask('routing-table', 'closest', { target: Buffer.from(idSharing(h.self, 0, 99)), count: 2 }, 1_000);
+  await h.actors.ask('routing-table', 'closest', { target: idSharing(h.self, 0, 99), count: 2 }, 1_000);
   assert.equal((await h.actors.ask('routing-table', 'refresh-targets', { idleMs: 5_000 }, 1_000)).targets.length, 2);
 
   // §2.3 join: one range per distance out to the closest contact (it shares 9 bits with us).
   const join = await h.actors.ask('routing-table', 'refresh-targets', { idleMs: 0, all: true }, 1_000);
   assert.deepEqual(
-    join.targets.map((target) => commonPrefixLength(bytesOf(target), h.self)),
+    join.targets.map((target) => commonPrefixLength(target, h.self)),
     [0, 1, 2, 3, 4, 5, 6, 7, 8, 9],
   );
 });

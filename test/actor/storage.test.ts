@@ -9,9 +9,9 @@ import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
 import { ActorClient, MemoryBus, subjectFor } from '../../libs/bus/index.js';
 import { ErrorCode, type KadError } from '../../libs/errors/index.js';
-import { commonPrefixLength, idOfRecord, idToHex, recordSize, type KadRecord } from '../../libs/kademlia/index.js';
+import { commonPrefixLength, idFromHex, idOfRecord, idToHex, recordSize, type KadRecord, type NodeId } from '../../libs/kademlia/index.js';
 import type { SigningKey } from '../../libs/identity/index.js';
-import { bytesOf, decode, encode, recordFromWire, recordToWire } from '../../libs/proto/index.js';
+import { encode } from '../../libs/proto/index.js';
 import type { SettingValues } from '../../libs/runtime/index.js';
 import { StorageActor } from '../../services/storage/storage-actor.js';
 import { ManualClock, testContext } from '../testkit/actor-harness.js';
@@ -26,7 +26,7 @@ interface Harness {
   readonly bus: MemoryBus;
   /** This node's key: records it signs are its own (it republishes them). */
   readonly key: SigningKey;
-  readonly selfId: Uint8Array;
+  readonly selfId: NodeId;
   /** A record created now on the test's clock, living `EXPIRE_MS` unless told otherwise. */
   record(fields: RecordFields, signer?: SigningKey): KadRecord;
   put(record: KadRecord, extra?: { quotaKey?: string; expectedSeq?: number }): Promise<{ stored: boolean; held?: KadRecord }>;
@@ -53,18 +53,16 @@ async function start(t: TestContext, settings: SettingValues = {}): Promise<Harn
     record: (fields, signer) =>
       signedRecord({ createdMs: clock.now(), expiresMs: clock.now() + EXPIRE_MS, ...fields }, signer ?? ctx.identity.key),
     put: async (record, extra = {}) => {
-      const reply = await actors.ask('storage', 'put', { record: recordToWire(record), ...extra }, 1_000);
-      return reply.held ? { stored: reply.stored, held: recordFromWire(reply.held) } : { stored: reply.stored };
+      const reply = await actors.ask('storage', 'put', { record, ...extra }, 1_000);
+      return reply.held ? { stored: reply.stored, held: reply.held } : { stored: reply.stored };
     },
     get: async (record) => {
-      const reply = await actors.ask('storage', 'get', { recordId: Buffer.from(idOfRecord(record)) }, 1_000);
-      return reply.record ? recordFromWire(reply.record) : undefined;
+      const reply = await actors.ask('storage', 'get', { recordId: idOfRecord(record) }, 1_000);
+      return reply.record;
     },
   };
 }
 
-/** A record as it comes back over the bus (plain Uint8Arrays, `owner` present), to compare with. */
-const asStored = (record: KadRecord): KadRecord => recordFromWire(decode('Record', encode('Record', recordToWire(record))));
 const codeOf = (code: string) => (err: KadError) => err.code === code;
 const stats = (h: Harness) => h.actors.ask('storage', 'stats', {}, 1_000);
 
@@ -72,7 +70,7 @@ test('put, then get: the same record back, counted in stats', async (t) => {
   const h = await start(t);
   const record = h.record({ key: 'k', value: 'v1' });
   assert.deepEqual(await h.put(record), { stored: true });
-  assert.deepEqual(await h.get(record), asStored(record));
+  assert.deepEqual(await h.get(record), record);
   assert.deepEqual(await stats(h), { records: 1, bytes: recordSize(record) });
   assert.equal(await h.get(h.record({ key: 'another', value: 'x' })), undefined);
 });
@@ -84,12 +82,12 @@ test('a losing version is refused with the version held; the winning one replace
   assert.deepEqual(await h.put(newer), { stored: true });
   const refused = await h.put(older);
   assert.equal(refused.stored, false);
-  assert.deepEqual(refused.held, asStored(newer));
-  assert.deepEqual(await h.get(older), asStored(newer), 'still the newer one');
+  assert.deepEqual(refused.held, newer);
+  assert.deepEqual(await h.get(older), newer, 'still the newer one');
 
   const newest = h.record({ key: 'k', value: 'newest', createdMs: h.clock.now() + 20 });
   assert.deepEqual(await h.put(newest), { stored: true });
-  assert.deepEqual(await h.get(newer), asStored(newest));
+  assert.deepEqual(await h.get(newer), newest);
   assert.equal((await stats(h)).records, 1);
 });
 
@@ -106,7 +104,7 @@ test('the same version again is stored and keeps the later expiry; a compare-and
 
   const cas = await h.put(h.record({ key: 'k', value: 'w', createdMs: createdMs + 5 }), { expectedSeq: 1 });
   assert.equal(cas.stored, false);
-  assert.deepEqual(cas.held, asStored(later));
+  assert.deepEqual(cas.held, later);
 });
 
 test('due: re-replication once per interval, skipping a record stored again meanwhile; republishing only this node’s own', async (t) => {
@@ -116,15 +114,10 @@ test('due: re-replication once per interval, skipping a record stored again mean
   const restored = h.record({ key: 'restored', value: 'c' });
   for (const record of [own, theirs, restored]) await h.put(record);
   const due = async (limit = 0) => {
-    const reply = await h.actors.ask(
-      'storage',
-      'due',
-      { selfId: Buffer.from(h.selfId), replicateMs: 1_000, republishMs: 3_000, limit },
-      1_000,
-    );
+    const reply = await h.actors.ask('storage', 'due', { selfId: h.selfId, replicateMs: 1_000, republishMs: 3_000, limit }, 1_000);
     return {
-      replicate: reply.replicate.map((id) => idToHex(bytesOf(id))).sort(),
-      republish: reply.republish.map((id) => idToHex(bytesOf(id))),
+      replicate: reply.replicate.map((id) => idToHex(id)).sort(),
+      republish: reply.republish.map((id) => idToHex(id)),
     };
   };
   const hexOf = (record: KadRecord): string => idToHex(idOfRecord(record));
@@ -152,7 +145,7 @@ test('drop: the record goes, once', async (t) => {
   const h = await start(t);
   const record = h.record({ key: 'k', value: 'v' });
   await h.put(record);
-  const drop = () => h.actors.ask('storage', 'drop', { recordId: Buffer.from(idOfRecord(record)) }, 1_000);
+  const drop = () => h.actors.ask('storage', 'drop', { recordId: idOfRecord(record) }, 1_000);
   assert.deepEqual(await drop(), { dropped: true });
   assert.equal(await h.get(record), undefined);
   assert.deepEqual(await stats(h), { records: 0, bytes: 0 });
@@ -165,7 +158,9 @@ test('ids: pages in id order after a cursor; near a target, the longest shared p
   for (const record of records) await h.put(record);
   const all = records.map((r) => idToHex(idOfRecord(r))).sort();
   const page = async (after: string, limit: number): Promise<string[]> =>
-    (await h.actors.ask('storage', 'ids', { after: Buffer.from(after, 'hex'), limit }, 1_000)).ids.map((id) => idToHex(bytesOf(id)));
+    (await h.actors.ask('storage', 'ids', { after: after === '' ? undefined : idFromHex(after), limit }, 1_000)).ids.map((id) =>
+      idToHex(id),
+    );
   const first = await page('', 2);
   const second = await page(first.at(-1)!, 2);
   const third = await page(second.at(-1)!, 2);
@@ -173,7 +168,7 @@ test('ids: pages in id order after a cursor; near a target, the longest shared p
   assert.deepEqual(await page(third.at(-1)!, 2), []);
 
   const target = idOfRecord(records[3]!);
-  const near = (await h.actors.ask('storage', 'ids', { near: Buffer.from(target), limit: 5 }, 1_000)).ids.map((id) => bytesOf(id));
+  const near = (await h.actors.ask('storage', 'ids', { near: target, limit: 5 }, 1_000)).ids;
   assert.equal(idToHex(near[0]!), idToHex(target));
   const shared = near.map((id) => commonPrefixLength(id, target));
   assert.deepEqual(
@@ -194,7 +189,7 @@ test('quota: a storer past its records is refused; others, this node itself and 
   assert.equal((await h.put(c!, { quotaKey: 'peer B' })).stored, true);
   assert.equal((await h.put(h.record({ key: 'd', value: 'v' }))).stored, true, 'this node is never limited');
 
-  await h.actors.ask('storage', 'drop', { recordId: Buffer.from(idOfRecord(b!)) }, 1_000);
+  await h.actors.ask('storage', 'drop', { recordId: idOfRecord(b!) }, 1_000);
   assert.equal((await h.put(h.record({ key: 'e', value: 'v' }), { quotaKey: 'peer A' })).stored, true);
 });
 
@@ -233,12 +228,14 @@ test('a record that fails its checks is refused with invalid-argument, and so is
     expiresMs: h.clock.now() + 4 * 60 * 60 * 1000,
   });
   await assert.rejects(h.put(ahead), codeOf(ErrorCode.InvalidArgument), 'created more than 2 h past this node’s clock');
-  await assert.rejects(h.actors.ask('storage', 'put', {}, 1_000), codeOf(ErrorCode.InvalidArgument), 'no record');
-  await assert.rejects(h.actors.ask('storage', 'get', { recordId: Buffer.alloc(5) }, 1_000), codeOf(ErrorCode.InvalidArgument));
-  await assert.rejects(h.actors.ask('storage', 'drop', { recordId: Buffer.alloc(0) }, 1_000), codeOf(ErrorCode.InvalidArgument));
+  // Malformed messages as they would come from NATS: refused by the codec before the actor sees them.
+  const sent = (verb: 'put' | 'get' | 'drop', bytes: Uint8Array) => h.bus.request(subjectFor(NODE, 'storage', verb), { bytes }, 1_000);
+  await assert.rejects(sent('put', encode('StoragePutRequest', {})), codeOf(ErrorCode.InvalidArgument), 'no record');
+  await assert.rejects(sent('get', encode('StorageGetRequest', { recordId: new Uint8Array(5) })), codeOf(ErrorCode.InvalidArgument));
+  await assert.rejects(sent('drop', encode('StorageDropRequest', { recordId: new Uint8Array(0) })), codeOf(ErrorCode.InvalidArgument));
   // Bytes that are no StoragePutRequest at all (field 1 says 5 bytes follow; one does).
   await assert.rejects(
-    h.bus.request(subjectFor(NODE, 'storage', 'put'), Uint8Array.of(0x0a, 0x05, 0x01), 1_000),
+    sent('put', Uint8Array.of(0x0a, 0x05, 0x01)),
     (err: KadError) => err.code === ErrorCode.InvalidArgument && /malformed StoragePutRequest/.test(err.message),
   );
   assert.deepEqual(await stats(h), { records: 0, bytes: 0 }, 'nothing was stored');

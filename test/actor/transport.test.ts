@@ -18,7 +18,6 @@ import { ActorClient, MemoryBus } from '../../libs/bus/index.js';
 import { ErrorCode, type KadError } from '../../libs/errors/index.js';
 import { closestContacts, idToHex, MAX_K, recordIdOf, type Contact } from '../../libs/kademlia/index.js';
 import {
-  bytesOf,
   contactToWire,
   kademliaPackage,
   recordToWire,
@@ -66,7 +65,7 @@ async function start(t: TestContext): Promise<Harness> {
     bus,
     NODE,
     'routing-table',
-    routingTableHandlers(ctx.identity.id, { closest: () => ({ contacts: state.closest.map(contactToWire) }) }),
+    routingTableHandlers(ctx.identity.id, { closest: () => ({ contacts: state.closest }) }),
   );
   await serveStub(bus, NODE, 'storage', storageHandlers());
   const actor = await TransportActor.start(ctx);
@@ -100,11 +99,13 @@ async function start(t: TestContext): Promise<Harness> {
   });
 }
 
-const hex = (id: Uint8Array | undefined): string => idToHex(bytesOf(id));
+const hex = (id: Uint8Array): string => idToHex(id);
+/** A fake peer as the actors name it: its id and address. */
+const contactOf = (peer: FakePeerIdentity): Contact => ({ id: peer.id, address: peer.address });
 const codeOf = (code: string) => (err: KadError) => err.code === code;
 /** What the routing-table stub was told about the peer at `address`. */
 const reports = (h: Harness, verb: 'seen' | 'failed', address: string) =>
-  h.routing.asked(verb).filter((event) => event.contact?.address === address);
+  h.routing.asked(verb).filter((event) => event.contact.address === address);
 
 test('a store request goes to every peer named, with one outcome each, in order: stored, kept another version, unreachable', async (t) => {
   const h = await start(t);
@@ -124,16 +125,16 @@ test('a store request goes to every peer named, with one outcome each, in order:
     },
   }));
   const down = { id: idSharing(h.self.id, 3, 1), address: await h.nowhere() };
-  const peers = [storing.contact(), keeping.contact(), contactToWire(down)];
-  const reply = await h.actors.ask('transport', 'store', { peers, record: recordToWire(record), timeoutMs: 2_000 }, 3_000);
+  const peers = [contactOf(storing), contactOf(keeping), down];
+  const reply = await h.actors.ask('transport', 'store', { peers, record, timeoutMs: 2_000 }, 3_000);
 
   assert.equal(reply.outcomes.length, 3);
   const [first, second, third] = reply.outcomes;
-  assert.deepEqual([first!.stored, hex(first!.responder!.id), first!.error], [true, idToHex(storing.id), '']);
+  assert.deepEqual([first!.stored, hex(first!.responder!.id), first!.error], [true, idToHex(storing.id), undefined]);
   assert.deepEqual([second!.stored, new TextDecoder().decode(second!.held!.value)], [false, 'newer']);
   assert.equal(third!.stored, false);
   assert.equal(third!.responder, undefined);
-  assert.match(third!.error, /./, 'why the call failed');
+  assert.match(third!.error ?? '', /./, 'why the call failed');
   // One Store at each live peer, naming this node as its sender, on this network.
   assert.equal(received.length, 2);
   for (const request of received) {
@@ -147,7 +148,7 @@ test('a store request goes to every peer named, with one outcome each, in order:
     [[false], [false]],
   );
   assert.deepEqual(
-    reports(h, 'failed', down.address).map((e) => [hex(e.contact!.id), e.drop]),
+    reports(h, 'failed', down.address).map((e) => [hex(e.contact.id), e.drop]),
     [[idToHex(down.id), false]],
   );
 });
@@ -156,13 +157,10 @@ test('a store naming more than MAX_K peers is refused before any call', async (t
   const h = await start(t);
   const record = signedRecord({ key: 'k', value: 'v', createdMs: h.clock.now(), expiresMs: h.clock.now() + 60_000 });
   const peers = Array.from({ length: MAX_K + 1 }, (_, i) => ({
-    id: Buffer.from(idSharing(h.self.id, 2, i)),
+    id: idSharing(h.self.id, 2, i),
     address: `127.0.0.1:${i + 1}`,
   }));
-  await assert.rejects(
-    h.actors.ask('transport', 'store', { peers, record: recordToWire(record), timeoutMs: 100 }, 1_000),
-    codeOf(ErrorCode.InvalidArgument),
-  );
+  await assert.rejects(h.actors.ask('transport', 'store', { peers, record, timeoutMs: 100 }, 1_000), codeOf(ErrorCode.InvalidArgument));
   await settle();
   assert.equal(h.routing.asked('failed').length, 0, 'nobody was called');
 });
@@ -170,8 +168,8 @@ test('a store naming more than MAX_K peers is refused before any call', async (t
 test('ping: a peer that proves its id is reported seen, proven; one that cannot is refused and dropped', async (t) => {
   const h = await start(t);
   const honest = await h.peer(() => ({}));
-  const reply = await h.actors.ask('transport', 'ping', { peer: honest.contact(), timeoutMs: 2_000 }, 3_000);
-  assert.equal(hex(reply.responder!.id), idToHex(honest.id));
+  const reply = await h.actors.ask('transport', 'ping', { peer: contactOf(honest), timeoutMs: 2_000 }, 3_000);
+  assert.equal(hex(reply.responder.id), idToHex(honest.id));
   await settle();
   assert.deepEqual(
     reports(h, 'seen', honest.address).map((e) => e.verified),
@@ -184,7 +182,7 @@ test('ping: a peer that proves its id is reported seen, proven; one that cannot 
   const server = await servePeer(impostor.address, quietPeerHandlers(impostor));
   t.after(() => server.forceShutdown());
   await assert.rejects(
-    h.actors.ask('transport', 'ping', { peer: impostor.contact(), timeoutMs: 2_000 }, 3_000),
+    h.actors.ask('transport', 'ping', { peer: contactOf(impostor), timeoutMs: 2_000 }, 3_000),
     codeOf(ErrorCode.FailedPrecondition),
   );
   await settle();
@@ -198,8 +196,7 @@ test('ping: a peer that proves its id is reported seen, proven; one that cannot 
 test('a contact is reported seen at most once a second on the actor’s clock, and at once when the news changes', async (t) => {
   const h = await start(t);
   const peer = await h.peer(() => ({}));
-  const findNode = () =>
-    h.actors.ask('transport', 'find-node', { peer: peer.contact(), target: Buffer.from(h.self.id), timeoutMs: 2_000 }, 3_000);
+  const findNode = () => h.actors.ask('transport', 'find-node', { peer: contactOf(peer), target: h.self.id, timeoutMs: 2_000 }, 3_000);
   const seen = async () => {
     await settle();
     return reports(h, 'seen', peer.address).map((e) => e.verified);
@@ -208,7 +205,7 @@ test('a contact is reported seen at most once a second on the actor’s clock, a
   assert.deepEqual(await seen(), [false], 'answered, never challenged: unproven');
   await findNode();
   assert.deepEqual(await seen(), [false], 'the same news a moment later is not sent');
-  await h.actors.ask('transport', 'ping', { peer: peer.contact(), timeoutMs: 2_000 }, 3_000);
+  await h.actors.ask('transport', 'ping', { peer: contactOf(peer), timeoutMs: 2_000 }, 3_000);
   assert.deepEqual(await seen(), [false, true], 'proven now: new news, sent at once');
   await h.clock.advance(999);
   await findNode();
@@ -225,35 +222,32 @@ test('find-node: a responder with another id than the one expected is refused an
     FindNode: (_call, cb) => cb(null, { responder: { id: Buffer.from(someoneElse.id), address: '127.0.0.1:1' }, closer: [] }),
   }));
   await assert.rejects(
-    h.actors.ask('transport', 'find-node', { peer: liar.contact(), target: Buffer.from(h.self.id), timeoutMs: 2_000 }, 3_000),
+    h.actors.ask('transport', 'find-node', { peer: contactOf(liar), target: h.self.id, timeoutMs: 2_000 }, 3_000),
     codeOf(ErrorCode.FailedPrecondition),
   );
   await settle();
   assert.deepEqual(
-    reports(h, 'failed', liar.address).map((e) => [hex(e.contact!.id), e.drop]),
+    reports(h, 'failed', liar.address).map((e) => [hex(e.contact.id), e.drop]),
     [[idToHex(liar.id), true]],
   );
 });
 
 test('find-node: at most k contacts of a reply are passed on, and malformed ones never', async (t) => {
   const h = await start(t);
-  const valid = Array.from({ length: K + 2 }, (_, i) =>
-    contactToWire({ id: idSharing(h.self.id, 4, i), address: `127.0.0.1:${30_000 + i}` }),
-  );
+  const valid: Contact[] = Array.from({ length: K + 2 }, (_, i) => ({
+    id: idSharing(h.self.id, 4, i),
+    address: `127.0.0.1:${30_000 + i}`,
+  }));
   const malformed = [
     { id: Buffer.alloc(5), address: '127.0.0.1:1' },
     { id: Buffer.from(idSharing(h.self.id, 4, 99)), address: 'no port' },
   ];
   const generous = await h.peer((me) => ({
-    FindNode: (_call, cb) => cb(null, { responder: me.contact(), closer: [valid[0]!, ...malformed, ...valid.slice(1)] }),
+    FindNode: (_call, cb) =>
+      cb(null, { responder: me.contact(), closer: [contactToWire(valid[0]!), ...malformed, ...valid.slice(1).map(contactToWire)] }),
   }));
-  const reply = await h.actors.ask(
-    'transport',
-    'find-node',
-    { peer: generous.contact(), target: Buffer.from(h.self.id), timeoutMs: 2_000 },
-    3_000,
-  );
-  assert.equal(hex(reply.responder!.id), idToHex(generous.id));
+  const reply = await h.actors.ask('transport', 'find-node', { peer: contactOf(generous), target: h.self.id, timeoutMs: 2_000 }, 3_000);
+  assert.equal(hex(reply.responder.id), idToHex(generous.id));
   assert.ok(reply.closer.length <= K, `at most k, got ${reply.closer.length}`);
   const sent = new Set(valid.map((c) => `${hex(c.id)}@${c.address}`));
   assert.ok(reply.closer.length > 0);
@@ -267,9 +261,9 @@ test('find-value: a record of another id than the one asked for is refused, and 
   const serve = (record: typeof wrong) =>
     h.peer((me) => ({ FindValue: (_call, cb) => cb(null, { responder: me.contact(), record: recordToWire(record), closer: [] }) }));
   const [bad, good] = [await serve(wrong), await serve(right)];
-  const recordId = Buffer.from(recordIdOf(new TextEncoder().encode('asked')));
+  const recordId = recordIdOf(new TextEncoder().encode('asked'));
   await assert.rejects(
-    h.actors.ask('transport', 'find-value', { peer: bad.contact(), recordId, timeoutMs: 2_000 }, 3_000),
+    h.actors.ask('transport', 'find-value', { peer: contactOf(bad), recordId, timeoutMs: 2_000 }, 3_000),
     codeOf(ErrorCode.Unavailable),
   );
   await settle();
@@ -277,7 +271,7 @@ test('find-value: a record of another id than the one asked for is refused, and 
     reports(h, 'failed', bad.address).map((e) => e.drop),
     [false],
   );
-  const reply = await h.actors.ask('transport', 'find-value', { peer: good.contact(), recordId, timeoutMs: 2_000 }, 3_000);
+  const reply = await h.actors.ask('transport', 'find-value', { peer: contactOf(good), recordId, timeoutMs: 2_000 }, 3_000);
   assert.equal(new TextDecoder().decode(reply.record!.value), 'v');
 });
 
@@ -307,7 +301,7 @@ test('an inbound FIND_NODE is answered from the routing table’s view once it h
   );
 
   const view = Array.from({ length: 2 * K }, (_, i) => ({ id: idSharing(h.self.id, i % 3, i), address: `127.0.0.1:${32_000 + i}` }));
-  h.actors.tell('transport', 'table-view', { contacts: view.map(contactToWire) });
+  h.actors.tell('transport', 'table-view', { contacts: view });
   await settle();
   const after = await findNode();
   assert.deepEqual(

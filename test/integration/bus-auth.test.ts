@@ -191,7 +191,7 @@ describe('bus auth - per-node NATS users with the deploy permission scheme', () 
       for (const node of cluster.nodes)
         assert.equal((await node.client.get('auth-forged')).found, false, `${node.name} serves nothing for the forged key`);
       // The refusal is the permission's: node-0's own user puts the very same request.
-      const accepted = await storage.ask('storage', 'put', { record: recordToWire(record) }, 5_000);
+      const accepted = await storage.ask('storage', 'put', { record }, 5_000);
       assert.equal(accepted.stored, true, "with node-0's credentials the same put is stored");
     } finally {
       await own.close();

@@ -23,6 +23,7 @@ import {
 import { ErrorCode, invalidArgument, resourceExhausted, type KadError } from '../../libs/errors/index.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { storageHandlers } from '../testkit/actor-stubs.js';
+import { signedRecord } from '../testkit/records.js';
 import { waitFor } from '../../harness/wait-for.js';
 
 let nats: NatsServerProcess;
@@ -96,11 +97,11 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
       });
       assert.deepEqual(await actors.ask('storage', 'stats', {}, 2_000), { records: 3, bytes: 42 });
       await assert.rejects(
-        actors.ask('storage', 'put', { record: null }, 2_000),
+        actors.ask('storage', 'put', { record: signedRecord({ key: 'contract', value: 'v' }) }, 2_000),
         (err: KadError) => err.code === ErrorCode.InvalidArgument && err.message === 'value too large',
       );
       await assert.rejects(
-        actors.ask('storage', 'drop', { recordId: Buffer.alloc(32) }, 2_000),
+        actors.ask('storage', 'drop', { recordId: new Uint8Array(32) }, 2_000),
         (err: KadError) => err.code === ErrorCode.ResourceExhausted && err.message === 'full up',
       );
       await service.stop();
@@ -109,11 +110,11 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
     test('a malformed payload is invalid-argument; a silent actor is deadline-exceeded', async () => {
       const { node, actors, service } = await serve({ get: () => new Promise(() => undefined) });
       await assert.rejects(
-        pair.client.request(subjectFor(node, 'storage', 'put'), Uint8Array.from([0x0a, 0xff]), 2_000),
+        pair.client.request(subjectFor(node, 'storage', 'put'), { bytes: Uint8Array.from([0x0a, 0xff]) }, 2_000),
         (err: KadError) => err.code === ErrorCode.InvalidArgument,
       );
       await assert.rejects(
-        actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 100),
+        actors.ask('storage', 'get', { recordId: new Uint8Array(32) }, 100),
         (err: KadError) => err.code === ErrorCode.DeadlineExceeded,
       );
       await service.stop();
@@ -135,12 +136,12 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
       let open = (): void => undefined;
       const gate = new Promise<void>((resolve) => (open = resolve));
       let running = 0;
-      const { actors, service } = await serve({ get: async () => (running++, await gate, { record: null }) }, 2);
+      const { actors, service } = await serve({ get: async () => (running++, await gate, { record: undefined }) }, 2);
       // One running and two waiting fill it; the fourth is refused.
-      const held = [0, 1, 2].map(() => actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 5_000));
+      const held = [0, 1, 2].map(() => actors.ask('storage', 'get', { recordId: new Uint8Array(32) }, 5_000));
       await waitFor('the first request to run', () => running === 1);
       await assert.rejects(
-        actors.ask('storage', 'get', { recordId: Buffer.alloc(32) }, 5_000),
+        actors.ask('storage', 'get', { recordId: new Uint8Array(32) }, 5_000),
         (err: KadError) => err.code === ErrorCode.ResourceExhausted,
       );
       open();
@@ -159,14 +160,14 @@ for (const [name, makePair] of Object.entries(PAIRS)) {
           put: () => ({ acknowledged: 0 }),
           get: () => ({ found: false }),
           'find-node': () => ({ contacts: [] }),
-          'contact-added': (event) => void seen.push(event.contact?.id.readUInt8(0) ?? -1),
+          'contact-added': (event) => void seen.push(event.contact.id[0] ?? -1),
         },
         new Mailbox(`${node}/lookup-coordinator`, { capacity: 64, concurrency: 1 }),
         () => undefined,
       );
       const actors = new ActorClient(pair.client, node);
       for (let i = 0; i < 20; i++)
-        actors.tell('lookup-coordinator', 'contact-added', { contact: { id: Buffer.alloc(32, i), address: '127.0.0.1:1' } });
+        actors.tell('lookup-coordinator', 'contact-added', { contact: { id: new Uint8Array(32).fill(i), address: '127.0.0.1:1' } });
       await waitFor('20 events to arrive', () => seen.length === 20);
       assert.deepEqual(
         seen,

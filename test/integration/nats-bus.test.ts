@@ -10,6 +10,7 @@ import { ActorClient, serveActor, LocalFirstBus, Mailbox, NatsBus } from '../../
 import { ErrorCode, KadError, resourceExhausted } from '../../libs/errors/index.js';
 import { startNatsServer, type NatsServerProcess } from '../../libs/runtime/index.js';
 import { storageHandlers } from '../testkit/actor-stubs.js';
+import { signedRecord } from '../testkit/records.js';
 
 let nats: NatsServerProcess;
 before(async () => {
@@ -45,7 +46,7 @@ test('nats bus - actors are discoverable NATS micro services with their node in 
     const actors = new ActorClient(bus, 'disc-1');
     assert.deepEqual(await actors.ask('storage', 'stats', {}, 2_000), { records: 5, bytes: 9 });
     await assert.rejects(
-      actors.ask('storage', 'put', { record: null }, 2_000),
+      actors.ask('storage', 'put', { record: signedRecord({ key: 'nats-bus', value: 'v' }) }, 2_000),
       (err: KadError) => err.code === ErrorCode.ResourceExhausted && err.message === 'full up',
     );
 

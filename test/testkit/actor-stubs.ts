@@ -5,10 +5,11 @@
  * test asked of its neighbours.
  */
 import { Mailbox, serveActor, type ActorHandlers, type ActorName, type Bus, type VerbOf } from '../../libs/bus/index.js';
+import type { NodeId } from '../../libs/kademlia/index.js';
 
 export function storageHandlers(overrides: Partial<ActorHandlers<'storage'>> = {}): ActorHandlers<'storage'> {
   return {
-    get: () => ({ record: null }),
+    get: () => ({ record: undefined }),
     put: () => ({ stored: true }),
     stats: () => ({ records: 0, bytes: 0 }),
     due: () => ({ replicate: [], republish: [] }),
@@ -20,13 +21,13 @@ export function storageHandlers(overrides: Partial<ActorHandlers<'storage'>> = {
 
 /** An empty table; `self` answers with `selfId`, which the other actors check against their own. */
 export function routingTableHandlers(
-  selfId: Uint8Array,
+  selfId: NodeId,
   overrides: Partial<ActorHandlers<'routing-table'>> = {},
 ): ActorHandlers<'routing-table'> {
   return {
-    self: () => ({ id: Buffer.from(selfId) }),
+    self: () => ({ id: selfId }),
     closest: () => ({ contacts: [] }),
-    dump: () => ({ buckets: [] }),
+    dump: () => ({ self: undefined, buckets: [] }),
     'refresh-targets': () => ({ targets: [] }),
     seen: () => undefined,
     failed: () => undefined,

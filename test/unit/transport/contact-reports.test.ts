@@ -12,8 +12,8 @@ import { waitFor } from '../../../harness/wait-for.js';
 test('contact reports - one seen per contact per interval; proven news and every failure go at once', async () => {
   const bus = new MemoryBus();
   const heard: string[] = [];
-  const id = (v: number) => Buffer.alloc(32, v);
-  const name = (wire: { contact: { id: Buffer } | undefined }) => String(wire.contact?.id[0]);
+  const id = (v: number) => new Uint8Array(32).fill(v);
+  const name = (event: { contact: Contact }) => String(event.contact.id[0]);
   await serveActor(
     bus,
     'n1',
@@ -21,7 +21,7 @@ test('contact reports - one seen per contact per interval; proven news and every
     {
       self: () => ({ id: id(0) }),
       closest: () => ({ contacts: [] }),
-      dump: () => ({ self: null, buckets: [] }),
+      dump: () => ({ self: undefined, buckets: [] }),
       'refresh-targets': () => ({ targets: [] }),
       seen: (event) => void heard.push(`seen ${name(event)}${event.verified ? ' proven' : ''}`),
       failed: (event) => void heard.push(`failed ${name(event)}${event.drop ? ' drop' : ''}`),
