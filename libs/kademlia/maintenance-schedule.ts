@@ -11,7 +11,8 @@
  *   due for re-replication or republishing (replication-schedule.ts says which);
  * - `hand-off` HAND_OFF_BATCH_MS after a contact new to the table arrives: the newcomers that
  *   arrived meanwhile, at most HAND_OFF_NEWCOMERS_PER_PASS of them, get the records they should
- *   now hold (record-placement.ts `shouldHandOff`); later ones wait for the next pass.
+ *   now hold (record-placement.ts `shouldHandOff`), of the HAND_OFF_RECORDS_PER_NEWCOMER nearest
+ *   each; later ones wait for the next pass.
  *
  * A task never runs twice at once: it is due again an interval after its last run ended, so a
  * slow pass delays the next instead of piling up. Every periodic task is due at the start.
@@ -34,6 +35,9 @@ export const MEMBERSHIP_EVERY_MS = 2_000;
 export const HAND_OFF_BATCH_MS = 250;
 /** The newcomers one hand-off pass serves at most, whatever arrived. */
 export const HAND_OFF_NEWCOMERS_PER_PASS = 16;
+/** The records nearest each newcomer that one pass considers, whatever the store holds (a
+ * newcomer with more gets the rest from re-replication). */
+export const HAND_OFF_RECORDS_PER_NEWCOMER = 256;
 /** Newcomers waiting for a pass at most; past it they are left to re-replication. */
 export const MAX_WAITING_NEWCOMERS = 1_024;
 

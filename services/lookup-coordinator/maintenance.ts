@@ -23,6 +23,7 @@ import {
   type Contact,
   type NodeId,
   idEquals,
+  HAND_OFF_RECORDS_PER_NEWCOMER,
   keepAfterReplicate,
   MaintenanceSchedule,
   type MaintenanceTask,
@@ -39,9 +40,6 @@ import type { DhtOperations } from './dht-operations.js';
 /** Records replicated, republished or handed off in parallel at most. */
 const MAINTENANCE_PARALLELISM = 8;
 const MAX_RECORDS_PER_PASS = 4_096;
-/** The records nearest each newcomer that one hand-off pass considers, whatever the store holds
- * (a newcomer with more gets the rest from re-replication). */
-const HAND_OFF_RECORDS_PER_NEWCOMER = 256;
 /** How long a leaving node spends handing its records on: well inside a platform's stop grace
  * period (Docker 10 s, Kubernetes 30 s), since the process is killed after it. */
 const LEAVE_BUDGET_MS = 2_000;
