@@ -17,7 +17,7 @@ interface Metric {
   readonly title: string;
   readonly p50: (s: LookupSummary) => number;
   readonly p90: (s: LookupSummary) => number;
-  /** The §1C p50 for ideal tables at n, if there is one. */
+  /** The 1C baseline p50 for ideal tables at n, if there is one. */
   readonly baseline: (n: number) => number | undefined;
 }
 
@@ -116,7 +116,7 @@ export function renderSvg(report: SimReport): string {
   const b = 70 + series.length * 180;
   legend.push(
     `<circle cx="${b + 13}" cy="${legendY}" r="6" fill="none" stroke="#000" stroke-width="1.5"/>` +
-      `<text x="${b + 32}" y="${legendY + 4}" font-size="12">§1C baseline p50</text>`,
+      `<text x="${b + 32}" y="${legendY + 4}" font-size="12">1C baseline p50</text>`,
   );
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${WIDTH}" height="${HEIGHT}" viewBox="0 0 ${WIDTH} ${HEIGHT}" font-family="sans-serif">`,

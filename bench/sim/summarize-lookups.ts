@@ -12,7 +12,7 @@ export interface LookupSample {
   readonly timeouts: number;
   readonly durationMs: number;
   readonly reason: SimLookupResult['reason'];
-  /** The closest live node is in the result (§1C "closest live node found"). */
+  /** The closest live node is in the result (the 1C baseline's "closest live node found"). */
   readonly success: boolean;
   /** The result is exactly the true k closest live nodes. */
   readonly exact: boolean;
