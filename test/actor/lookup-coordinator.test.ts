@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { ActorClient, MemoryBus } from '../../libs/bus/index.js';
+import { ActorClient } from '../../libs/bus/index.js';
 import { ErrorCode, type KadError } from '../../libs/errors/index.js';
 import {
   checkRecord,
@@ -31,7 +31,7 @@ import type { FindValueReply, PeerRef, StoreOutcome, StoreReply, v1 } from '../.
 import type { SettingValues } from '../../libs/runtime/index.js';
 import { LookupCoordinatorActor } from '../../services/lookup-coordinator/lookup-coordinator-actor.js';
 import { routingTableHandlers, serveStub, storageHandlers, transportHandlers, type StubActor } from '../testkit/actor-stubs.js';
-import { ManualClock, contactWith, idSharing, isSettled, settle, testContext } from '../testkit/actor-harness.js';
+import { actorTestSetup, ManualClock, contactWith, idSharing, isSettled, settle } from '../testkit/actor-harness.js';
 import { signedRecord } from '../testkit/records.js';
 
 const NODE = 'lc-under-test';
@@ -67,12 +67,7 @@ interface Harness {
 }
 
 async function start(t: TestContext, settings: SettingValues = {}): Promise<Harness> {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const bus = new MemoryBus();
-  const clock = new ManualClock(undefined, t.mock.timers);
-  const ctx = testContext({
-    bus,
-    clock,
+  const { bus, clock, ctx } = actorTestSetup(t, {
     node: NODE,
     settings: { k: String(K), 'rpc-timeout-ms': String(RPC_TIMEOUT_MS), 'lookup-timeout-ms': '1000', ...settings },
   });

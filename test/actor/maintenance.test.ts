@@ -7,12 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { test, type TestContext } from 'node:test';
-import { ActorClient, MemoryBus } from '../../libs/bus/index.js';
+import { ActorClient } from '../../libs/bus/index.js';
 import { idEquals, MEMBERSHIP_EVERY_MS, HAND_OFF_BATCH_MS, type Contact, idOfRecord, type KadRecord } from '../../libs/kademlia/index.js';
 import type { PeerRef } from '../../libs/proto/index.js';
 import { LookupCoordinatorActor } from '../../services/lookup-coordinator/lookup-coordinator-actor.js';
 import { routingTableHandlers, serveStub, storageHandlers, transportHandlers, type StubActor } from '../testkit/actor-stubs.js';
-import { ManualClock, contactWith, idSharing, testContext } from '../testkit/actor-harness.js';
+import { actorTestSetup, ManualClock, contactWith, idSharing } from '../testkit/actor-harness.js';
 import { signedRecord } from '../testkit/records.js';
 
 const NODE = 'maintenance-under-test';
@@ -41,12 +41,7 @@ function responderAt(peer: PeerRef): Contact {
 }
 
 async function start(t: TestContext): Promise<Harness> {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const bus = new MemoryBus();
-  const clock = new ManualClock(undefined, t.mock.timers);
-  const ctx = testContext({
-    bus,
-    clock,
+  const { bus, clock, ctx } = actorTestSetup(t, {
     node: NODE,
     settings: { k: '3', 'rpc-timeout-ms': '100', 'lookup-timeout-ms': '1000', 'refresh-ms': String(REFRESH_MS), bootstrap: BOOTSTRAP },
   });

@@ -14,7 +14,7 @@ import { commonPrefixLength, idFromHex, idToHex, type Contact, type NodeId } fro
 import { encode, type PeerRef, type PingReply } from '../../libs/proto/index.js';
 import { RoutingTableActor } from '../../services/routing-table/routing-table-actor.js';
 import { lookupCoordinatorHandlers, serveStub, transportHandlers, type StubActor } from '../testkit/actor-stubs.js';
-import { ManualClock, contactWith, deferred, idSharing, settle, testContext, type Deferred } from '../testkit/actor-harness.js';
+import { actorTestSetup, ManualClock, contactWith, deferred, idSharing, settle, type Deferred } from '../testkit/actor-harness.js';
 
 const NODE = 'rt-under-test';
 const RPC_TIMEOUT_MS = 100;
@@ -34,10 +34,7 @@ interface Harness {
 
 /** k = 2, so a bucket is full at two contacts. */
 async function start(t: TestContext): Promise<Harness> {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const bus = new MemoryBus();
-  const clock = new ManualClock(undefined, t.mock.timers);
-  const ctx = testContext({ bus, clock, node: NODE, settings: { k: '2', 'rpc-timeout-ms': String(RPC_TIMEOUT_MS) } });
+  const { bus, clock, ctx } = actorTestSetup(t, { node: NODE, settings: { k: '2', 'rpc-timeout-ms': String(RPC_TIMEOUT_MS) } });
   const pings: Deferred<PingReply>[] = [];
   const transport = await serveStub(
     bus,

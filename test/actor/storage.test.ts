@@ -14,7 +14,7 @@ import type { SigningKey } from '../../libs/identity/index.js';
 import { encode } from '../../libs/proto/index.js';
 import type { SettingValues } from '../../libs/runtime/index.js';
 import { StorageActor } from '../../services/storage/storage-actor.js';
-import { ManualClock, testContext } from '../testkit/actor-harness.js';
+import { actorTestSetup, ManualClock } from '../testkit/actor-harness.js';
 import { signedRecord, type RecordFields } from '../testkit/records.js';
 
 const NODE = 'storage-under-test';
@@ -34,10 +34,7 @@ interface Harness {
 }
 
 async function start(t: TestContext, settings: SettingValues = {}): Promise<Harness> {
-  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
-  const bus = new MemoryBus();
-  const clock = new ManualClock(undefined, t.mock.timers);
-  const ctx = testContext({ bus, clock, node: NODE, settings: { 'expire-ms': String(EXPIRE_MS), ...settings } });
+  const { bus, clock, ctx } = actorTestSetup(t, { node: NODE, settings: { 'expire-ms': String(EXPIRE_MS), ...settings } });
   const actor = await StorageActor.start(ctx);
   t.after(async () => {
     await actor.stop();

@@ -4,7 +4,8 @@
  * enabled them), ids placed at chosen distances, and promises a test settles when it decides a stub's
  * answer. Nothing here waits on the wall clock.
  */
-import { type ActorContext, type Bus } from '../../libs/bus/index.js';
+import type { TestContext } from 'node:test';
+import { MemoryBus, type ActorContext, type Bus } from '../../libs/bus/index.js';
 import { commonPrefixLength, ID_BITS, type Contact, type NodeId } from '../../libs/kademlia/index.js';
 import { identityOf, SigningKey, type NodeIdentity } from '../../libs/identity/index.js';
 import { NO_METRICS, Readiness, SpanLog, Tracer } from '../../libs/observability/index.js';
@@ -107,6 +108,20 @@ export function testContext(options: TestContextOptions): ActorContext {
     tracer: new Tracer(node, 'actor-test', new SpanLog(), bytes),
     readiness: new Readiness(),
   };
+}
+
+/**
+ * What every actor test starts from: node:test's timers mocked, a MemoryBus, a ManualClock that
+ * ticks them along, and an ActorContext on both (`testContext`).
+ */
+export function actorTestSetup(
+  t: TestContext,
+  options: Omit<TestContextOptions, 'bus' | 'clock'> = {},
+): { readonly bus: MemoryBus; readonly clock: ManualClock; readonly ctx: ActorContext } {
+  t.mock.timers.enable({ apis: ['setTimeout', 'setInterval'] });
+  const bus = new MemoryBus();
+  const clock = new ManualClock(undefined, t.mock.timers);
+  return { bus, clock, ctx: testContext({ ...options, bus, clock }) };
 }
 
 /**
