@@ -27,6 +27,7 @@ import {
   type KadRecord,
 } from '../../libs/kademlia/index.js';
 import { SigningKey, verifyEd25519 } from '../../libs/identity/index.js';
+import { dht } from '../../libs/client/node.js';
 import type { FindValueReply, PeerRef, StoreOutcome, StoreReply, v1 } from '../../libs/proto/index.js';
 import type { SettingValues } from '../../libs/runtime/index.js';
 import { LookupCoordinatorActor } from '../../services/lookup-coordinator/lookup-coordinator-actor.js';
@@ -141,7 +142,7 @@ const get = (h: Harness, request: Partial<v1.GetRequest__Output> = {}, localChec
   h.actors.ask(
     'lookup-coordinator',
     'get',
-    { request: { key: Buffer.from(KEY), quorum: 0, owner: Buffer.alloc(0), trace: false, ...request }, timeoutMs: 0, localChecked },
+    { request: dht.GetRequest.fromPartial({ key: Buffer.from(KEY), ...request }), timeoutMs: 0, localChecked },
     5_000,
   );
 /** A client's plain Put of KEY. */
@@ -149,20 +150,7 @@ const put = (h: Harness, value: string) =>
   h.actors.ask(
     'lookup-coordinator',
     'put',
-    {
-      request: {
-        key: Buffer.from(KEY),
-        value: Buffer.from(value),
-        ttlMs: 0,
-        owner: Buffer.alloc(0),
-        seq: 0,
-        expiresMs: 0,
-        signature: Buffer.alloc(0),
-        expectedSeq: undefined,
-        trace: false,
-      },
-      timeoutMs: 0,
-    },
+    { request: dht.PutRequest.fromPartial({ key: Buffer.from(KEY), value: Buffer.from(value) }), timeoutMs: 0 },
     5_000,
   );
 
