@@ -21,7 +21,7 @@ import { ReplicationSchedule, type DueOptions, type DueRecords } from './replica
 import { StoreQuota, type Quota } from './store-quota.js';
 
 export type HoldOutcome =
-  | { readonly kind: 'stored'; readonly held: KadRecord }
+  | { readonly kind: 'stored'; readonly idHex: string; readonly held: KadRecord }
   | { readonly kind: 'refused'; readonly held: KadRecord }
   | { readonly kind: 'full' }
   | { readonly kind: 'over-quota'; readonly reason: string };
@@ -37,7 +37,8 @@ export class HeldRecords {
   }
 
   /** Stores `record` (checked already) for `storer` (a peer's quota key; '' for this node). On
-   * `stored`, `held` is what is kept now: the record, or the same version with the later expiry. */
+   * `stored`, `held` is what is kept now (the record, or the same version with the later expiry),
+   * under `idHex`. */
   put(record: KadRecord, storer: string, nowMs: number, expectedSeq?: number): HoldOutcome {
     const id = idOfRecord(record);
     const idHex = idToHex(id);
@@ -51,7 +52,7 @@ export class HeldRecords {
     if (outcome.kind === 'refused') return { kind: 'refused', held: outcome.held };
     if (isNew) this.quota.charge(idHex, storer, recordSize(record));
     this.schedule.noteStored(idHex, nowMs);
-    return { kind: 'stored', held: this.store.get(id, nowMs) ?? record };
+    return { kind: 'stored', idHex, held: this.store.get(id, nowMs) ?? record };
   }
 
   /** A record read back from disk at start: held again, without a quota (whoever stored it

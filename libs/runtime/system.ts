@@ -26,3 +26,22 @@ export const systemTimers: Timers = {
   set: (callback, ms) => setTimeout(callback, ms).unref(),
   clear: (handle) => clearTimeout(handle as NodeJS.Timeout | undefined),
 };
+
+/** Calls `callback` every `ms` on `timers` (an interval on the Timers seam), until the returned
+ * function is called. */
+export function every(timers: Timers, ms: number, callback: () => void): () => void {
+  let handle: unknown;
+  let stopped = false;
+  const arm = (): void => {
+    handle = timers.set(() => {
+      if (stopped) return;
+      callback();
+      arm();
+    }, ms);
+  };
+  arm();
+  return () => {
+    stopped = true;
+    timers.clear(handle);
+  };
+}

@@ -45,6 +45,7 @@ import {
   foundRecord,
   recordToWire,
   type ContactsReply,
+  type StoreOutcome as ReplicaReply,
   type CoordinatorGet,
   type CoordinatorPut,
   type v1,
@@ -63,9 +64,6 @@ export interface StoreOutcome {
   readonly refusals: KadRecord[];
   readonly errors: string[];
 }
-
-/** What storage or transport replied for one replica (transport's outcomes carry `error`). */
-type StoreReply = { readonly stored: boolean; readonly held?: KadRecord | undefined; readonly error?: string | undefined };
 
 export interface DhtOperationsDeps {
   readonly actors: ActorClient;
@@ -197,10 +195,11 @@ export class DhtOperations {
         : null,
     ]);
     // Each replica's reply, in order (this node's from storage, the others' from transport), or
-    // why there is none; a reply either stored the record or names the version kept instead.
+    // why there is none; a reply either stored the record or names the version kept instead
+    // (storage's reply is a transport outcome without a responder or an error).
     const why = (r: PromiseRejectedResult): string => (r.reason as Error).message;
-    const ownReply: StoreReply | string | null = own.status === 'fulfilled' ? own.value : why(own);
-    const remoteReplies = others.map((_, i): StoreReply | string | undefined =>
+    const ownReply: ReplicaReply | string | null = own.status === 'fulfilled' ? own.value : why(own);
+    const remoteReplies = others.map((_, i): ReplicaReply | string | undefined =>
       remote.status === 'fulfilled' ? remote.value?.outcomes[i] : why(remote),
     );
     let next = 0;

@@ -106,7 +106,9 @@ export class Maintenance {
           return await this.handOff(task.newcomers);
       }
     } catch (err) {
-      this.deps.log.debug({ task: task.kind, err: (err as Error).message }, 'maintenance task failed; will retry');
+      const message = (err as Error).message;
+      if (task.kind === 'hand-off') this.deps.log.warn({ err: message }, 'hand-off failed');
+      else this.deps.log.debug({ task: task.kind, err: message }, 'maintenance task failed; will retry');
     } finally {
       this.schedule.done(task.kind, this.deps.clock());
       this.wake();

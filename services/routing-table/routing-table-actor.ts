@@ -37,6 +37,7 @@ import type {
   TableDump,
 } from '../../libs/proto/index.js';
 import { asKadError, invalidArgument } from '../../libs/errors/index.js';
+import { every } from '../../libs/runtime/index.js';
 import { loadSnapshot, saveSnapshot } from './routing-snapshot.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
@@ -55,10 +56,10 @@ export class RoutingTableActor implements RunningActor {
   /** Which unproven contacts to challenge, restored ones included (libs/kademlia Admission). */
   private readonly admission = new Admission();
   private service: ServiceHandle | undefined;
-  private snapshotTimer: NodeJS.Timeout | undefined;
-  private viewTimer: NodeJS.Timeout | undefined;
+  private stopSnapshots = (): void => undefined;
+  private viewTimer: unknown;
   private viewSentMs = Number.NEGATIVE_INFINITY;
-  private viewRefreshTimer: NodeJS.Timeout | undefined;
+  private stopViewRefresh = (): void => undefined;
   private changed = false;
 
   private constructor(
@@ -100,22 +101,20 @@ export class RoutingTableActor implements RunningActor {
       ctx,
     );
     if (ctx.config.dataDir !== undefined) {
-      actor.snapshotTimer = setInterval(() => {
+      actor.stopSnapshots = every(ctx.timers, SNAPSHOT_EVERY_MS, () => {
         actor.mailbox.post(() => actor.saveSnapshot()).catch(() => undefined);
-      }, SNAPSHOT_EVERY_MS);
-      actor.snapshotTimer.unref();
+      });
     }
-    actor.viewRefreshTimer = setInterval(() => actor.sendView(), VIEW_REFRESH_MS);
-    actor.viewRefreshTimer.unref();
+    actor.stopViewRefresh = every(ctx.timers, VIEW_REFRESH_MS, () => actor.sendView());
     actor.sendView();
     ctx.log.info({ id: idToHex(actor.selfId), restored }, 'routing-table actor started');
     return actor;
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.snapshotTimer);
-    clearInterval(this.viewRefreshTimer);
-    clearTimeout(this.viewTimer);
+    this.stopSnapshots();
+    this.stopViewRefresh();
+    this.ctx.timers.clear(this.viewTimer);
     await this.service?.stop();
     await this.mailbox.post(() => this.saveSnapshot());
   }
@@ -137,17 +136,18 @@ export class RoutingTableActor implements RunningActor {
   /** The table changed: it goes to disk at the next snapshot, and to the transport shortly. */
   private tableChanged(): void {
     this.changed = true;
-    this.viewTimer ??= setTimeout(
+    this.viewTimer ??= this.ctx.timers.set(
       () => {
         this.viewTimer = undefined;
         this.sendView();
       },
-      Math.max(0, this.viewSentMs + VIEW_EVERY_MS - performance.now()),
+      // Capped: a wall clock stepped back must not hold the view for longer.
+      Math.min(VIEW_EVERY_MS, Math.max(0, this.viewSentMs + VIEW_EVERY_MS - this.ctx.clock())),
     );
   }
 
   private sendView(): void {
-    this.viewSentMs = performance.now();
+    this.viewSentMs = this.ctx.clock();
     this.actors.tell('transport', 'table-view', { contacts: this.table.contacts() });
   }
 

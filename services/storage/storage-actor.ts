@@ -21,6 +21,7 @@ import type {
   StoreReply,
 } from '../../libs/proto/index.js';
 import { invalidArgument, resourceExhausted } from '../../libs/errors/index.js';
+import { every } from '../../libs/runtime/index.js';
 import { RecordDb } from './record-db.js';
 
 const MAILBOX = { capacity: 4_096, concurrency: 1 } as const;
@@ -33,7 +34,7 @@ export class StorageActor implements RunningActor {
   private readonly store: HeldRecords;
   private readonly mailbox: Mailbox;
   private service: ServiceHandle | undefined;
-  private sweeper: NodeJS.Timeout | undefined;
+  private stopSweeps = (): void => undefined;
 
   private constructor(
     private readonly ctx: ActorContext,
@@ -68,16 +69,15 @@ export class StorageActor implements RunningActor {
       () => undefined,
       ctx,
     );
-    actor.sweeper = setInterval(() => {
+    actor.stopSweeps = every(ctx.timers, expirySweepMs(ctx.config.kad.expireMs), () => {
       actor.mailbox.post(() => actor.sweep()).catch(() => undefined);
-    }, expirySweepMs(ctx.config.kad.expireMs));
-    actor.sweeper.unref();
+    });
     ctx.log.info({ persistent: db !== undefined, loaded }, 'storage actor started');
     return actor;
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.sweeper);
+    this.stopSweeps();
     await this.service?.stop();
     await this.mailbox.post(() => this.db?.close());
   }
@@ -127,7 +127,7 @@ export class StorageActor implements RunningActor {
       case 'refused':
         return { stored: false, held: outcome.held };
       case 'stored':
-        if (this.db) await this.db.put(idToHex(idOfRecord(outcome.held)), outcome.held);
+        if (this.db) await this.db.put(outcome.idHex, outcome.held);
         return { stored: true };
     }
   }

@@ -258,7 +258,8 @@ export function dhtHandlers(deps: InboundDeps): DhtHandlers {
       const timeoutMs = operationTimeoutMs(call, kad, deps.clock());
       // A first-value Get this node can answer from its own store costs one bus round trip
       // (storage) rather than two (lookup-coordinator, then storage).
-      if (planRead(request.quorum, kad.k, true).answerLocally) {
+      const localFirst = planRead(request.quorum, kad.k, true).answerLocally;
+      if (localFirst) {
         const owner = request.owner.length > 0 ? request.owner : undefined;
         const local = await actors.ask('storage', 'get', { recordId: recordIdFor(request.key, owner) }, LOCAL_REQUEST_TIMEOUT_MS);
         if (local.record)
@@ -269,7 +270,7 @@ export function dhtHandlers(deps: InboundDeps): DhtHandlers {
             ...(request.trace ? { hops: [], traceId: deps.tracer.current()?.traceId ?? '' } : {}),
           };
       }
-      return actors.ask('lookup-coordinator', 'get', { request, timeoutMs, localChecked: request.quorum <= 1 }, timeoutMs + BUS_SLACK_MS);
+      return actors.ask('lookup-coordinator', 'get', { request, timeoutMs, localChecked: localFirst }, timeoutMs + BUS_SLACK_MS);
     }),
   };
 }
