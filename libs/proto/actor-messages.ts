@@ -230,24 +230,20 @@ const contactsReply = codec<'ClosestResponse', ContactsReply>(
   (m) => ({ contacts: contactsOf(m.contacts) }),
 );
 
+/** A request with no fields. */
+const emptyCodec = (wire: 'SelfRequest' | 'DumpRequest' | 'StorageStatsRequest'): MessageCodec<Empty> =>
+  codec(
+    wire,
+    () => ({}),
+    () => EMPTY,
+  );
+
 /** Every actor message, by name; libs/bus/protocol.ts says which verb sends which. */
 export const ACTOR_MESSAGES = {
   empty: {
-    SelfRequest: codec<'SelfRequest', Empty>(
-      'SelfRequest',
-      () => ({}),
-      () => EMPTY,
-    ),
-    DumpRequest: codec<'DumpRequest', Empty>(
-      'DumpRequest',
-      () => ({}),
-      () => EMPTY,
-    ),
-    StorageStatsRequest: codec<'StorageStatsRequest', Empty>(
-      'StorageStatsRequest',
-      () => ({}),
-      () => EMPTY,
-    ),
+    SelfRequest: emptyCodec('SelfRequest'),
+    DumpRequest: emptyCodec('DumpRequest'),
+    StorageStatsRequest: emptyCodec('StorageStatsRequest'),
   },
   selfReply: codec<'SelfResponse', SelfReply>(
     'SelfResponse',
@@ -442,6 +438,3 @@ export const ACTOR_MESSAGES = {
     (m) => ({ contacts: contactsOf(m.contacts) }),
   ),
 } as const;
-
-/** The value type a codec carries. */
-export type ValueOf<C> = C extends MessageCodec<infer T> ? T : never;

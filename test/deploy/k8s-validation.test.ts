@@ -8,7 +8,7 @@
  * containers, resources, PDB, NetworkPolicy, NATS private to the pod and on compose's NATS image,
  * and an environment that `kad node` accepts, every $(VAR) in it expanding. The bus is
  * authenticated: the sidecar runs the ConfigMap's nats-server.conf, whose user for each pod is
- * exactly that node's subjects (libs/runtime/nats-permissions.ts), and each pod's KAD_NATS_URL
+ * exactly that node's subjects (libs/bus/nats-permissions.ts), and each pod's KAD_NATS_URL
  * carries that user and the Secret's password. The overlay: no credentials shipped, more
  * replicas, larger resources, mutual TLS from the Secret kad-tls with probes that speak it,
  * one pod per machine, and everything else the base's.

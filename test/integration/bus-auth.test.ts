@@ -1,7 +1,7 @@
 /**
  * An authenticated bus (docs/SECURITY.md, "The bus"), on a real nats-server and real `kad node`
  * processes: nodes connect with credentials in KAD_NATS_URL on a server whose users follow the
- * deploy scheme (authorizationBlock of libs/runtime/nats-permissions.ts, the rules of
+ * deploy scheme (authorizationBlock of libs/bus/nats-permissions.ts, the rules of
  * deploy/nats/nats-server.conf) and serve Put and Get; another node's user can neither publish
  * to a node's subjects (a forged storage.put, a forged `seen`, a relay through a reply subject)
  * nor listen to them, and the forged value is never served; unauthenticated and wrongly

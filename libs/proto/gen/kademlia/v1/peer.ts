@@ -17,7 +17,7 @@ import { Contact, Record } from "../../../../client/gen/kademlia/v1/types.js";
  * `challenge` (32 random bytes) asks the responder to prove it holds the key behind its id:
  * it answers with its Ed25519 `public_key` (whose SHA-256 is its id) and `proof`, its signature
  * over "kad-ping-v1\0", the network, the challenge and its own advertised address
- * (libs/identity/peer-proof.ts). A node admits a contact to its routing table only once that
+ * (libs/kademlia/peer-proof.ts). A node admits a contact to its routing table only once that
  * contact has answered such a Ping, at the address it claims (docs/SECURITY.md).
  */
 export interface PingRequest {
