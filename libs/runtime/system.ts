@@ -35,8 +35,8 @@ export function every(timers: Timers, ms: number, callback: () => void): () => v
   const arm = (): void => {
     handle = timers.set(() => {
       if (stopped) return;
+      arm(); // first, so a callback that throws does not end the interval
       callback();
-      arm();
     }, ms);
   };
   arm();

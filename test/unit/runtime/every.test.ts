@@ -35,3 +35,16 @@ test('every - calls back once per period, on the timers it is given, until stopp
   timers.fire();
   assert.equal(calls, 2, 'nothing after stop');
 });
+
+test('every - a callback that throws does not end the interval', () => {
+  const timers = handTimers();
+  let calls = 0;
+  every(timers, 1_000, () => {
+    calls++;
+    throw new Error('boom');
+  });
+  assert.throws(() => timers.fire(), /boom/);
+  assert.equal(timers.armed(), 1, 'armed again before the callback ran');
+  assert.throws(() => timers.fire(), /boom/);
+  assert.equal(calls, 2);
+});
